@@ -1,0 +1,6 @@
+export * from './dictionary';
+export * from './transfer-syntax';
+export * from './dicom.errors';
+export * from './dicom-dataset';
+export * from './part10-reader';
+export * from './uid';

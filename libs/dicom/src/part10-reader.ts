@@ -1,0 +1,95 @@
+import { inflateRawSync } from 'node:zlib';
+import * as dicomParser from 'dicom-parser';
+import { DicomDataset } from './dicom-dataset';
+import { NotDicomError, TruncatedDicomError, UnsupportedTransferSyntaxError } from './dicom.errors';
+import { findTransferSyntax, TransferSyntaxUIDs } from './transfer-syntax';
+
+export interface ReadOptions {
+  /** stop parsing at this tag (dicom-parser form, e.g. 'x7fe00010') to read headers only */
+  untilTag?: string;
+}
+
+function inflater(bytes: Uint8Array, position: number): Uint8Array {
+  const inflated = inflateRawSync(bytes.subarray(position));
+  const out = new Uint8Array(position + inflated.length);
+  out.set(bytes.subarray(0, position), 0);
+  out.set(inflated, position);
+  return out;
+}
+
+function hasPreamble(bytes: Uint8Array): boolean {
+  return bytes.length >= 132 && bytes[128] === 0x44 && bytes[129] === 0x49 && bytes[130] === 0x43 && bytes[131] === 0x4d;
+}
+
+function classify(error: unknown, what: string): Error {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/buffer overread|attempt to read past|beyond end|eof|truncat|overrun|past the end/i.test(message)) {
+    return new TruncatedDicomError(`${what} is truncated: ${message}`);
+  }
+  return new NotDicomError(`${what} cannot be parsed: ${message}`);
+}
+
+/**
+ * Reads a DICOM Part 10 file (PS3.10 7.1): preamble, 'DICM', File Meta Information, then the dataset
+ * in the transfer syntax the meta names. Files without a preamble are read as a bare dataset in
+ * Implicit VR Little Endian, as many archives still hold them.
+ */
+export function readPart10(bytes: Uint8Array, options: ReadOptions = {}): DicomDataset {
+  if (bytes.length < 8) throw new NotDicomError(`${bytes.length} bytes is too short for DICOM`);
+  if (!hasPreamble(bytes)) {
+    // Without a preamble, accept only a dataset that starts as datasets do: group 0002 or 0008.
+    const group = bytes[0] | (bytes[1] << 8);
+    if (group !== 0x0002 && group !== 0x0008) throw new NotDicomError('no DICM prefix at offset 128 and no dataset at offset 0');
+    if (group === 0x0002) {
+      try {
+        const raw = dicomParser.parseDicom(bytes, { untilTag: options.untilTag, inflater } as dicomParser.ParseDicomOptions);
+        const uid = (raw.string('x00020010') ?? '').replace(/\0/g, '').trim();
+        return new DicomDataset(raw, uid, findTransferSyntax(uid)?.littleEndian ?? true);
+      } catch (error) {
+        throw classify(error, 'file without preamble');
+      }
+    }
+    return readDataset(bytes, TransferSyntaxUIDs.ImplicitVRLittleEndian, options);
+  }
+  let raw: dicomParser.DataSet;
+  try {
+    raw = dicomParser.parseDicom(bytes, { untilTag: options.untilTag, inflater } as dicomParser.ParseDicomOptions);
+  } catch (error) {
+    throw classify(error, 'Part 10 file');
+  }
+  const transferSyntaxUID = (raw.string('x00020010') ?? '').replace(/\0/g, '').trim();
+  if (!transferSyntaxUID) throw new NotDicomError('File Meta Information has no TransferSyntaxUID (0002,0010)');
+  const syntax = findTransferSyntax(transferSyntaxUID);
+  return new DicomDataset(raw, transferSyntaxUID, syntax ? syntax.littleEndian : true);
+}
+
+/** Reads a bare dataset (no preamble, no meta), as it arrives in DIMSE P-DATA, in the given transfer syntax. */
+export function readDataset(bytes: Uint8Array, transferSyntaxUID: string, options: ReadOptions = {}): DicomDataset {
+  const syntax = findTransferSyntax(transferSyntaxUID);
+  if (!syntax) throw new UnsupportedTransferSyntaxError(transferSyntaxUID);
+  let body = bytes;
+  if (syntax.deflated) {
+    try {
+      body = inflateRawSync(bytes);
+    } catch (error) {
+      throw new NotDicomError(`deflated dataset cannot be inflated: ${(error as Error).message}`);
+    }
+  }
+  // A dataset begins with a group 0008 (or later) tag; anything else is not DICOM.
+  if (body.length < 8) throw new NotDicomError(`${body.length} bytes is too short for a DICOM dataset`);
+  const group = syntax.littleEndian ? body[0] | (body[1] << 8) : (body[0] << 8) | body[1];
+  if (group < 0x0002 || group > 0x7fe0 || (group & 1) === 1 && group < 0x0009) {
+    throw new NotDicomError(`no DICOM preamble and the first tag group ${group.toString(16).padStart(4, '0')} is not a dataset's`);
+  }
+  try {
+    const parserSyntax = syntax.deflated ? TransferSyntaxUIDs.ExplicitVRLittleEndian : transferSyntaxUID;
+    const byteArrayParser = syntax.littleEndian ? dicomParser.littleEndianByteArrayParser : dicomParser.bigEndianByteArrayParser;
+    const raw: dicomParser.DataSet = new (dicomParser as any).DataSet(byteArrayParser, body as any, {});
+    const stream = new dicomParser.ByteStream(byteArrayParser, body as any, 0);
+    const parse = syntax.explicitVR ? dicomParser.parseDicomDataSetExplicit : dicomParser.parseDicomDataSetImplicit;
+    parse(raw, stream, body.length, { untilTag: options.untilTag } as any);
+    return new DicomDataset(raw, transferSyntaxUID, syntax.littleEndian && parserSyntax !== TransferSyntaxUIDs.ExplicitVRBigEndian);
+  } catch (error) {
+    throw classify(error, 'dataset');
+  }
+}
