@@ -4,3 +4,4 @@ export * from './dicom.errors';
 export * from './dicom-dataset';
 export * from './part10-reader';
 export * from './uid';
+export * from './part10-writer';
