@@ -1,0 +1,85 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { ConfigError } from './config.errors';
+import { DatabaseConfig, parseDatabaseUrl } from './database-url';
+import { envSchema } from './env.schema';
+import { FileConfig, fileConfigSchema } from './file-config.schema';
+
+/** Everything Nidus is told, read and validated once at start-up. */
+export interface NidusConfig {
+  dataDir: string;
+  database: DatabaseConfig;
+  redisUrl: string;
+  http: { host: string; port: number };
+  dicom: { port: number; aeTitle: string } & FileConfig['dicom'];
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  uidRoot: string | undefined;
+  stableAfterSeconds: number;
+  diskReserveBytes: number;
+  modelsDir: string;
+  configFile: string | undefined;
+  routes: FileConfig['routes'];
+  delivery: FileConfig['delivery'];
+  alerts: unknown;
+}
+
+function firstIssue(error: z.ZodError, prefix = ''): ConfigError {
+  const issue = error.issues[0];
+  const path = issue.path.join('.');
+  return new ConfigError(prefix + (path || '(root)'), issue.message);
+}
+
+function readConfigFile(path: string): FileConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError('NIDUS_CONFIG', `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  let raw: unknown;
+  try {
+    raw = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+  } catch (error) {
+    throw new ConfigError('NIDUS_CONFIG', `${path} is not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${(error as Error).message.split('\n')[0]}`);
+  }
+  const parsed = fileConfigSchema.safeParse(raw ?? {});
+  if (!parsed.success) throw firstIssue(parsed.error, `NIDUS_CONFIG ${path}: `);
+  return parsed.data;
+}
+
+/**
+ * Reads configuration from the given environment (the apps pass process.env; nothing else reads it).
+ * Throws ConfigError naming the first bad setting.
+ */
+export function loadConfig(env: Record<string, string | undefined>, projectRoot = findProjectRoot(__dirname)): NidusConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) throw firstIssue(parsed.error);
+  const e = parsed.data;
+  const file = e.NIDUS_CONFIG ? readConfigFile(resolve(e.NIDUS_CONFIG)) : fileConfigSchema.parse({});
+  return {
+    dataDir: e.DATA_DIR,
+    database: parseDatabaseUrl(e.DATABASE_URL, e.DATA_DIR),
+    redisUrl: e.REDIS_URL,
+    http: { host: e.HTTP_HOST, port: e.HTTP_PORT },
+    dicom: { port: e.DICOM_PORT, aeTitle: e.DICOM_AE_TITLE, ...file.dicom },
+    logLevel: e.LOG_LEVEL,
+    uidRoot: e.UID_ROOT,
+    stableAfterSeconds: e.STABLE_AFTER_SECONDS,
+    diskReserveBytes: Math.round(e.DISK_RESERVE_MB * 1024 * 1024),
+    modelsDir: e.MODELS_DIR ? resolve(e.MODELS_DIR) : resolve(projectRoot, 'models'),
+    configFile: e.NIDUS_CONFIG ? resolve(e.NIDUS_CONFIG) : undefined,
+    routes: file.routes,
+    delivery: file.delivery,
+    alerts: file.alerts,
+  };
+}
+
+/** The folder holding Nidus's package.json, from source or from dist/. */
+export function findProjectRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'models'))) return dir;
+    if (dirname(dir) === dir) return process.cwd();
+  }
+}

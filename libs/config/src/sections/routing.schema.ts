@@ -1,0 +1,39 @@
+import { z } from 'zod';
+
+/** A rule that sends a complete series to an analysis (section `routes` of NIDUS_CONFIG). First match wins. */
+export const routeSchema = z
+  .object({
+    name: z.string().min(1),
+    match: z
+      .object({
+        Modality: z.array(z.string()).optional(),
+        BodyPartExamined: z.array(z.string()).optional(),
+        SOPClassUID: z.array(z.string()).optional(),
+        /** a regular expression, case-insensitive */
+        SeriesDescription: z.string().optional(),
+        /** every value listed must be present in ImageType */
+        ImageType: z.array(z.string()).optional(),
+        minSlices: z.number().int().min(1).optional(),
+        minTimePoints: z.number().int().min(1).optional(),
+        callingAETitle: z.array(z.string()).optional(),
+      })
+      .strict()
+      .default({}),
+    /** `ctp` or a model id from models/ */
+    analysis: z.string().min(1),
+    priority: z.enum(['stat', 'routine']).default('routine'),
+    stableAfterSeconds: z.number().min(0).optional(),
+  })
+  .strict();
+
+export type Route = z.output<typeof routeSchema>;
+
+/** Shipped default: CT head perfusion -> ctp at stat priority. */
+export const DEFAULT_ROUTES: Route[] = [
+  {
+    name: 'ct-head-perfusion',
+    match: { Modality: ['CT'], SeriesDescription: 'perf|ctp|4d', minTimePoints: 10 },
+    analysis: 'ctp',
+    priority: 'stat',
+  },
+];
