@@ -1,0 +1,67 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { jsonColumn, timeColumn, UID_LENGTH } from '../columns';
+
+export type AnalysisStatus = 'queued' | 'running' | 'succeeded' | 'failed';
+export type AnalysisPriority = 'stat' | 'routine';
+
+/** One run of an analysis on one series. Its inputKey makes identical input yield one analysis. */
+@Entity('analysis')
+export class AnalysisEntity {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id: string;
+
+  /** sha256 of kind, model version and the sorted SOPInstanceUIDs analysed */
+  @Index({ unique: true })
+  @Column({ type: 'varchar', length: 64 })
+  inputKey: string;
+
+  @Index()
+  @Column({ type: 'varchar', length: UID_LENGTH })
+  StudyInstanceUID: string;
+
+  @Index()
+  @Column({ type: 'varchar', length: UID_LENGTH })
+  SeriesInstanceUID: string;
+
+  /** `ctp` or a model id */
+  @Column({ type: 'varchar', length: 64 })
+  kind: string;
+
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  modelId: string | null;
+
+  @Column({ type: 'varchar', length: 32, nullable: true })
+  modelVersion: string | null;
+
+  @Column({ type: 'varchar', length: 16 })
+  status: AnalysisStatus;
+
+  @Column({ type: 'varchar', length: 16 })
+  priority: AnalysisPriority;
+
+  @Column({ type: 'integer' })
+  instanceCount: number;
+
+  /** the analysis this one supersedes (re-run after late images) */
+  @Column({ type: 'varchar', length: 36, nullable: true })
+  supersedesId: string | null;
+
+  @Column({ type: 'integer', default: 0 })
+  attempts: number;
+
+  @Column(timeColumn())
+  queuedAt: Date;
+
+  @Column(timeColumn({ nullable: true }))
+  startedAt: Date | null;
+
+  @Column(timeColumn({ nullable: true }))
+  finishedAt: Date | null;
+
+  /** the contract's JSON (DESIGN.md) */
+  @Column(jsonColumn())
+  result: Record<string, unknown> | null;
+
+  @Column({ type: 'text', nullable: true })
+  error: string | null;
+}

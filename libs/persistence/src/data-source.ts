@@ -1,0 +1,38 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DataSource, DataSourceOptions } from 'typeorm';
+import type { DatabaseConfig } from '@nidus/config';
+import { ENTITIES, MIGRATIONS } from './entities';
+
+/** A database that cannot be reached or opened at start-up. */
+export class DatabaseUnavailableError extends Error {
+  override name = 'DatabaseUnavailableError';
+}
+
+export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {
+  const common = { entities: ENTITIES, migrations: MIGRATIONS, synchronize: false, migrationsRun: false, logging: false } as const;
+  if (database.type === 'sqlite') {
+    return { ...common, type: 'better-sqlite3', database: database.path, enableWAL: database.path !== ':memory:', busyTimeout: 5000 } as DataSourceOptions;
+  }
+  return { ...common, type: 'postgres', url: database.url, connectTimeoutMS: 5000, extra: { max: 10 } } as DataSourceOptions;
+}
+
+function describe(database: DatabaseConfig): string {
+  if (database.type === 'sqlite') return `SQLite ${database.path}`;
+  const url = new URL(database.url);
+  url.password = url.password ? '***' : '';
+  return `PostgreSQL ${url.toString()}`;
+}
+
+/** Opens the database and runs pending migrations. Throws DatabaseUnavailableError with a one-line reason. */
+export async function openDatabase(database: DatabaseConfig): Promise<DataSource> {
+  if (database.type === 'sqlite' && database.path !== ':memory:') mkdirSync(dirname(database.path), { recursive: true });
+  const dataSource = new DataSource(dataSourceOptions(database));
+  try {
+    await dataSource.initialize();
+  } catch (error) {
+    throw new DatabaseUnavailableError(`cannot open ${describe(database)}: ${(error as Error).message.split('\n')[0]}`);
+  }
+  await dataSource.runMigrations({ transaction: 'each' });
+  return dataSource;
+}

@@ -1,0 +1,12 @@
+import { AlertEntity } from './alert/alert.entity';
+import { AnalysisEntity } from './analysis/analysis.entity';
+import { AuditEventEntity } from './audit/audit-event.entity';
+import { DeliveryAttemptEntity } from './delivery/delivery-attempt.entity';
+import { ResultObjectEntity } from './delivery/result-object.entity';
+import { InitialSchema1764230400000 } from './migrations/1764230400000-initial-schema';
+import { InstanceEntity } from './study/instance.entity';
+import { SeriesEntity } from './study/series.entity';
+import { StudyEntity } from './study/study.entity';
+
+export const ENTITIES = [StudyEntity, SeriesEntity, InstanceEntity, AnalysisEntity, ResultObjectEntity, DeliveryAttemptEntity, AlertEntity, AuditEventEntity];
+export const MIGRATIONS = [InitialSchema1764230400000];
