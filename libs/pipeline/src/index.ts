@@ -6,3 +6,8 @@ export * from './jobs/job-runner';
 export * from './jobs/bull-queues';
 export * from './jobs/queue.errors';
 export * from './jobs/redis-probe';
+export * from './app/app-context';
+export * from './app/nidus-core.module';
+export * from './app/shutdown';
+export * from './app/nest-pino.logger';
+export * from './handlers/job-handlers';

@@ -1,0 +1,40 @@
+import 'reflect-metadata';
+import { Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError, findProjectRoot } from '@nidus/config';
+import { DatabaseUnavailableError } from '@nidus/persistence';
+import { RedisUnavailableError } from '@nidus/pipeline';
+import { serve } from './serve.command';
+
+const EXIT_CONFIG = 2;
+const EXIT_UNAVAILABLE = 3;
+
+/** Start-up failures end in one line on stderr and a non-zero exit. */
+function fail(error: unknown): never {
+  const e = error as Error;
+  process.stderr.write(`nidus: ${e.message}\n`);
+  if (e instanceof ConfigError) process.exit(EXIT_CONFIG);
+  if (e instanceof DatabaseUnavailableError || e instanceof RedisUnavailableError) process.exit(EXIT_UNAVAILABLE);
+  process.exit(1);
+}
+
+const program = new Command('nidus')
+  .description('Nidus: DICOM in from the PACS, stroke CT perfusion triage and ONNX findings, results and alerts back out.')
+  .version(JSON.parse(readFileSync(join(findProjectRoot(__dirname), 'package.json'), 'utf8')).version)
+  .showHelpAfterError();
+
+program
+  .command('serve')
+  .description('run the gateway (HTTP, DICOM listener) and the worker in one process')
+  .action(() => serve('all', process.env).catch(fail));
+program
+  .command('gateway')
+  .description('run only the gateway: HTTP API, DICOMweb and the DICOM listener')
+  .action(() => serve('gateway', process.env).catch(fail));
+program
+  .command('worker')
+  .description('run only a worker: consume the queues (many may share one Redis and database)')
+  .action(() => serve('worker', process.env).catch(fail));
+
+program.parseAsync(process.argv).catch(fail);

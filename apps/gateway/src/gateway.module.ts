@@ -1,0 +1,16 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AppContext, NidusCoreModule } from '@nidus/pipeline';
+import { HealthController } from './health/health.controller';
+import { MetricsController } from './health/metrics.controller';
+
+/** HTTP: health, metrics; DICOMweb, REST API and the review page join here as they land. */
+@Module({})
+export class GatewayModule {
+  static forContext(context: AppContext): DynamicModule {
+    return {
+      module: GatewayModule,
+      imports: [NidusCoreModule.forContext(context)],
+      controllers: [HealthController, MetricsController],
+    };
+  }
+}

@@ -1,0 +1,79 @@
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+
+export const PROJECT_ROOT = resolve(__dirname, '../../../..');
+export const NIDUS_BIN = join(PROJECT_ROOT, 'bin', 'nidus.js');
+
+/** The CLI runs from dist/: the test command builds first; fail clearly if someone skipped it. */
+export function assertBuilt(): void {
+  if (!existsSync(join(PROJECT_ROOT, 'dist', 'apps', 'cli', 'src', 'main.js'))) {
+    throw new Error('dist/ is missing: run `npm run build` (npm test does it)');
+  }
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const server = createServer();
+    server.once('error', rej);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => res(port));
+    });
+  });
+}
+
+/** Runs `nidus <args>` to completion. */
+export function runNidus(args: string[], env: Record<string, string>, timeoutMs = 60_000) {
+  assertBuilt();
+  const r = spawnSync(process.execPath, [NIDUS_BIN, ...args], { env: { PATH: process.env.PATH, ...env }, encoding: 'utf8', timeout: timeoutMs });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+export interface NidusServer {
+  process: ChildProcess;
+  url: string;
+  stderr: () => string;
+  /** SIGTERM and wait; resolves to the exit code and how long it took */
+  stop: () => Promise<{ code: number | null; ms: number }>;
+}
+
+/** Starts `nidus serve` (or gateway/worker) and waits until /health answers. */
+export async function startNidus(env: Record<string, string>, role: 'serve' | 'gateway' | 'worker' = 'serve'): Promise<NidusServer> {
+  assertBuilt();
+  const port = Number(env.HTTP_PORT ?? (await freePort()));
+  const child = spawn(process.execPath, [NIDUS_BIN, role], {
+    env: { PATH: process.env.PATH, HTTP_PORT: String(port), HTTP_HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr += d));
+  child.stdout!.on('data', () => undefined);
+  const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`nidus ${role} exited with ${child.exitCode}: ${stderr}`);
+    if (role !== 'worker') {
+      const ok = await fetch(`${url}/health/live`).then((r) => r.ok, () => false);
+      if (ok) break;
+    } else if (stderr.includes('worker consuming queues')) break;
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`nidus ${role} did not start within 30 s: ${stderr}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    process: child,
+    url,
+    stderr: () => stderr,
+    stop: async () => {
+      const started = Date.now();
+      child.kill('SIGTERM');
+      const code = await exited;
+      return { code, ms: Date.now() - started };
+    },
+  };
+}
