@@ -6,6 +6,7 @@ import { createTestDatabase, DATABASE_KINDS } from '../../testing/src/database/t
 import { AnalysisRepository } from './analysis/analysis.repository';
 import { AuditRepository } from './audit/audit.repository';
 import { DatabaseUnavailableError, openDatabase } from './data-source';
+import { ResultObjectRepository } from './delivery/result-object.repository';
 import { InstanceRecord, StudyIndexRepository } from './study/study-index.repository';
 
 function record(study: string, series: string, sop: string, n = 1): InstanceRecord {
@@ -68,6 +69,20 @@ describe.each(DATABASE_KINDS)('persistence on %s', (kind) => {
     expect(stored!.finishedAt).toBeInstanceOf(Date);
     const second = await analyses.createOnce({ ...input, inputKey: 'm'.repeat(64), instanceCount: 3 });
     expect(second.analysis.supersedesId).toBe(a.analysis.id);
+  });
+
+  it('records result objects once and their delivery attempts', async () => {
+    const results = new ResultObjectRepository(db);
+    const object = { SOPInstanceUID: '2.25.1', analysisId: 'a', kind: 'seg' as const, SOPClassUID: '1.2.840.10008.5.1.4.1.1.66.4', SeriesInstanceUID: '2.25.2', path: 'results/a/seg.dcm' };
+    expect(await results.recordOnce(object)).toBe(true);
+    expect(await results.recordOnce(object)).toBe(false);
+    await results.recordAttempt('2.25.1', 'pacs', 1, 'retry', 'HTTP 503');
+    expect(await results.delivered('2.25.1', 'pacs')).toBe(false);
+    await results.recordAttempt('2.25.1', 'pacs', 2, 'delivered', 'HTTP 200');
+    await results.setState('2.25.1', 'delivered');
+    expect(await results.delivered('2.25.1', 'pacs')).toBe(true);
+    expect((await results.attempts('2.25.1')).map((a) => a.outcome)).toEqual(['retry', 'delivered']);
+    expect((await results.forAnalysis('a'))[0].deliveryState).toBe('delivered');
   });
 
   it('appends audit events', async () => {
