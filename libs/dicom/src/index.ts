@@ -5,3 +5,4 @@ export * from './dicom-dataset';
 export * from './part10-reader';
 export * from './uid';
 export * from './part10-writer';
+export * from './builders';
