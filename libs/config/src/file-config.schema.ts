@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { alertsSectionSchema } from './sections/alerts.schema';
 import { deliverySectionSchema } from './sections/delivery.schema';
 import { dicomSectionSchema } from './sections/dicom.schema';
 import { DEFAULT_ROUTES, routeSchema } from './sections/routing.schema';
@@ -10,7 +11,7 @@ export const fileConfigSchema = z
     routes: z.array(routeSchema).default(DEFAULT_ROUTES),
     delivery: deliverySectionSchema.default({}),
     /** alert rules and channels: validated by the alerts section (libs/config/src/sections/alerts.schema.ts) */
-    alerts: z.unknown().optional(),
+    alerts: alertsSectionSchema.default({}),
   })
   .strict();
 

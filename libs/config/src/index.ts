@@ -6,3 +6,4 @@ export * from './nidus-config';
 export * from './sections/delivery.schema';
 export * from './sections/dicom.schema';
 export * from './sections/routing.schema';
+export * from './sections/alerts.schema';
