@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { DicomElements } from '../part10-writer';
-import { generateUid, isValidUid } from '../uid';
+import { deriveUid, generateUid } from '../uid';
 import { NIDUS_CODING_SCHEME } from './coded-concept';
 
 /**
@@ -34,20 +33,9 @@ export interface ResultObjectOptions {
 
 export const NIDUS_MANUFACTURER = 'Nidus';
 
-/** A UID that is a pure function of (root, seed, purpose): a root plus decimal digits of a SHA-256 (PS3.5 9.1). */
-export function derivedUid(root: string | undefined, seed: string, purpose: string): string {
-  const digest = createHash('sha256').update(`${seed}\u0000${purpose}`).digest('hex').slice(0, 32);
-  const decimal = BigInt('0x' + digest).toString(10);
-  if (!root) return `2.25.${decimal}`;
-  if (!isValidUid(root) || root.length > 40) throw new Error(`UID root ${root} must be a valid UID of at most 40 characters`);
-  const room = 64 - root.length - 1;
-  const suffix = decimal.slice(0, room).replace(/^0+/, '') || '1';
-  return `${root}.${suffix}`;
-}
-
 /** A fresh or seed-derived UID for one purpose ('seg-series', 'seg-instance', ...). */
 export function resultUid(options: Pick<ResultObjectOptions, 'uidRoot' | 'uidSeed'>, purpose: string): string {
-  return options.uidSeed ? derivedUid(options.uidRoot, options.uidSeed, purpose) : generateUid(options.uidRoot);
+  return options.uidSeed ? deriveUid(`${options.uidSeed}/${purpose}`, options.uidRoot) : generateUid(options.uidRoot);
 }
 
 /** DA and TM in UTC (PS3.5 6.2), with TimezoneOffsetFromUTC +0000 written beside them. */
