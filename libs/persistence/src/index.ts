@@ -13,3 +13,4 @@ export * from './delivery/result-object.repository';
 export * from './alert/alert.entity';
 export * from './audit/audit-event.entity';
 export * from './audit/audit.repository';
+export * from './alert/alert.repository';

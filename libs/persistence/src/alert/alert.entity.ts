@@ -29,7 +29,7 @@ export class AlertEntity {
   @Column(jsonColumn())
   payload: Record<string, unknown> | null;
 
-  /** index into the team's on-call chain of the target paged last */
+  /** index into the team's on-call chain of the target paged last; -1 before the first page */
   @Column({ type: 'integer', default: 0 })
   escalationLevel: number;
 
@@ -48,4 +48,12 @@ export class AlertEntity {
 
   @Column({ type: 'varchar', length: 128, nullable: true })
   acknowledgedBy: string | null;
+
+  /** a worker paging the next step holds this lease; another may take over only after it lapses */
+  @Column(timeColumn({ nullable: true }))
+  claimedUntil: Date | null;
+
+  /** why the last page failed (HTTP status or network error), for operators */
+  @Column({ type: 'text', nullable: true })
+  lastError: string | null;
 }
