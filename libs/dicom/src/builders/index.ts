@@ -8,3 +8,5 @@ export * from './segmentation.builder';
 // Test helpers (dciodvfy/dcmdump/dsrdump/pydicom runners, synthetic CT series): exported for other libs' specs.
 export * from './dicom-tools.fixture';
 export * from './synthetic-source.fixture';
+export * from './sr-content';
+export * from './measurement-report.builder';
