@@ -10,3 +10,4 @@ export * from './dicom-tools.fixture';
 export * from './synthetic-source.fixture';
 export * from './sr-content';
 export * from './measurement-report.builder';
+export * from './secondary-capture.builder';
