@@ -1,0 +1,137 @@
+import { EventEmitter } from 'node:events';
+import { AddressInfo, createServer, Server, Socket } from 'node:net';
+import { DimseLogger, silentLogger } from './dimse-logger';
+import type { AssociateRj } from './pdu.types';
+import { AssociationInfo, ScpAssociation, ScpPolicy } from './scp-association';
+import type { StoreHandler, StoreStatus } from './store-handler';
+
+export interface DimseServerOptions {
+  /** our AE title; a different Called AE Title is rejected (PS3.8 9.3.4 reason 7) */
+  aeTitle: string;
+  storeHandler: StoreHandler;
+  /** transfer syntaxes accepted for storage, as the sender proposes them (no transcoding) */
+  transferSyntaxes: readonly string[];
+  /** private SOP classes to accept for storage as well */
+  extraStorageSopClasses?: readonly string[];
+  /** empty or absent: any calling AE title */
+  allowedCallingAETitles?: readonly string[];
+  /** empty or absent: any remote address */
+  allowedHosts?: readonly string[];
+  /** associations at once; more are rejected as transient, local limit exceeded */
+  maxAssociations?: number;
+  /** our maximum PDU length (PS3.8 D.1) */
+  maxPduLength?: number;
+  artimTimeoutMs?: number;
+  idleTimeoutMs?: number;
+  logger?: DimseLogger;
+}
+
+export interface DimseServerStats {
+  associationsAccepted: number;
+  associationsRejected: number;
+  associationsAborted: number;
+  instancesStored: number;
+  instancesFailed: number;
+  bytesReceived: number;
+}
+
+export interface DimseServerEvents {
+  established: [AssociationInfo];
+  rejected: [AssociationInfo, AssociateRj];
+  stored: [AssociationInfo, StoreStatus, number];
+  closed: [AssociationInfo, string];
+}
+
+/**
+ * A DICOM Storage and Verification SCP (PS3.4 Annexes A and B) on one TCP port. Data sets stream to
+ * the StoreHandler as they arrive.
+ */
+export class DimseServer extends EventEmitter<DimseServerEvents> {
+  private readonly server: Server;
+  private readonly policy: ScpPolicy;
+  private readonly maxAssociations: number;
+  private readonly associations = new Set<ScpAssociation>();
+  private readonly stats: DimseServerStats = { associationsAccepted: 0, associationsRejected: 0, associationsAborted: 0, instancesStored: 0, instancesFailed: 0, bytesReceived: 0 };
+
+  constructor(options: DimseServerOptions) {
+    super();
+    this.maxAssociations = options.maxAssociations ?? 32;
+    this.policy = {
+      aeTitle: options.aeTitle,
+      storeHandler: options.storeHandler,
+      transferSyntaxes: options.transferSyntaxes,
+      extraStorageSopClasses: options.extraStorageSopClasses ?? [],
+      allowedCallingAETitles: options.allowedCallingAETitles ?? [],
+      allowedHosts: options.allowedHosts ?? [],
+      maxPduLength: options.maxPduLength ?? 1024 * 1024,
+      artimTimeoutMs: options.artimTimeoutMs ?? 30_000,
+      idleTimeoutMs: options.idleTimeoutMs ?? 60_000,
+      logger: options.logger ?? silentLogger,
+    };
+    this.server = createServer({ noDelay: true }, (socket) => this.onConnection(socket));
+    // connections that never associate still hold a socket: bound them too
+    this.server.maxConnections = this.maxAssociations * 2 + 8;
+  }
+
+  /** Starts listening; port 0 picks a free port. Resolves with the port. */
+  listen(port: number, host?: string): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const onError = (error: Error) => reject(error);
+      this.server.once('error', onError);
+      this.server.listen(port, host, () => {
+        this.server.off('error', onError);
+        resolve((this.server.address() as AddressInfo).port);
+      });
+    });
+  }
+
+  get port(): number {
+    return (this.server.address() as AddressInfo | null)?.port ?? 0;
+  }
+
+  /** Associations established and not yet closed. */
+  get activeAssociations(): number {
+    return [...this.associations].filter((a) => a.established).length;
+  }
+
+  /** Open TCP connections, associated or not. */
+  connectionCount(): Promise<number> {
+    return new Promise((resolve, reject) => this.server.getConnections((error, count) => (error ? reject(error) : resolve(count))));
+  }
+
+  getStats(): DimseServerStats {
+    return { ...this.stats };
+  }
+
+  /** Stops listening, aborts open associations and waits until their partial data sets are discarded. */
+  async close(): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await Promise.all([...this.associations].map((a) => a.abort()));
+    await closed;
+  }
+
+  private onConnection(socket: Socket): void {
+    const association = new ScpAssociation(socket, this.policy, () => this.activeAssociations < this.maxAssociations, {
+      established: (a) => {
+        this.stats.associationsAccepted++;
+        this.emit('established', a.info);
+      },
+      rejected: (info, rj) => {
+        this.stats.associationsRejected++;
+        this.emit('rejected', info, rj);
+      },
+      stored: (a, status, bytes) => {
+        this.stats.bytesReceived += bytes;
+        if (status.status === 0 || (status.status & 0xf000) === 0xb000) this.stats.instancesStored++;
+        else this.stats.instancesFailed++;
+        this.emit('stored', a.info, status, bytes);
+      },
+      closed: (a, reason) => {
+        if (reason === 'aborted' || reason === 'timeout' || reason === 'dropped') this.stats.associationsAborted++;
+        this.emit('closed', a.info, reason);
+      },
+    });
+    this.associations.add(association);
+    void association.done.then(() => this.associations.delete(association));
+  }
+}
