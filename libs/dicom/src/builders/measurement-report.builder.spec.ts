@@ -1,4 +1,3 @@
-import { DicomDataset } from '../dicom-dataset';
 import { InvalidAttributeError } from '../dicom.errors';
 import { readPart10 } from '../part10-reader';
 import { generateUid } from '../uid';
@@ -6,6 +5,7 @@ import { code, Codes } from './coded-concept';
 import { dciodvfy, dsrdump } from './dicom-tools.fixture';
 import { buildMeasurementReport, COMPREHENSIVE_3D_SR_STORAGE, MeasurementReportInput } from './measurement-report.builder';
 import { SEGMENTATION_STORAGE } from './segmentation.builder';
+import { flattenContent as flatten } from './sr-content';
 import { syntheticCtSeries, SyntheticSeries } from './synthetic-source.fixture';
 
 const options = { softwareVersion: '0.1.0-test', uidRoot: '1.2.826.0.1.3680043.10.1234' };
@@ -54,33 +54,6 @@ function reportInput(source: SyntheticSeries, values: Values) {
     ],
   };
   return { input, seg };
-}
-
-interface FlatItem { path: string[]; ValueType: string; RelationshipType?: string; value?: number | string | null; unit?: string; qualifier?: string; segment?: number }
-
-/** Walks the SR content tree: each item with the concept names from the root down. */
-function flatten(ds: DicomDataset, path: string[] = [], out: FlatItem[] = []): FlatItem[] {
-  for (const item of ds.sequence('ContentSequence')) {
-    const name = item.sequence('ConceptNameCodeSequence')[0]?.string('CodeMeaning') ?? '';
-    const here = [...path, name];
-    const flat: FlatItem = { path: here, ValueType: item.requireString('ValueType'), RelationshipType: item.string('RelationshipType') };
-    if (flat.ValueType === 'NUM') {
-      const measured = item.sequence('MeasuredValueSequence')[0];
-      flat.value = measured ? (measured.number('FloatingPointValue') ?? measured.requireNumber('NumericValue')) : null;
-      flat.unit = measured?.sequence('MeasurementUnitsCodeSequence')[0].string('CodeValue');
-      flat.qualifier = item.sequence('NumericValueQualifierCodeSequence')[0]?.string('CodeValue');
-    } else if (flat.ValueType === 'CODE') flat.value = item.sequence('ConceptCodeSequence')[0].string('CodeMeaning');
-    else if (flat.ValueType === 'TEXT') flat.value = item.string('TextValue');
-    else if (flat.ValueType === 'UIDREF') flat.value = item.string('UID');
-    else if (flat.ValueType === 'IMAGE') {
-      const ref = item.sequence('ReferencedSOPSequence')[0];
-      flat.value = ref.string('ReferencedSOPInstanceUID');
-      flat.segment = ref.number('ReferencedSegmentNumber');
-    }
-    out.push(flat);
-    flatten(item, here, out);
-  }
-  return out;
 }
 
 function expectValid(bytes: Buffer): void {

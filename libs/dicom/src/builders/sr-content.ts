@@ -1,3 +1,4 @@
+import type { DicomDataset } from '../dicom-dataset';
 import { InvalidAttributeError } from '../dicom.errors';
 import type { DicomElements } from '../part10-writer';
 import { CodedConcept, codeSequence } from './coded-concept';
@@ -106,4 +107,50 @@ export function contentItemElements(item: ContentItem, isRoot = false): DicomEle
     ...valueElements(item),
     ContentSequence: item.children?.length ? item.children.map((child) => contentItemElements(child)) : undefined,
   };
+}
+
+/** One content item read back from an SR, with the concept names from the root down to it. */
+export interface ContentNode {
+  /** CodeMeanings of the concept names, the item's own last */
+  path: string[];
+  ValueType: string;
+  RelationshipType?: string;
+  /** NUM: the number (FloatingPointValue when present) or null; CODE: CodeMeaning; TEXT, UIDREF: the text; IMAGE: the SOP Instance UID */
+  value?: number | string | null;
+  /** NUM: the unit's CodeValue (UCUM) */
+  unit?: string;
+  /** NUM without a value: NumericValueQualifier CodeValue */
+  qualifier?: string;
+  /** CODE: the value's CodeValue */
+  codeValue?: string;
+  /** IMAGE: ReferencedSegmentNumber */
+  segment?: number;
+}
+
+/** Walks an SR's content tree depth-first (PS3.3 C.17.3), for tests and for readers of Nidus's own reports. */
+export function flattenContent(ds: DicomDataset, path: string[] = [], out: ContentNode[] = []): ContentNode[] {
+  for (const item of ds.sequence('ContentSequence')) {
+    const name = item.sequence('ConceptNameCodeSequence')[0]?.string('CodeMeaning') ?? '';
+    const here = [...path, name];
+    const node: ContentNode = { path: here, ValueType: item.requireString('ValueType'), RelationshipType: item.string('RelationshipType') };
+    if (node.ValueType === 'NUM') {
+      const measured = item.sequence('MeasuredValueSequence')[0];
+      node.value = measured ? measured.number('FloatingPointValue') ?? measured.requireNumber('NumericValue') : null;
+      node.unit = measured?.sequence('MeasurementUnitsCodeSequence')[0]?.string('CodeValue');
+      node.qualifier = item.sequence('NumericValueQualifierCodeSequence')[0]?.string('CodeValue');
+    } else if (node.ValueType === 'CODE') {
+      const concept = item.sequence('ConceptCodeSequence')[0];
+      node.value = concept?.string('CodeMeaning');
+      node.codeValue = concept?.string('CodeValue');
+    } else if (node.ValueType === 'TEXT') node.value = item.string('TextValue');
+    else if (node.ValueType === 'UIDREF') node.value = item.string('UID');
+    else if (node.ValueType === 'IMAGE') {
+      const ref = item.sequence('ReferencedSOPSequence')[0];
+      node.value = ref?.string('ReferencedSOPInstanceUID');
+      node.segment = ref?.number('ReferencedSegmentNumber');
+    }
+    out.push(node);
+    flattenContent(item, here, out);
+  }
+  return out;
 }
