@@ -1,0 +1,5 @@
+export * from './seeded-random';
+export * from './tracer-curves';
+export * from './sampling-times';
+export * from './phantom-truth';
+export * from './head-phantom';
