@@ -41,3 +41,11 @@ describe(readPart10.name, () => {
     expect(readDataset(bytes, TransferSyntaxUIDs.ImplicitVRLittleEndian).string('Modality')).toBe('MR');
   });
 });
+
+describe('truncated files', () => {
+  it.each(['MR_truncated.dcm', 'rtplan_truncated.dcm'])('%s raises TruncatedDicomError with a readable reason', (name) => {
+    const path = pydicomFiles().find((p) => basename(p) === name)!;
+    expect(() => readPart10(readFileSync(path))).toThrow(TruncatedDicomError);
+    expect(() => readPart10(readFileSync(path))).toThrow(/truncated: dicomParser/);
+  });
+});

@@ -22,8 +22,12 @@ function hasPreamble(bytes: Uint8Array): boolean {
 }
 
 function classify(error: unknown, what: string): Error {
-  const message = error instanceof Error ? error.message : String(error);
-  if (/buffer overread|attempt to read past|beyond end|eof|truncat|overrun|past the end/i.test(message)) {
+  // dicom-parser throws plain objects { exception, dataSet } as well as Errors and strings
+  const message =
+    error instanceof Error ? error.message
+    : error && typeof error === 'object' && 'exception' in error ? String((error as { exception: unknown }).exception)
+    : String(error);
+  if (/buffer overread|attempt to read past|beyond end|eof|truncat|overrun|past the end|maxPosition/i.test(message)) {
     return new TruncatedDicomError(`${what} is truncated: ${message}`);
   }
   return new NotDicomError(`${what} cannot be parsed: ${message}`);

@@ -63,3 +63,13 @@ describe(writePart10.name, () => {
     expect(pixel.basicOffsetTable).toEqual([0, 12]);
   });
 });
+
+describe('ambiguous VRs', () => {
+  it('writes LUT Data as OW from a typed array and as US from numbers', () => {
+    const withLut = (LUTData: Uint16Array | number[]) => ({ ...sample(1, 1), VOILUTSequence: [{ LUTDescriptor: [3, 0, 16], LUTData }] });
+    const ow = readPart10(writePart10(withLut(new Uint16Array([10, 20, 30]))));
+    expect(ow.sequence('VOILUTSequence')[0].element('LUTData')!.vr).toBe('OW');
+    const us = readPart10(writePart10(withLut([10, 20, 30])));
+    expect(us.sequence('VOILUTSequence')[0].numbers('LUTData')).toEqual([10, 20, 30]);
+  });
+});

@@ -58,6 +58,8 @@ class Sink {
 }
 
 function resolveVr(keyword: string, vr: string, value: DicomValue): string {
+  // 'lt' in dcmjs's dictionary: US or OW (LUT Data, PS3.3 C.11.1); 'xs': US or SS
+  if (vr === 'lt') return value instanceof Int16Array ? 'SS' : ArrayBuffer.isView(value) ? 'OW' : 'US';
   if (!vr.includes('|') && vr !== 'xs' && vr !== 'ox') return vr;
   // Ambiguous VRs (PS3.5 A.1 note): pixel data as OB for 8-bit/encapsulated, OW otherwise; US for US/SS.
   if (keyword === 'PixelData' || vr.startsWith('OB') || vr === 'ox') {
