@@ -11,3 +11,4 @@ export * from './app/nidus-core.module';
 export * from './app/shutdown';
 export * from './app/nest-pino.logger';
 export * from './handlers/job-handlers';
+export * from './ctp/analyze-ctp-files';

@@ -3,3 +3,4 @@ export * from './tracer-curves';
 export * from './sampling-times';
 export * from './phantom-truth';
 export * from './head-phantom';
+export * from './phantom-dicom-writer';

@@ -1,0 +1,122 @@
+import { readFileSync } from 'node:fs';
+import { readPart10, type DicomDataset } from '@nidus/dicom';
+import { fill4D, plan4D, prepareDecoders, readHeader, type Volume4D } from '@nidus/imaging';
+import { analyzePerfusion, NotPerfusionSeriesError, type AnalyzePerfusionOptions, type Deconvolver, type PerfusionResult, type PerfusionStage } from '@nidus/perfusion';
+
+export interface CtpSeriesIdentity {
+  StudyInstanceUID: string;
+  SeriesInstanceUID: string;
+  PatientID?: string;
+  PatientName?: string;
+  AccessionNumber?: string;
+  StudyDescription?: string;
+  SeriesDescription?: string;
+  Modality?: string;
+  /** images used, and the source image at [time point][slice] */
+  instances: number;
+  SOPInstanceUIDs: string[][];
+}
+
+export interface AnalyzeCtpFilesOptions {
+  /** the perfusion deconvolution engine (OnnxDeconvolver from @nidus/inference in production) */
+  deconvolver: Deconvolver;
+  /** when the paths hold several series, the one to analyse (default: the one with the most images) */
+  SeriesInstanceUID?: string;
+  perfusion?: Omit<AnalyzePerfusionOptions, 'onProgress'>;
+  onProgress?: (stage: 'load' | 'decode' | PerfusionStage, fraction: number) => void;
+  /** keep the 4D volume in the answer (for rendering); default false */
+  keepVolume?: boolean;
+}
+
+export interface AnalyzeCtpFilesResult {
+  result: PerfusionResult;
+  series: CtpSeriesIdentity;
+  /** seconds per stage: load (headers and file reads), decode, then the perfusion stages */
+  timings: Record<string, number>;
+  warnings: string[];
+  volume?: Volume4D;
+}
+
+/**
+ * Reads a CT perfusion series from Part 10 files, builds the 4D volume (slices by ImagePositionPatient,
+ * time points by acquisition time) and runs the perfusion analysis. Headers are read first; each file is
+ * then read, decoded into its slot of the volume and dropped, so only one file's bytes are held at a time.
+ */
+export async function analyzeCtpFiles(paths: string[], options: AnalyzeCtpFilesOptions): Promise<AnalyzeCtpFilesResult> {
+  const timings: Record<string, number> = {};
+  const warnings: string[] = [];
+  if (paths.length === 0) throw new NotPerfusionSeriesError('no files given');
+  options.onProgress?.('load', 0);
+  let clock = performance.now();
+  const headers = paths.map((path) => readHeader(path));
+  timings.loadHeaders = (performance.now() - clock) / 1000;
+
+  // One series: the requested one, or the largest.
+  const bySeries = new Map<string, number[]>();
+  headers.forEach((header, i) => {
+    const uid = header.string('SeriesInstanceUID') ?? '';
+    bySeries.set(uid, [...(bySeries.get(uid) ?? []), i]);
+  });
+  let chosen: string;
+  if (options.SeriesInstanceUID !== undefined) {
+    if (!bySeries.has(options.SeriesInstanceUID)) {
+      throw new NotPerfusionSeriesError(`series ${options.SeriesInstanceUID} is not among the ${paths.length} files`);
+    }
+    chosen = options.SeriesInstanceUID;
+  } else {
+    chosen = [...bySeries.entries()].sort((a, b) => b[1].length - a[1].length)[0][0];
+    if (bySeries.size > 1) warnings.push(`${bySeries.size} series among the files: analysed ${chosen} (${bySeries.get(chosen)!.length} images)`);
+  }
+  const indices = bySeries.get(chosen)!;
+  const seriesHeaders = indices.map((i) => headers[i]);
+  const first = seriesHeaders[0];
+  const modality = first.string('Modality');
+  if (modality !== 'CT') throw new NotPerfusionSeriesError(`modality ${modality ?? '(none)'}: CT perfusion needs a CT series`);
+
+  await prepareDecoders(seriesHeaders);
+  let plan;
+  try {
+    plan = plan4D(seriesHeaders);
+  } catch (error) {
+    throw new NotPerfusionSeriesError(`the images do not form a 4D series: ${(error as Error).message}`);
+  }
+  if (plan.timePoints < 2) throw new NotPerfusionSeriesError(`one time point per slice position (${plan.slices} slices): not a perfusion series`);
+
+  options.onProgress?.('decode', 0.05);
+  let readSeconds = 0;
+  clock = performance.now();
+  const volume = fill4D(plan, (k) => {
+    const start = performance.now();
+    const ds: DicomDataset = readPart10(readFileSync(paths[indices[k]]));
+    readSeconds += (performance.now() - start) / 1000;
+    return ds;
+  });
+  const fillSeconds = (performance.now() - clock) / 1000;
+  timings.load = timings.loadHeaders + readSeconds;
+  timings.decode = fillSeconds - readSeconds;
+  delete timings.loadHeaders;
+
+  const result = await analyzePerfusion(volume, options.deconvolver, {
+    ...options.perfusion,
+    onProgress: (stage, fraction) => options.onProgress?.(stage, 0.1 + 0.9 * fraction),
+  });
+  for (const [stage, seconds] of Object.entries(result.timings)) timings[stage] = seconds;
+  return {
+    result,
+    series: {
+      StudyInstanceUID: first.string('StudyInstanceUID') ?? '',
+      SeriesInstanceUID: chosen,
+      PatientID: first.string('PatientID'),
+      PatientName: first.string('PatientName'),
+      AccessionNumber: first.string('AccessionNumber'),
+      StudyDescription: first.string('StudyDescription'),
+      SeriesDescription: first.string('SeriesDescription'),
+      Modality: modality,
+      instances: indices.length,
+      SOPInstanceUIDs: volume.SOPInstanceUIDs,
+    },
+    timings,
+    warnings: [...warnings, ...result.summary.warnings],
+    volume: options.keepVolume ? volume : undefined,
+  };
+}
