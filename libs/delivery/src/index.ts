@@ -1,1 +1,3 @@
 export * from './alerts';
+export * from './targets';
+export * from './retry-policy';

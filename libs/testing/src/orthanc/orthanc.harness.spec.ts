@@ -97,6 +97,16 @@ describe('startOrthanc modalities', () => {
     }
   });
 
+  it('with auth, refuses anonymous requests and answers rest() calls', async () => {
+    const orthanc = await startOrthanc({ auth: { username: 'nidus', password: 's3cret' }, dicomWeb: false });
+    try {
+      expect((await fetch(`${orthanc.httpUrl}/system`)).status).toBe(401);
+      expect((await orthanc.rest('/system')).status).toBe(200);
+    } finally {
+      await orthanc.stop();
+    }
+  });
+
   it('stop() ends the process and deletes its directory; a second stop() is harmless', async () => {
     const orthanc = await startOrthanc({ dicomWeb: false });
     expect(existsSync(orthanc.directory)).toBe(true);

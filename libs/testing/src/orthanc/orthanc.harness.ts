@@ -26,6 +26,8 @@ export interface StartOrthancOptions {
   modalities?: Record<string, OrthancModality>;
   /** load the DICOMweb plugin (root /dicom-web/); default true */
   dicomWeb?: boolean;
+  /** turn on HTTP Basic authentication with this one user; rest() then sends it */
+  auth?: { username: string; password: string };
   /** extra configuration keys merged over the defaults */
   config?: Record<string, unknown>;
   /** how long to wait for /system; default 20 s */
@@ -47,7 +49,7 @@ export interface OrthancHandle {
   aet: string;
   /** temp directory holding configuration, index and storage */
   directory: string;
-  /** fetch against the REST API: path is relative to httpUrl ('/instances') */
+  /** fetch against the REST API: path is relative to httpUrl ('/instances'); sends the `auth` user if any */
   rest(path: string, init?: RequestInit): Promise<Response>;
   /** GET (or `init`) and parse JSON; throws OrthancRestError on a non-2xx status */
   restJson<T = unknown>(path: string, init?: RequestInit): Promise<T>;
@@ -89,7 +91,8 @@ function orthancConfig(directory: string, httpPort: number, dicomPort: number, a
     HttpPort: httpPort,
     HttpBindAddress: '127.0.0.1',
     RemoteAccessAllowed: false,
-    AuthenticationEnabled: false,
+    AuthenticationEnabled: !!options.auth,
+    RegisteredUsers: options.auth ? { [options.auth.username]: options.auth.password } : undefined,
     DicomServerEnabled: true,
     DicomAet: aet,
     DicomPort: dicomPort,
@@ -120,7 +123,7 @@ function delay(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-async function waitForSystem(httpUrl: string, child: ChildProcess, timeoutMs: number, log: () => string): Promise<void> {
+async function waitForSystem(httpUrl: string, child: ChildProcess, timeoutMs: number, log: () => string, headers: Record<string, string>): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError = '';
   while (Date.now() < deadline) {
@@ -128,7 +131,7 @@ async function waitForSystem(httpUrl: string, child: ChildProcess, timeoutMs: nu
       throw new OrthancStartError(`Orthanc exited (${child.exitCode ?? child.signalCode}) before answering:\n${log().slice(-2000)}`);
     }
     try {
-      const res = await fetch(`${httpUrl}/system`, { signal: AbortSignal.timeout(1000) });
+      const res = await fetch(`${httpUrl}/system`, { headers, signal: AbortSignal.timeout(1000) });
       if (res.ok) {
         await res.json();
         return;
@@ -185,14 +188,18 @@ async function startOnce(options: StartOrthancOptions): Promise<OrthancHandle> {
   };
 
   const httpUrl = `http://127.0.0.1:${httpPort}`;
+  const authHeaders: Record<string, string> = options.auth
+    ? { Authorization: 'Basic ' + Buffer.from(`${options.auth.username}:${options.auth.password}`).toString('base64') }
+    : {};
   try {
-    await waitForSystem(httpUrl, child, options.startTimeoutMs ?? 20_000, log);
+    await waitForSystem(httpUrl, child, options.startTimeoutMs ?? 20_000, log, authHeaders);
   } catch (e) {
     await stop();
     throw e;
   }
 
-  const rest = (path: string, init?: RequestInit) => fetch(httpUrl + (path.startsWith('/') ? path : '/' + path), init);
+  const rest = (path: string, init?: RequestInit) =>
+    fetch(httpUrl + (path.startsWith('/') ? path : '/' + path), { ...init, headers: { ...authHeaders, ...(init?.headers as Record<string, string> | undefined) } });
   return {
     httpUrl,
     dicomWebUrl: `${httpUrl}/dicom-web`,

@@ -1,0 +1,3 @@
+export * from './delivery.errors';
+export * from './delivery-target';
+export * from './stow-rs.target';
