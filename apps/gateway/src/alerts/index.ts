@@ -1,0 +1,2 @@
+export * from './alerts.module';
+export * from './alerts-module.options';
