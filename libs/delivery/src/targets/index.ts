@@ -1,3 +1,4 @@
 export * from './delivery.errors';
 export * from './delivery-target';
 export * from './stow-rs.target';
+export * from './c-store.target';
