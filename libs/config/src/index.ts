@@ -7,3 +7,4 @@ export * from './sections/delivery.schema';
 export * from './sections/dicom.schema';
 export * from './sections/routing.schema';
 export * from './sections/alerts.schema';
+export * from './version';

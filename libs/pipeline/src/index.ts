@@ -12,3 +12,5 @@ export * from './app/shutdown';
 export * from './app/nest-pino.logger';
 export * from './handlers/job-handlers';
 export * from './ctp/analyze-ctp-files';
+export * from './analysis/ctp-contract';
+export * from './analysis/ctp-runner';
