@@ -14,3 +14,5 @@ export * from './alert/alert.entity';
 export * from './audit/audit-event.entity';
 export * from './audit/audit.repository';
 export * from './alert/alert.repository';
+export * from './results/result-file.store';
+export * from './storage';

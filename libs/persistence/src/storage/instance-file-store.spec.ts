@@ -1,0 +1,118 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateUid, writePart10 } from '@nidus/dicom';
+import { InstanceFileStore } from './instance-file-store';
+import { instanceRelativePath } from './instance-path';
+import { OutOfResourcesError, TempFileStateError } from './storage.errors';
+import { TempInstanceFile } from './temp-instance-file';
+
+function finish(temp: TempInstanceFile, ...chunks: Buffer[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    temp.once('error', reject);
+    for (const c of chunks) temp.write(c);
+    temp.end(() => resolve());
+  });
+}
+
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+/** preamble, DICM and a File Meta, as a C-STORE receiver puts in front of a data set */
+function part10Header(sourceApplicationEntityTitle: string): Buffer {
+  const file = writePart10({ SOPClassUID: '1.2.840.10008.5.1.4.1.1.7', SOPInstanceUID: '1.2.3' }, { sourceApplicationEntityTitle });
+  return file.subarray(0, 144 + file.readUInt32LE(140));
+}
+
+describe(InstanceFileStore.name, () => {
+  let dataDir: string;
+  let store: InstanceFileStore;
+  const key = () => ({ StudyInstanceUID: generateUid(), SeriesInstanceUID: generateUid(), SOPInstanceUID: generateUid() });
+
+  beforeEach(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'nidus-store-'));
+    store = new InstanceFileStore({ dataDir, reserveBytes: 0 });
+    await store.init();
+  });
+
+  afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('writes header then data to a temp file and links it to instances/<study>/<series>/<sop>.dcm', async () => {
+    const k = key();
+    const header = Buffer.from('HEADER--');
+    const data = [Buffer.alloc(70_000, 1), Buffer.alloc(300_000, 2), Buffer.from('end!')];
+    const temp = await store.createTemp({ header });
+    expect(readdirSync(store.tempDir)).toHaveLength(1);
+    await finish(temp, ...data);
+    const stored = await store.commit(temp, k);
+    expect(stored).toEqual({ outcome: 'stored', relativePath: instanceRelativePath(k), sizeBytes: 370_012, sha256: sha(Buffer.concat(data)) });
+    expect(stored.relativePath).toBe(join('instances', k.StudyInstanceUID, k.SeriesInstanceUID, `${k.SOPInstanceUID}.dcm`));
+    expect(readFileSync(join(dataDir, stored.relativePath)).equals(Buffer.concat([header, ...data]))).toBe(true);
+    expect(readdirSync(store.tempDir)).toEqual([]);
+    // the head kept in memory is the start of the file
+    expect(temp.head().equals(Buffer.concat([header, ...data]).subarray(0, 256 * 1024))).toBe(true);
+  });
+
+  it('keeps no second file for the same SOPInstanceUID with the same data set, and keeps the first on a conflict', async () => {
+    const conflicts: unknown[] = [];
+    store = new InstanceFileStore({ dataDir, reserveBytes: 0, onConflict: (e) => conflicts.push(e) });
+    const k = key();
+    const first = await store.createTemp({ header: part10Header('A') });
+    await finish(first, Buffer.from('same data set'));
+    expect((await store.commit(first, k)).outcome).toBe('stored');
+    // same data set behind another header (another sender's File Meta): a duplicate
+    const again = await store.createTemp({ header: part10Header('ANOTHER_SENDER') });
+    await finish(again, Buffer.from('same data set'));
+    expect(await store.commit(again, k)).toMatchObject({ outcome: 'duplicate', sha256: sha(Buffer.from('same data set')) });
+    const other = await store.createTemp({ header: part10Header('A') });
+    await finish(other, Buffer.from('other data set'));
+    expect(await store.commit(other, k)).toMatchObject({ outcome: 'conflict', sha256: sha(Buffer.from('same data set')) });
+    expect(conflicts).toEqual([expect.objectContaining({ key: k, existingSha256: sha(Buffer.from('same data set')), incomingSha256: sha(Buffer.from('other data set')) })]);
+    expect(readFileSync(join(dataDir, instanceRelativePath(k))).equals(Buffer.concat([part10Header('A'), Buffer.from('same data set')]))).toBe(true);
+    expect(readdirSync(join(dataDir, 'instances', k.StudyInstanceUID, k.SeriesInstanceUID))).toHaveLength(1);
+    expect(readdirSync(store.tempDir)).toEqual([]);
+  });
+
+  it('hashes a whole Part 10 upload from after its File Meta, as it hashes a C-STORE data set', async () => {
+    const file = writePart10({ SOPClassUID: '1.2.840.10008.5.1.4.1.1.7', SOPInstanceUID: generateUid(), PatientName: 'X^Y' }, { sourceApplicationEntityTitle: 'SENDER' });
+    const metaEnd = 144 + file.readUInt32LE(140);
+    const temp = await store.createTemp();
+    // in pieces smaller than the 144 bytes that locate the meta
+    const pieces = [];
+    for (let o = 0; o < file.length; o += 50) pieces.push(file.subarray(o, o + 50));
+    await finish(temp, ...pieces);
+    expect(temp.sha256).toBe(sha(file.subarray(metaEnd)));
+    const stored = await store.commit(temp, key());
+    expect(readFileSync(join(dataDir, stored.relativePath)).equals(file)).toBe(true);
+    expect(await store.dataSetSha256(join(dataDir, stored.relativePath))).toBe(temp.sha256);
+  });
+
+  it('refuses to write below the free-space reserve, before creating anything', async () => {
+    const free = await store.freeBytes();
+    store = new InstanceFileStore({ dataDir, reserveBytes: free + 1024 ** 3 });
+    await expect(store.createTemp()).rejects.toBeInstanceOf(OutOfResourcesError);
+    expect(readdirSync(store.tempDir)).toEqual([]);
+    store = new InstanceFileStore({ dataDir, reserveBytes: free - 10 * 1024 ** 2 });
+    await expect(store.createTemp({ expectedBytes: 20 * 1024 ** 2 })).rejects.toBeInstanceOf(OutOfResourcesError);
+  });
+
+  it('discards a temp file, refuses to commit an unfinished one, and clears leftovers at init', async () => {
+    const temp = await store.createTemp();
+    temp.write(Buffer.alloc(1000));
+    await expect(store.commit(temp, key())).rejects.toBeInstanceOf(TempFileStateError);
+    await temp.discard();
+    expect(readdirSync(store.tempDir)).toEqual([]);
+    writeFileSync(join(store.tempDir, 'crashed.part'), 'half');
+    await store.init();
+    expect(readdirSync(store.tempDir)).toEqual([]);
+  });
+
+  it('keeps hostile UIDs inside the store', async () => {
+    const temp = await store.createTemp();
+    await finish(temp, Buffer.from('x'));
+    const stored = await store.commit(temp, { StudyInstanceUID: '../../etc', SeriesInstanceUID: '..', SOPInstanceUID: 'a/b' });
+    expect(stored.relativePath).toBe(join('instances', '.._.._etc', '_..', 'a_b.dcm'));
+    expect(existsSync(join(dataDir, stored.relativePath))).toBe(true);
+    expect(() => store.absolutePath('instances/../../etc/passwd')).toThrow(/not an instance path/);
+  });
+});

@@ -1,0 +1,169 @@
+import { createHash, Hash } from 'node:crypto';
+import { close, fdatasync, writev } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { Writable } from 'node:stream';
+import { OutOfResourcesError, TempFileStateError } from './storage.errors';
+
+/** How much of the start of a file stays in memory, for reading its header without touching the disk. */
+export const DEFAULT_HEAD_BYTES = 256 * 1024;
+
+export interface TempInstanceFileOptions {
+  /** bytes written first (our File Meta for a C-STORE); the data set starts after them */
+  header?: Buffer;
+  headBytes?: number;
+  /** free bytes at creation and the reserve, for the error when the disk fills */
+  freeBytes: number;
+  reserveBytes: number;
+}
+
+/**
+ * One instance being received: a Writable over a file in DATA_DIR/tmp. Every byte is written as it comes
+ * (no gathering in memory), hashed, and the first `headBytes` of the file are also kept for the header
+ * parse. `end()` flushes and fdatasyncs; only then may the store commit it.
+ *
+ * The sha256 covers the data set only, after the File Meta: the same instance hashes the same whether it
+ * came by C-STORE (our meta) or STOW-RS (the sender's).
+ */
+export class TempInstanceFile extends Writable {
+  private readonly hash: Hash = createHash('sha256');
+  private readonly headLimit: number;
+  private readonly headChunks: Buffer[] = [];
+  private headLength = 0;
+  /** total bytes of the file */
+  size = 0;
+  /** where the data set starts: after the header, or after the File Meta read from the first bytes */
+  private dataOffset: number | undefined;
+  private undecided: { start: number; b: Buffer }[] = [];
+  private fdOpen = true;
+  private digest?: string;
+  private state: 'writing' | 'finished' | 'closed' = 'writing';
+
+  constructor(
+    readonly path: string,
+    private readonly fd: number,
+    private readonly options: TempInstanceFileOptions,
+  ) {
+    super({ highWaterMark: 1024 * 1024, decodeStrings: false });
+    this.headLimit = options.headBytes ?? DEFAULT_HEAD_BYTES;
+    if (options.header) {
+      this.dataOffset = options.header.length;
+      this.write(options.header);
+    }
+  }
+
+  /** The first bytes of the file (all of it when small), for parsing the header. */
+  head(): Buffer {
+    return this.headChunks.length === 1 ? this.headChunks[0] : Buffer.concat(this.headChunks, this.headLength);
+  }
+
+  get complete(): boolean {
+    return this.size <= this.headLength;
+  }
+
+  /** sha256 (hex) of the data set bytes, after the stream finished */
+  get sha256(): string {
+    if (!this.digest) throw new TempFileStateError('sha256 is known once the file is finished');
+    return this.digest;
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this._writev([{ chunk }], callback);
+  }
+
+  override _writev(chunks: { chunk: Buffer }[], callback: (error?: Error | null) => void): void {
+    const buffers = chunks.map((c) => c.chunk);
+    for (const b of buffers) this.track(b);
+    this.writeAll(buffers, callback);
+  }
+
+  override _final(callback: (error?: Error | null) => void): void {
+    if (this.dataOffset === undefined) this.decide();
+    this.digest = this.hash.digest('hex');
+    fdatasync(this.fd, (error) => {
+      if (error) return callback(this.mapError(error));
+      this.state = 'finished';
+      this.closeFd(callback);
+    });
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    this.closeFd(() => callback(error));
+  }
+
+  /** Removes the temp file (after a failure, or after a commit linked it elsewhere). */
+  async discard(): Promise<void> {
+    this.state = 'closed';
+    if (!this.destroyed) this.destroy();
+    await new Promise<void>((resolve) => (this.fdOpen ? this.once('close', () => resolve()) : resolve()));
+    await rm(this.path, { force: true });
+  }
+
+  /** written and fdatasynced */
+  get durable(): boolean {
+    return this.state === 'finished';
+  }
+
+  private track(b: Buffer): void {
+    if (this.headLength < this.headLimit) {
+      const take = b.subarray(0, this.headLimit - this.headLength);
+      this.headChunks.push(Buffer.from(take)); // a copy: the caller's buffer may be reused
+      this.headLength += take.length;
+    }
+    const start = this.size;
+    this.size += b.length;
+    if (this.dataOffset !== undefined) return this.hashFrom(start, b);
+    // no header given: the end of the File Meta is read from the first 144 bytes (PS3.10 7.1)
+    this.undecided.push({ start, b });
+    if (this.size >= 144) this.decide();
+  }
+
+  private decide(): void {
+    const prefix = this.head();
+    const isPart10 =
+      prefix.length >= 144 &&
+      prefix.toString('latin1', 128, 132) === 'DICM' &&
+      prefix.readUInt16LE(132) === 0x0002 &&
+      prefix.readUInt16LE(134) === 0x0000 &&
+      prefix.toString('latin1', 136, 138) === 'UL';
+    this.dataOffset = isPart10 ? 144 + prefix.readUInt32LE(140) : 0;
+    for (const { start, b } of this.undecided) this.hashFrom(start, b);
+    this.undecided = [];
+  }
+
+  private hashFrom(start: number, b: Buffer): void {
+    const skip = this.dataOffset! - start;
+    if (skip >= b.length) return;
+    this.hash.update(skip > 0 ? b.subarray(skip) : b);
+  }
+
+  private writeAll(buffers: Buffer[], callback: (error?: Error | null) => void): void {
+    writev(this.fd, buffers, (error, written) => {
+      if (error) return callback(this.mapError(error));
+      const total = buffers.reduce((n, b) => n + b.length, 0);
+      if (written === total) return callback();
+      // a short write: send the rest
+      let skip = written;
+      const rest: Buffer[] = [];
+      for (const b of buffers) {
+        if (skip >= b.length) {
+          skip -= b.length;
+          continue;
+        }
+        rest.push(b.subarray(skip));
+        skip = 0;
+      }
+      this.writeAll(rest, callback);
+    });
+  }
+
+  private closeFd(callback: (error?: Error | null) => void): void {
+    if (!this.fdOpen) return callback();
+    this.fdOpen = false;
+    close(this.fd, (error) => callback(error));
+  }
+
+  private mapError(error: NodeJS.ErrnoException): Error {
+    if (error.code === 'ENOSPC' || error.code === 'EDQUOT') return new OutOfResourcesError(0, this.options.reserveBytes, `${error.code} while writing`);
+    return error;
+  }
+}
