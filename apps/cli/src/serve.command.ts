@@ -18,7 +18,7 @@ export async function serve(role: Role, env: Record<string, string | undefined>)
     steps.push({ name: 'http', run: gateway.close });
   }
   if (role !== 'gateway') {
-    const worker = startWorker(context, createJobHandlers(context));
+    const worker = await startWorker(context, createJobHandlers(context));
     steps.push({ name: 'worker', run: worker.close });
   }
   steps.push({ name: 'connections', run: () => closeAppContext(context) });

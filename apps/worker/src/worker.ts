@@ -1,13 +1,18 @@
+import { recoverPendingEscalations } from '@nidus/delivery';
 import { AppContext, JobHandlers, JobRunner } from '@nidus/pipeline';
 
 export interface RunningWorker {
   close: () => Promise<void>;
 }
 
-/** Consumes the queues: binds every job to its one handler (checked here, at boot). No logic of its own. */
-export function startWorker(context: AppContext, handlers: JobHandlers): RunningWorker {
+/**
+ * Consumes the queues: binds every job to its one handler (checked here, at boot), then re-arms, from the
+ * database, alert escalations that a stopped process left pending. No logic of its own.
+ */
+export async function startWorker(context: AppContext, handlers: JobHandlers): Promise<RunningWorker> {
   const runner = new JobRunner(context.queue, context.logger, (name, outcome) => context.metrics.jobs.inc({ name, outcome }));
   runner.start(handlers);
-  context.logger.info('worker consuming queues');
+  const recovered = await recoverPendingEscalations({ db: context.db, logger: context.logger, queue: context.queue });
+  context.logger.info(recovered, 'worker consuming queues');
   return { close: async () => undefined }; // closing the queues (context) lets active jobs finish first
 }

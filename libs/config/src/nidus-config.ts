@@ -22,7 +22,7 @@ export interface NidusConfig {
   configFile: string | undefined;
   routes: FileConfig['routes'];
   delivery: FileConfig['delivery'];
-  alerts: unknown;
+  alerts: FileConfig['alerts'];
 }
 
 function firstIssue(error: z.ZodError, prefix = ''): ConfigError {

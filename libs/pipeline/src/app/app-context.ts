@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import type { DataSource } from 'typeorm';
 import type { NidusConfig } from '@nidus/config';
 import { createLogger, Logger, Metrics } from '@nidus/observability';
+import { RedisAlertBus } from '@nidus/delivery';
 import { openDatabase } from '@nidus/persistence';
 import { openBullQueues } from '../jobs/bull-queues';
 import { JobQueue } from '../jobs/job-queue.repository';
@@ -14,6 +15,10 @@ export interface AppContext {
   metrics: Metrics;
   db: DataSource;
   queue: JobQueue;
+  /** the Redis key prefix of queues and the alert bus: processes sharing one prefix work together */
+  prefix: string;
+  /** alert events from workers to the gateway's stream */
+  alertBus: RedisAlertBus;
 }
 
 /** Injection tokens for Nest modules (classes serve as their own tokens: DataSource, JobQueue, Metrics). */
@@ -32,11 +37,13 @@ export async function openAppContext(config: NidusConfig, options: OpenOptions =
   mkdirSync(config.dataDir, { recursive: true });
   await probeRedis(config.redisUrl);
   const db = await openDatabase(config.database);
-  const queue = openBullQueues(config.redisUrl, options.queuePrefix);
-  return { config, logger, metrics: new Metrics(), db, queue };
+  const prefix = options.queuePrefix ?? 'nidus';
+  const queue = openBullQueues(config.redisUrl, prefix);
+  return { config, logger, metrics: new Metrics(), db, queue, prefix, alertBus: new RedisAlertBus(config.redisUrl, prefix) };
 }
 
 export async function closeAppContext(context: AppContext): Promise<void> {
   await context.queue.close();
+  await context.alertBus.close();
   if (context.db.isInitialized) await context.db.destroy();
 }

@@ -1,17 +1,32 @@
+import { nidusVersion } from '@nidus/config';
+import { createAlertHandlers } from '@nidus/delivery';
+import { AnalysisRepository, ResultFileStore, ResultObjectRepository, StudyIndexRepository } from '@nidus/persistence';
+import { InferenceEngine } from '../analysis/ctp-runner';
 import { AppContext } from '../app/app-context';
 import { JobHandlers } from '../jobs/job-runner';
+import { analysisRunHandler } from './analysis-run.handler';
+import { createDeliveryTargets } from './delivery-targets';
+import { resultsDeliverHandler } from './results-deliver.handler';
 
-/** The one table binding each job name to its handler. */
+/** The one table binding each job name to its handler (checked at boot by JobRunner). */
 export function createJobHandlers(context: AppContext): JobHandlers {
-  const pending = (name: string) => async () => {
-    throw new Error(`${name}: handler not wired yet`);
-  };
-  void context;
+  const { config, logger, metrics, db } = context;
+  const results = new ResultObjectRepository(db);
+  const files = new ResultFileStore(config.dataDir);
+  const alerts = createAlertHandlers({ db, alerts: config.alerts, logger, metrics, bus: context.alertBus, dataDir: config.dataDir });
   return {
-    'series.check-complete': pending('series.check-complete'),
-    'analysis.run': pending('analysis.run'),
-    'results.deliver': pending('results.deliver'),
-    'alert.evaluate': pending('alert.evaluate'),
-    'alert.escalate': pending('alert.escalate'),
+    'series.check-complete': async () => {
+      throw new Error('series.check-complete: handler not wired yet');
+    },
+    'analysis.run': analysisRunHandler({
+      config, logger, metrics, results, files,
+      analyses: new AnalysisRepository(db),
+      index: new StudyIndexRepository(db),
+      engine: new InferenceEngine(config.modelsDir),
+      version: nidusVersion(),
+    }),
+    'results.deliver': resultsDeliverHandler({ logger, metrics, results, files, targets: createDeliveryTargets(config) }),
+    'alert.evaluate': alerts['alert.evaluate'],
+    'alert.escalate': alerts['alert.escalate'],
   };
 }
