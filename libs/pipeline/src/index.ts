@@ -14,3 +14,4 @@ export * from './handlers/job-handlers';
 export * from './ctp/analyze-ctp-files';
 export * from './analysis/ctp-contract';
 export * from './analysis/ctp-runner';
+export * from './results';
