@@ -1,4 +1,4 @@
-import { NotDicomError, readPart10, TransferSyntaxUIDs, TruncatedDicomError } from '@nidus/dicom';
+import { findTransferSyntax, NotDicomError, readDataset, readPart10, TransferSyntaxUIDs, TruncatedDicomError } from '@nidus/dicom';
 
 /** Where a Part 10 file's data set starts, and what its File Meta says (PS3.10 7.1). */
 export interface Part10Layout {
@@ -20,6 +20,16 @@ function text(bytes: Buffer): string {
  * Throws TruncatedDicomError when `head` ends inside it (read more and call again). Files without a
  * preamble and meta are read as Implicit VR Little Endian data sets, as readPart10 does.
  */
+function dataSetUids(dataSet: Buffer, transferSyntaxUID: string): { SOPClassUID?: string; SOPInstanceUID?: string } {
+  if (findTransferSyntax(transferSyntaxUID)?.deflated) return {};
+  try {
+    const ds = readDataset(dataSet, transferSyntaxUID, { untilTag: 'x00080018' });
+    return { SOPClassUID: ds.string('SOPClassUID'), SOPInstanceUID: ds.string('SOPInstanceUID') };
+  } catch {
+    return {};
+  }
+}
+
 export function readPart10Layout(head: Buffer): Part10Layout {
   const hasPrefix = head.length >= 132 && head.toString('latin1', 128, 132) === 'DICM';
   const start = hasPrefix ? 132 : 0;
@@ -59,11 +69,13 @@ export function readPart10Layout(head: Buffer): Part10Layout {
     values.set(element, text(head.subarray(valueOffset, valueOffset + length)));
     offset = valueOffset + length;
   }
-  const SOPClassUID = values.get(0x0002);
-  const SOPInstanceUID = values.get(0x0003);
   const transferSyntaxUID = values.get(0x0010);
-  if (!SOPClassUID || !SOPInstanceUID || !transferSyntaxUID) {
-    throw new NotDicomError('File Meta lacks MediaStorageSOPClassUID, MediaStorageSOPInstanceUID or TransferSyntaxUID');
-  }
+  if (!transferSyntaxUID) throw new NotDicomError('File Meta lacks TransferSyntaxUID (0002,0010)');
+  // The data set's own SOP Class and Instance UIDs are what a C-STORE announces (as dcmtk's storescu
+  // does); the File Meta's copies (PS3.10 7.1) only when the data set cannot be read this far.
+  const own = dataSetUids(head.subarray(offset), transferSyntaxUID);
+  const SOPClassUID = own.SOPClassUID ?? values.get(0x0002);
+  const SOPInstanceUID = own.SOPInstanceUID ?? values.get(0x0003);
+  if (!SOPClassUID || !SOPInstanceUID) throw new NotDicomError('neither the data set nor the File Meta names the SOP Class and Instance UIDs');
   return { SOPClassUID, SOPInstanceUID, transferSyntaxUID, dataSetOffset: offset };
 }
