@@ -485,7 +485,7 @@ export class ScpAssociation {
     const sink = message?.sink;
     if (message) message.sink = undefined;
     if (!this.socket.destroyed && !this.socket.writableEnded) this.socket.destroy();
-    this.cleanup = (sink ? sink.discard(reason).catch((error) => this.policy.logger.error({ error: (error as Error).message }, 'discard failed')) : Promise.resolve()).then(() => {
+    this.cleanup = (sink ? Promise.resolve().then(() => sink.discard(reason)).catch((error) => this.policy.logger.error({ error: (error as Error).message }, 'discard failed')) : Promise.resolve()).then(() => {
       const finish = () => {
         if (!this.notifiedClosed) {
           this.notifiedClosed = true;

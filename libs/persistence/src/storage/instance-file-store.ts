@@ -1,6 +1,6 @@
-import { createReadStream, open as openCallback, ReadStream } from 'node:fs';
-import { link, mkdir, open, readdir, readFile, rm, stat, statfs, unlink } from 'node:fs/promises';
-import { dirname, join, resolve, sep } from 'node:path';
+import { closeSync, createReadStream, mkdirSync, open as openCallback, openSync, ReadStream, statfsSync as statfsRaw } from 'node:fs';
+import { FileHandle, link, mkdir, open, readdir, readFile, rm, stat, statfs, unlink } from 'node:fs/promises';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { createHash, randomUUID } from 'node:crypto';
 import { InstanceKey, instanceRelativePath } from './instance-path';
 import { OutOfResourcesError, StorageError, TempFileStateError } from './storage.errors';
@@ -11,6 +11,8 @@ export interface InstanceFileStoreOptions {
   /** free bytes to keep: a write that would go below is refused (OutOfResourcesError) */
   reserveBytes: number;
   /** told when a SOPInstanceUID comes again with other bytes (the first copy is kept) */
+  /** empty temp files kept open ahead of need (default 4); 0 opens each when asked */
+  spareTempFiles?: number;
   onConflict?: (event: { key: InstanceKey; relativePath: string; existingSha256: string; incomingSha256: string }) => void;
 }
 
@@ -23,6 +25,11 @@ export interface StoredInstanceFile {
   sizeBytes: number;
   /** sha256 of the data set (after File Meta) of the file kept */
   sha256: string;
+}
+
+function statfsSync(path: string): number {
+  const s = statfsRaw(path);
+  return s.bavail * s.bsize;
 }
 
 /** An instance path outside the store (a crafted relative path). */
@@ -38,8 +45,16 @@ export class InstanceFileStore {
   readonly instancesDir: string;
   private readonly knownDirs = new Set<string>();
   private free?: { bytes: number; at: number };
+  private readonly dirHandles = new Map<string, Promise<FileHandle>>();
+  private refreshing?: Promise<void>;
+  private readonly spare: { path: string; fd: number }[] = [];
+  private readonly spareTarget: number;
+  private filling?: Promise<void>;
+  private readonly opening = new Set<string>();
+  private closed = false;
 
   constructor(private readonly options: InstanceFileStoreOptions) {
+    this.spareTarget = options.spareTempFiles ?? 4;
     this.tempDir = join(options.dataDir, 'tmp');
     this.instancesDir = join(options.dataDir, 'instances');
   }
@@ -48,36 +63,69 @@ export class InstanceFileStore {
   async init(): Promise<void> {
     await mkdir(this.tempDir, { recursive: true });
     await mkdir(this.instancesDir, { recursive: true });
-    for (const name of await readdir(this.tempDir)) if (name.endsWith('.part')) await rm(join(this.tempDir, name), { force: true });
+    const spares = this.spareNames();
+    for (const name of await readdir(this.tempDir)) if (name.endsWith('.part') && !spares.has(name)) await rm(join(this.tempDir, name), { force: true });
+    await this.refreshFree();
   }
 
-  /** Free bytes on the data volume (fs.statfs), refreshed at most every 500 ms. */
+  /** Free bytes on the data volume (fs.statfs), at most 500 ms old. */
   async freeBytes(): Promise<number> {
-    const now = Date.now();
-    if (!this.free || now - this.free.at > 500) {
-      const s = await statfs(this.options.dataDir);
-      this.free = { bytes: s.bavail * s.bsize, at: now };
-    }
-    return this.free.bytes;
+    if (!this.free || Date.now() - this.free.at > 500) await this.refreshFree();
+    return this.free!.bytes;
+  }
+
+  private async refreshFree(): Promise<void> {
+    const s = await statfs(this.options.dataDir);
+    this.free = { bytes: s.bavail * s.bsize, at: Date.now() };
   }
 
   /**
-   * A temp file for one incoming instance. Refused with OutOfResourcesError, before anything is written,
-   * when the free space would fall below the reserve.
+   * A temp file for one incoming instance, created at once (no thread-pool round trip before the data
+   * can flow). Refused with OutOfResourcesError, before anything is written, when the free space would
+   * fall below the reserve. The free space is statfs'd at most every 500 ms, in the background.
    */
-  async createTemp(options: { header?: Buffer; expectedBytes?: number } = {}): Promise<TempInstanceFile> {
-    const free = await this.freeBytes();
+  createTemp(options: { header?: Buffer; expectedBytes?: number } = {}): TempInstanceFile {
+    if (!this.free || Date.now() - this.free.at > 500) {
+      if (!this.free) this.free = { bytes: statfsSync(this.options.dataDir), at: Date.now() };
+      else if (!this.refreshing) this.refreshing = this.refreshFree().finally(() => (this.refreshing = undefined));
+    }
+    const free = this.free.bytes;
     if (free - (options.expectedBytes ?? 0) < this.options.reserveBytes) throw new OutOfResourcesError(free, this.options.reserveBytes);
+    // a file opened ahead of time: creating one can wait on the journal for a millisecond while other
+    // instances fsync, and that wait would sit between the C-STORE command and its data
+    const { path, fd } = this.spare.shift() ?? this.openTempSync();
+    this.refill();
+    return new TempInstanceFile(path, fd, { header: options.header, freeBytes: free, reserveBytes: this.options.reserveBytes });
+  }
+
+  private openTempSync(): { path: string; fd: number } {
     const path = join(this.tempDir, `${randomUUID()}.part`);
-    let fd: number;
     try {
-      fd = await openFd(path);
+      return { path, fd: openSync(path, 'wx', 0o644) };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      await mkdir(this.tempDir, { recursive: true });
-      fd = await openFd(path);
+      mkdirSync(this.tempDir, { recursive: true });
+      return { path, fd: openSync(path, 'wx', 0o644) };
     }
-    return new TempInstanceFile(path, fd, { header: options.header, freeBytes: free, reserveBytes: this.options.reserveBytes });
+  }
+
+  /** keeps `spareTempFiles` empty temp files open, created off the event loop */
+  private refill(): void {
+    if (this.filling || this.closed || this.spare.length >= this.spareTarget) return;
+    this.filling = (async () => {
+      while (this.spare.length < this.spareTarget && !this.closed) {
+        const path = join(this.tempDir, `${randomUUID()}.part`);
+        this.opening.add(basename(path));
+        const fd = await new Promise<number>((resolve, reject) => openCallback(path, 'wx', 0o644, (error, fd) => (error ? reject(error) : resolve(fd))));
+        this.opening.delete(basename(path));
+        if (this.closed) {
+          closeSync(fd);
+          await rm(path, { force: true });
+        } else this.spare.push({ path, fd });
+      }
+    })()
+      .catch(() => undefined)
+      .finally(() => (this.filling = undefined));
   }
 
   /**
@@ -102,14 +150,21 @@ export class InstanceFileStore {
         this.options.onConflict?.({ key, relativePath, existingSha256: existing, incomingSha256: temp.sha256 });
         return { outcome: 'conflict', relativePath, sizeBytes: size, sha256: existing };
       }
-      await fsyncDir(dir);
+      // the new entry made durable; the temp name dropped meanwhile
+      await Promise.all([this.fsyncDir(dir), this.dropTemp(temp)]);
       return { outcome: 'stored', relativePath, sizeBytes: temp.size, sha256: temp.sha256 };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOSPC') throw new OutOfResourcesError(0, this.options.reserveBytes, 'ENOSPC while committing');
       throw error;
     } finally {
-      await unlink(temp.path).catch(() => undefined);
+      await this.dropTemp(temp);
     }
+  }
+
+  private dropTemp(temp: TempInstanceFile): Promise<void> {
+    if (temp.removed) return Promise.resolve();
+    temp.markRemoved();
+    return unlink(temp.path).catch(() => undefined);
   }
 
   /** Absolute path of a stored instance; refuses paths that leave the store. */
@@ -165,23 +220,53 @@ export class InstanceFileStore {
       await mkdir(d).catch((error: NodeJS.ErrnoException) => {
         if (error.code !== 'EEXIST') throw error;
       });
-      await fsyncDir(dirname(d));
+      await this.fsyncDir(dirname(d));
     }
     this.knownDirs.add(dir);
   }
-}
 
-/** a raw descriptor (the Writable closes it), created exclusively */
-function openFd(path: string): Promise<number> {
-  return new Promise((resolve, reject) => openCallback(path, 'wx', 0o644, (error, fd) => (error ? reject(error) : resolve(fd))));
-}
+  /** fsync of a directory, its handle kept open for the next instance of the same series */
+  private async fsyncDir(dir: string): Promise<void> {
+    let handle = this.dirHandles.get(dir);
+    if (!handle) {
+      handle = open(dir, 'r');
+      this.dirHandles.set(dir, handle);
+      if (this.dirHandles.size > 32) {
+        const [oldest, old] = this.dirHandles.entries().next().value as [string, Promise<FileHandle>];
+        this.dirHandles.delete(oldest);
+        void old.then((h) => h.close()).catch(() => undefined);
+      }
+    }
+    try {
+      await (await handle).sync();
+    } catch (error) {
+      this.dirHandles.delete(dir);
+      throw error;
+    }
+  }
 
-async function fsyncDir(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
+  /** Temp files neither spare nor finished: instances being received now, or what a failure left (none). */
+  async strayTempFiles(): Promise<string[]> {
+    const spares = this.spareNames();
+    return (await readdir(this.tempDir)).filter((name) => !spares.has(name));
+  }
+
+  private spareNames(): Set<string> {
+    return new Set([...this.spare.map((s) => basename(s.path)), ...this.opening]);
+  }
+
+  /** Closes the directory handles and spare temp files kept open. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.filling;
+    for (const { path, fd } of this.spare.splice(0)) {
+      closeSync(fd);
+      await rm(path, { force: true });
+    }
+    const handles = [...this.dirHandles.values()];
+    this.dirHandles.clear();
+    await Promise.all(handles.map((h) => h.then((x) => x.close()).catch(() => undefined)));
   }
 }
+
 

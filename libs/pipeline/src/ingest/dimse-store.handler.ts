@@ -14,15 +14,16 @@ function refusingSink(status: StoreStatus): StoreSink {
 
 /**
  * The C-STORE side of ingest: each data set streams into a temp file behind our File Meta
- * (the bytes as received, unchanged), then IngestService stores and indexes it.
+ * (the bytes as received, unchanged), then IngestService stores and indexes it. begin() is synchronous,
+ * so the bytes flow on without waiting for a thread-pool round trip.
  */
 export class DimseStoreHandler implements StoreHandler {
   constructor(private readonly ingest: IngestService) {}
 
-  async begin(context: StoreContext): Promise<StoreSink> {
+  begin(context: StoreContext): StoreSink {
     let temp;
     try {
-      temp = await this.ingest.store.createTemp({
+      temp = this.ingest.store.createTemp({
         header: encodePart10Header({
           SOPClassUID: context.SOPClassUID,
           SOPInstanceUID: context.SOPInstanceUID,

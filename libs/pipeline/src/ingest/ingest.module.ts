@@ -30,6 +30,7 @@ export class IngestLifecycle implements OnApplicationBootstrap, OnApplicationShu
   constructor(
     private readonly listener: DimseListener,
     private readonly assembly: StudyAssembly,
+    private readonly store: InstanceFileStore,
     @Inject(NIDUS_LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -43,6 +44,7 @@ export class IngestLifecycle implements OnApplicationBootstrap, OnApplicationShu
     await this.listener.stop();
     await this.assembly.flushAll();
     this.assembly.stop();
+    await this.store.close();
   }
 }
 

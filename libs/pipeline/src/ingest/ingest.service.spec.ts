@@ -54,6 +54,7 @@ describe(IngestService.name, () => {
 
   afterEach(async () => {
     await server?.close();
+    await store?.close();
     await db.destroy();
     rmSync(dataDir, { recursive: true, force: true });
   });
@@ -82,7 +83,7 @@ describe(IngestService.name, () => {
       expect(row.sizeBytes).toBe(stored.length);
     }
     expect(arrivals.map((a) => a.SeriesInstanceUID)).toEqual(files.map(() => series.SeriesInstanceUID));
-    expect(readdirSync(store.tempDir)).toEqual([]);
+    expect(await store.strayTempFiles()).toEqual([]);
   });
 
   it('answers 0xA900 for missing UIDs and a data set that is not the one announced, 0xC000 for garbage; keeps nothing', async () => {
@@ -99,7 +100,7 @@ describe(IngestService.name, () => {
     const garbage = await cStore(Buffer.from('this is not a DICOM data set at all, just words.'), '1.2.3.2');
     expect(garbage.status).toBe(DimseStatus.CannotUnderstand);
     expect(await db.getRepository(InstanceEntity).count()).toBe(0);
-    expect(readdirSync(store.tempDir)).toEqual([]);
+    expect(await store.strayTempFiles()).toEqual([]);
     expect(readdirSync(store.instancesDir)).toEqual([]);
   });
 
@@ -111,7 +112,7 @@ describe(IngestService.name, () => {
     const [outcome] = await storeInstances('127.0.0.1', port, 'NIDUS', 'TESTER', [file]);
     expect(outcome.status).toBe(DimseStatus.OutOfResources);
     expect(outcome.errorComment).toMatch(/out of storage/);
-    expect(readdirSync(store.tempDir)).toEqual([]);
+    expect(await store.strayTempFiles()).toEqual([]);
   });
 
   it('keeps one file for a repeated instance, and the first copy when the bytes differ', async () => {
@@ -154,6 +155,6 @@ describe(IngestService.name, () => {
     const client = await DimseClient.associate({ host: '127.0.0.1', port, calledAETitle: 'NIDUS', callingAETitle: 'TESTER', presentationContexts: [{ abstractSyntax: '1.2.840.10008.1.1', transferSyntaxes: [U.ImplicitVRLittleEndian] }] });
     expect((await client.echo()).status).toBe(0);
     await client.release();
-    expect(readdirSync(store.tempDir)).toEqual([]);
+    expect(await store.strayTempFiles()).toEqual([]);
   });
 });
