@@ -1,16 +1,16 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { AppContext, NidusCoreModule } from '@nidus/pipeline';
+import { AppContext, IngestModule, NidusCoreModule } from '@nidus/pipeline';
 import { AlertsModule } from './alerts/alerts.module';
 import { HealthController } from './health/health.controller';
 import { MetricsController } from './health/metrics.controller';
 
-/** HTTP: health, metrics; DICOMweb, REST API and the review page join here as they land. */
+/** HTTP (health, metrics, alerts API) and ingest (the DIMSE listener). */
 @Module({})
 export class GatewayModule {
   static forContext(context: AppContext): DynamicModule {
     return {
       module: GatewayModule,
-      imports: [NidusCoreModule.forContext(context), AlertsModule.forRoot({ dataSource: context.db, bus: context.alertBus, logger: context.logger })],
+      imports: [NidusCoreModule.forContext(context), AlertsModule.forRoot({ dataSource: context.db, bus: context.alertBus, logger: context.logger }), IngestModule.register()],
       controllers: [HealthController, MetricsController],
     };
   }

@@ -15,3 +15,4 @@ export * from './ctp/analyze-ctp-files';
 export * from './analysis/ctp-contract';
 export * from './analysis/ctp-runner';
 export * from './results';
+export * from './ingest';

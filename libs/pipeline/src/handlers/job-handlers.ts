@@ -3,6 +3,7 @@ import { createAlertHandlers } from '@nidus/delivery';
 import { AnalysisRepository, ResultFileStore, ResultObjectRepository, StudyIndexRepository } from '@nidus/persistence';
 import { InferenceEngine } from '../analysis/ctp-runner';
 import { AppContext } from '../app/app-context';
+import { seriesCheckCompleteHandler } from '../ingest/series-check.job';
 import { JobHandlers } from '../jobs/job-runner';
 import { analysisRunHandler } from './analysis-run.handler';
 import { createDeliveryTargets } from './delivery-targets';
@@ -15,9 +16,7 @@ export function createJobHandlers(context: AppContext): JobHandlers {
   const files = new ResultFileStore(config.dataDir);
   const alerts = createAlertHandlers({ db, alerts: config.alerts, logger, metrics, bus: context.alertBus, dataDir: config.dataDir });
   return {
-    'series.check-complete': async () => {
-      throw new Error('series.check-complete: handler not wired yet');
-    },
+    'series.check-complete': seriesCheckCompleteHandler(context),
     'analysis.run': analysisRunHandler({
       config, logger, metrics, results, files,
       analyses: new AnalysisRepository(db),

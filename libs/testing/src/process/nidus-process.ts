@@ -34,6 +34,7 @@ export function runNidus(args: string[], env: Record<string, string>, timeoutMs 
 export interface NidusServer {
   process: ChildProcess;
   url: string;
+  dicomPort: number;
   stderr: () => string;
   /** SIGTERM and wait; resolves to the exit code and how long it took */
   stop: () => Promise<{ code: number | null; ms: number }>;
@@ -43,8 +44,9 @@ export interface NidusServer {
 export async function startNidus(env: Record<string, string>, role: 'serve' | 'gateway' | 'worker' = 'serve'): Promise<NidusServer> {
   assertBuilt();
   const port = Number(env.HTTP_PORT ?? (await freePort()));
+  const dicomPort = env.DICOM_PORT ?? String(await freePort());
   const child = spawn(process.execPath, [NIDUS_BIN, role], {
-    env: { PATH: process.env.PATH, HTTP_PORT: String(port), HTTP_HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+    env: { PATH: process.env.PATH, HTTP_PORT: String(port), HTTP_HOST: '127.0.0.1', DICOM_PORT: dicomPort, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -68,6 +70,7 @@ export async function startNidus(env: Record<string, string>, role: 'serve' | 'g
   return {
     process: child,
     url,
+    dicomPort: Number(dicomPort),
     stderr: () => stderr,
     stop: async () => {
       const started = Date.now();
