@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppContext, NestPinoLogger } from '@nidus/pipeline';
 import { GatewayModule } from './gateway.module';
 
@@ -12,7 +13,8 @@ export interface RunningGateway {
 
 /** Starts the HTTP side on the configured host and port (0 picks a free one). */
 export async function startGateway(context: AppContext): Promise<RunningGateway> {
-  const app = await NestFactory.create(GatewayModule.forContext(context), { logger: new NestPinoLogger(context.logger), bodyParser: false });
+  const app = await NestFactory.create<NestExpressApplication>(GatewayModule.forContext(context), { logger: new NestPinoLogger(context.logger), bodyParser: false });
+  app.useBodyParser('json', { limit: '16kb' }); // the REST API's small JSON bodies (POST /api/alerts/:id/ack); other bodies stay unparsed
   app.enableShutdownHooks = () => app; // shutdown is ours (onShutdown), not Nest's
   await app.listen(context.config.http.port, context.config.http.host);
   const address = app.getHttpServer().address() as AddressInfo;
