@@ -16,3 +16,5 @@ export * from './file-meta';
 export * from './part10-meta.writer';
 export * from './store-instances';
 export * from './directory-store-handler';
+export * from './dicomweb/multipart-related.parser';
+export * from './dicomweb/dicom-json';
