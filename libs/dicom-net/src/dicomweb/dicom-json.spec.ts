@@ -39,9 +39,9 @@ describe(toDicomJson.name, () => {
     }
   });
 
-  it('puts Pixel Data behind a BulkDataURI and small binary inline, little endian', () => {
+  it('puts what the caller asks behind a BulkDataURI and the rest inline, little endian', () => {
     const path = pydicomFiles().find((f) => f.endsWith('/MR_small_bigendian.dcm'))!;
-    const json = toDicomJson(readPart10(readFileSync(path)), { bulkDataUri: (tag) => `bulk/${tag}` });
+    const json = toDicomJson(readPart10(readFileSync(path)), { bulkDataUri: (tag, length) => (length > 1024 ? `bulk/${tag}` : undefined) });
     expect(json['7FE00010']).toEqual({ vr: 'OW', BulkDataURI: 'bulk/7FE00010' });
     const little = toDicomJson(readPart10(readFileSync(pydicomFiles().find((f) => f.endsWith('/MR_small.dcm'))!)));
     expect(Buffer.from(little['7FE00010'].InlineBinary!, 'base64').equals(Buffer.from(toDicomJson(readPart10(readFileSync(path)))['7FE00010'].InlineBinary!, 'base64'))).toBe(true);

@@ -13,10 +13,11 @@ export interface DicomJsonAttribute {
 export type DicomJson = Record<string, DicomJsonAttribute>;
 
 export interface DicomJsonOptions {
-  /** where binary values can be fetched; undefined keeps them inline (base64) */
-  bulkDataUri?: (tag: string) => string | undefined;
-  /** binary values up to this many bytes stay inline even with bulkDataUri; default 1024 */
-  inlineBinaryMax?: number;
+  /**
+   * where a binary value can be fetched instead of inline: given its tag path (e.g. '7FE00010', or
+   * '00540016/0/00181072' inside a sequence) and length; undefined keeps it inline (base64)
+   */
+  bulkDataUri?: (tag: string, length: number) => string | undefined;
 }
 
 interface ParserElement {
@@ -130,9 +131,10 @@ function attribute(ds: ParserDataSet, element: ParserElement, options: DicomJson
     return items.length ? { vr: 'SQ', Value: items } : { vr: 'SQ' };
   }
   if (element.fragments || BINARY.has(vr)) {
-    const uri = options.bulkDataUri?.(path + key);
-    if (uri && (element.fragments || element.length > (options.inlineBinaryMax ?? 1024))) return { vr, BulkDataURI: uri };
-    if (element.fragments || element.length === 0xffffffff) return { vr };
+    const uri = options.bulkDataUri?.(path + key, element.length);
+    if (uri) return { vr, BulkDataURI: uri };
+    // encapsulated, or beyond the bytes parsed (a header read up to Pixel Data): nothing to inline
+    if (element.fragments || element.length === 0xffffffff || element.dataOffset + element.length > ds.byteArray.length) return { vr };
     const view = ds.byteArray.subarray(element.dataOffset, element.dataOffset + element.length);
     let bytes = Buffer.from(view.buffer, view.byteOffset, view.byteLength);
     // InlineBinary is little endian (PS3.18 F.2.7): swap words read from a big endian data set

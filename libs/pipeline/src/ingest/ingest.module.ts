@@ -54,7 +54,20 @@ export class IngestLifecycle implements OnApplicationBootstrap, OnApplicationShu
  */
 @Module({})
 export class IngestModule {
+  private static readonly registered = new Map<boolean, DynamicModule>();
+
+  /** The same module object for the same options, so that importing it from several modules makes one listener. */
   static register(options: { dimse?: boolean } = {}): DynamicModule {
+    const dimse = options.dimse !== false;
+    let module = IngestModule.registered.get(dimse);
+    if (!module) {
+      module = IngestModule.build(dimse);
+      IngestModule.registered.set(dimse, module);
+    }
+    return module;
+  }
+
+  private static build(dimse: boolean): DynamicModule {
     const providers = [
       {
         provide: InstanceFileStore,
@@ -89,7 +102,7 @@ export class IngestModule {
     ];
     return {
       module: IngestModule,
-      providers: options.dimse === false ? providers : [...providers, IngestLifecycle],
+      providers: dimse ? [...providers, IngestLifecycle] : providers,
       exports: [InstanceFileStore, IngestService, StudyAssembly, DimseListener],
     };
   }

@@ -1,0 +1,79 @@
+import { Controller, Get, Inject, NotFoundException, Param, Query } from '@nestjs/common';
+import { AnalysisEntity, AnalysisRepository, SeriesEntity, StudyEntity, StudyIndexRepository } from '@nidus/persistence';
+import { DicomWebQueryRepository } from './dicomweb-query.repository';
+
+export interface StudySummary {
+  StudyInstanceUID: string;
+  PatientID: string | null;
+  PatientName: string | null;
+  AccessionNumber: string | null;
+  StudyDate: string | null;
+  StudyDescription: string | null;
+  firstReceivedAt: string;
+  lastReceivedAt: string;
+  seriesCount: number;
+  instanceCount: number;
+  series: {
+    SeriesInstanceUID: string;
+    Modality: string | null;
+    SeriesDescription: string | null;
+    SeriesNumber: number | null;
+    instanceCount: number;
+    expectedInstanceCount: number | null;
+    state: string;
+    analyses: { id: string; kind: string; status: string; priority: string; queuedAt: string; finishedAt: string | null }[];
+  }[];
+}
+
+function summary(study: StudyEntity, series: SeriesEntity[], analyses: AnalysisEntity[]): StudySummary {
+  return {
+    StudyInstanceUID: study.StudyInstanceUID,
+    PatientID: study.PatientID,
+    PatientName: study.PatientName,
+    AccessionNumber: study.AccessionNumber,
+    StudyDate: study.StudyDate,
+    StudyDescription: study.StudyDescription,
+    firstReceivedAt: study.firstReceivedAt.toISOString(),
+    lastReceivedAt: study.lastReceivedAt.toISOString(),
+    seriesCount: series.length,
+    instanceCount: series.reduce((n, s) => n + s.instanceCount, 0),
+    series: series.map((s) => ({
+      SeriesInstanceUID: s.SeriesInstanceUID,
+      Modality: s.Modality,
+      SeriesDescription: s.SeriesDescription,
+      SeriesNumber: s.SeriesNumber,
+      instanceCount: s.instanceCount,
+      expectedInstanceCount: s.expectedInstanceCount,
+      state: s.state,
+      analyses: analyses
+        .filter((a) => a.SeriesInstanceUID === s.SeriesInstanceUID)
+        .map((a) => ({ id: a.id, kind: a.kind, status: a.status, priority: a.priority, queuedAt: a.queuedAt.toISOString(), finishedAt: a.finishedAt?.toISOString() ?? null })),
+    })),
+  };
+}
+
+/** REST: the studies Nidus holds, their series, counts and analysis status. */
+@Controller('api/studies')
+export class StudiesApiController {
+  constructor(
+    @Inject(DicomWebQueryRepository) private readonly query: DicomWebQueryRepository,
+    @Inject(StudyIndexRepository) private readonly index: StudyIndexRepository,
+    @Inject(AnalysisRepository) private readonly analyses: AnalysisRepository,
+  ) {}
+
+  @Get()
+  async list(@Query('limit') limit?: string, @Query('offset') offset?: string): Promise<StudySummary[]> {
+    const take = Math.min(Math.max(Number(limit ?? 50) || 50, 1), 500);
+    const skip = Math.max(Number(offset ?? 0) || 0, 0);
+    const studies = await this.index.listStudies(take, skip);
+    const series = await this.query.seriesOfStudies(studies.map((s) => s.StudyInstanceUID));
+    return Promise.all(studies.map(async (s) => summary(s, series.filter((x) => x.StudyInstanceUID === s.StudyInstanceUID), await this.analyses.forStudy(s.StudyInstanceUID))));
+  }
+
+  @Get(':study')
+  async one(@Param('study') study: string): Promise<StudySummary> {
+    const found = await this.index.findStudy(study);
+    if (!found) throw new NotFoundException(`no study ${study}`);
+    return summary(found, await this.index.studySeries(study), await this.analyses.forStudy(study));
+  }
+}

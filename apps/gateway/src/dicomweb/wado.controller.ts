@@ -1,0 +1,68 @@
+import { Controller, Get, Inject, Param, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import type { Logger } from '@nidus/observability';
+import { NIDUS_LOGGER } from '@nidus/pipeline';
+import { baseUrlOf, sendError } from './dicomweb-errors';
+import { DicomWebQueryRepository } from './dicomweb-query.repository';
+import { WadoService } from './wado.service';
+
+/** WADO-RS (PS3.18 10.4): instances, metadata and frames. */
+@Controller('dicomweb/studies')
+export class WadoController {
+  constructor(
+    @Inject(DicomWebQueryRepository) private readonly query: DicomWebQueryRepository,
+    @Inject(WadoService) private readonly wado: WadoService,
+    @Inject(NIDUS_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  @Get(':study')
+  study(@Param('study') study: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    return this.guard(res, async () => this.wado.retrieve(await this.query.instances(study), req.get('accept'), res));
+  }
+
+  @Get(':study/metadata')
+  studyMetadata(@Param('study') study: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    return this.guard(res, async () => this.json(res, await this.wado.metadata(await this.query.instances(study), req.get('accept'), baseUrlOf(req))));
+  }
+
+  @Get(':study/series/:series')
+  series(@Param('study') study: string, @Param('series') series: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    return this.guard(res, async () => this.wado.retrieve(await this.query.instances(study, series), req.get('accept'), res));
+  }
+
+  @Get(':study/series/:series/metadata')
+  seriesMetadata(@Param('study') study: string, @Param('series') series: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    return this.guard(res, async () => this.json(res, await this.wado.metadata(await this.query.instances(study, series), req.get('accept'), baseUrlOf(req))));
+  }
+
+  @Get(':study/series/:series/instances/:instance')
+  instance(@Param('study') study: string, @Param('series') series: string, @Param('instance') instance: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    return this.guard(res, async () => this.wado.retrieve(await this.query.instances(study, series, instance), req.get('accept'), res));
+  }
+
+  @Get(':study/series/:series/instances/:instance/metadata')
+  instanceMetadata(@Param('study') study: string, @Param('series') series: string, @Param('instance') instance: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    return this.guard(res, async () => this.json(res, await this.wado.metadata(await this.query.instances(study, series, instance), req.get('accept'), baseUrlOf(req))));
+  }
+
+  @Get(':study/series/:series/instances/:instance/frames/:frames')
+  frames(@Param('study') study: string, @Param('series') series: string, @Param('instance') instance: string, @Param('frames') frames: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    return this.guard(res, async () => this.wado.frames((await this.query.instances(study, series, instance))[0], frames, req.get('accept'), res));
+  }
+
+  private json(res: Response, body: unknown): void {
+    res.status(200).setHeader('Content-Type', 'application/dicom+json');
+    res.send(JSON.stringify(body));
+  }
+
+  private async guard(res: Response, work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      if (sendError(res, error)) return;
+      this.logger.error({ err: { message: (error as Error).message } }, 'WADO-RS failed');
+      if (!res.headersSent) res.status(500).json({ error: 'internal error' });
+      else res.destroy();
+    }
+  }
+}
