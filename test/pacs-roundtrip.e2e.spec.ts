@@ -95,6 +95,15 @@ describe('PACS round trip: Orthanc -> nidus serve -> Orthanc', () => {
     expect(byDescription('NIDUS CTP REPORT').MainDicomTags.Modality).toBe('SR');
     expect(byDescription('NIDUS CTP SUMMARY').MainDicomTags.Modality).toBe('OT');
     expect(Object.fromEntries(Object.keys(RESULT_SERIES).map((d) => [d, byDescription(d).Instances.length]))).toEqual(RESULT_SERIES);
+    // they came the configured way: Orthanc notes DIMSE receptions (Origin, RemoteAET) apart from DICOMweb ones
+    const seg = byDescription('NIDUS CTP SEG').Instances[0];
+    const origin = await (await pacs.rest(`/instances/${seg}/metadata/Origin`)).text();
+    if (delivery === 'c-store') {
+      expect(origin).toBe('DicomProtocol');
+      expect(await (await pacs.rest(`/instances/${seg}/metadata/RemoteAET`)).text()).toBe(NIDUS_AET);
+    } else {
+      expect(origin).not.toBe('DicomProtocol');
+    }
 
     // every object pulled back from the PACS reads in dcmtk; the SR in dsrdump too
     const pulled = join(dir, 'pulled');
