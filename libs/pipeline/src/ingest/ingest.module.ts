@@ -37,10 +37,17 @@ export class IngestLifecycle implements OnApplicationBootstrap, OnApplicationShu
   async onApplicationBootstrap(): Promise<void> {
     this.port = await this.listener.start();
     this.logger.info({ port: this.port }, 'DIMSE listener started');
-    await this.assembly.recover().catch((error) => this.logger.error({ err: { message: (error as Error).message } }, 'series recovery failed'));
+    const recover = () => this.assembly.recover().catch((error) => this.logger.error({ err: { message: (error as Error).message } }, 'series recovery failed'));
+    await recover();
+    // and now and then, for a check lost between an instance and its queue entry
+    this.sweeper = setInterval(() => void recover(), 60_000);
+    this.sweeper.unref();
   }
 
+  private sweeper?: NodeJS.Timeout;
+
   async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.sweeper);
     await this.listener.stop();
     await this.assembly.flushAll();
     this.assembly.stop();

@@ -76,9 +76,13 @@ export class StudyAssembly implements SeriesArrivalListener {
     if (!p.timer && !p.flushing) p.timer = setTimeout(() => void this.flush(uid), this.flushIntervalMs);
   }
 
-  /** Queues checks for series left receiving and quiet (after a restart, or a lost timer). */
+  /**
+   * Queues checks for series left receiving and quiet (after a restart, or a lost timer). Quiet means
+   * for the longest period any route asks, so the check finds every series it is given quiet enough.
+   */
   async recover(now = new Date()): Promise<number> {
-    const quiet = await this.lookup.quietSeries(new Date(now.getTime() - this.options.stableAfterSeconds * 1000));
+    const longest = Math.max(this.options.stableAfterSeconds, ...this.options.routes.map((r) => r.stableAfterSeconds ?? 0));
+    const quiet = await this.lookup.quietSeries(new Date(now.getTime() - longest * 1000));
     for (const s of quiet) await this.queue.enqueue('series.check-complete', { SeriesInstanceUID: s.SeriesInstanceUID, instanceCount: s.instanceCount });
     return quiet.length;
   }
