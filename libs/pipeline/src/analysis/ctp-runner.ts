@@ -33,25 +33,35 @@ export class InferenceEngine {
   }
 }
 
-/** One CT perfusion analysis of files on disk: the contract's JSON, and the result objects when asked. */
-export async function runCtpAnalysis(paths: string[], engine: InferenceEngine, options: CtpRunOptions): Promise<CtpRunOutput> {
+/** The numbers first (what the stroke team waits for), the DICOM objects on demand. */
+export interface CtpAnalysed {
+  contract: CtpContract;
+  buildObjects: () => Promise<CtpResultObject[]>;
+}
+
+/** One CT perfusion analysis of files on disk: the contract's JSON now, the result objects when asked. */
+export async function analyzeCtp(paths: string[], engine: InferenceEngine, options: Omit<CtpRunOptions, 'withObjects'>): Promise<CtpAnalysed> {
   const analysed = await analyzeCtpFiles(paths, {
     deconvolver: engine.deconvolver,
     SeriesInstanceUID: options.SeriesInstanceUID,
-    keepVolume: options.withObjects,
+    keepVolume: true,
     onProgress: options.onProgress,
   });
   const contract = ctpContract(analysed.result.summary, analysed.series, analysed.warnings, analysed.timings);
-  if (!options.withObjects || !analysed.volume) return { contract, objects: [] };
-  const started = performance.now();
-  // Patient, Study and Frame of Reference come from an image of the analysed series.
-  const sourcePath = paths.find((p) => readPart10(readFileSync(p), { untilTag: 'x7fe00010' }).string('SeriesInstanceUID') === analysed.series.SeriesInstanceUID)!;
-  const source = readPart10(readFileSync(sourcePath), { untilTag: 'x7fe00010' });
-  const built = await buildCtpResults(analysed.result, analysed.volume, [source], {
-    version: options.version,
-    uidRoot: options.uidRoot,
-    uidSeed: options.uidSeed,
-  });
-  contract.timings.results = Math.round((performance.now() - started)) / 1000;
-  return { contract, objects: built.objects };
+  const buildObjects = async () => {
+    const started = performance.now();
+    // Patient, Study and Frame of Reference come from an image of the analysed series.
+    const header = (p: string) => readPart10(readFileSync(p), { untilTag: 'x7fe00010' });
+    const source = paths.map(header).find((h) => h.string('SeriesInstanceUID') === analysed.series.SeriesInstanceUID)!;
+    const built = await buildCtpResults(analysed.result, analysed.volume!, [source], { version: options.version, uidRoot: options.uidRoot, uidSeed: options.uidSeed });
+    contract.timings.results = Math.round(performance.now() - started) / 1000;
+    return built.objects;
+  };
+  return { contract, buildObjects };
+}
+
+/** Both phases at once (the CLI). */
+export async function runCtpAnalysis(paths: string[], engine: InferenceEngine, options: CtpRunOptions): Promise<CtpRunOutput> {
+  const { contract, buildObjects } = await analyzeCtp(paths, engine, options);
+  return { contract, objects: options.withObjects ? await buildObjects() : [] };
 }

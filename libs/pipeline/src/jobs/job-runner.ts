@@ -17,6 +17,8 @@ export type FollowUps = { [F in JobName]?: FollowUp<F>[] };
 export interface JobContext {
   attempt: number;
   jobId: string;
+  /** enqueue a follow-up now, before the handler returns (checked against JOB_GRAPH like returned ones) */
+  followUp: <F extends JobName>(next: F, followUp: FollowUp<F>) => Promise<void>;
 }
 
 export type JobHandler<N extends JobName> = (payload: JobPayloads[N], context: JobContext) => Promise<FollowUps | void>;
@@ -67,12 +69,15 @@ export class JobRunner {
   }
 
   private async run(name: JobName, handler: JobHandler<JobName>, job: Job): Promise<void> {
-    const context = { attempt: job.attemptsMade + 1, jobId: String(job.id) };
+    const enqueue = async (next: JobName, f: FollowUp<JobName>) => {
+      if (!JOB_GRAPH[name].includes(next)) throw new JobRegistrationError(`${name} may not be followed by ${next} (see JOB_GRAPH)`);
+      await this.queue.enqueue(next, f.payload, { priority: f.priority, delayMs: f.delayMs });
+    };
+    const context: JobContext = { attempt: job.attemptsMade + 1, jobId: String(job.id), followUp: enqueue as JobContext['followUp'] };
     try {
       const followUps = (await handler(job.data, context)) ?? {};
       for (const [next, list] of Object.entries(followUps) as [JobName, FollowUp<JobName>[]][]) {
-        if (!JOB_GRAPH[name].includes(next)) throw new JobRegistrationError(`${name} may not be followed by ${next} (see JOB_GRAPH)`);
-        for (const f of list ?? []) await this.queue.enqueue(next, f.payload, { priority: f.priority, delayMs: f.delayMs });
+        for (const f of list ?? []) await enqueue(next, f);
       }
       this.onJob(name, 'completed');
     } catch (error) {

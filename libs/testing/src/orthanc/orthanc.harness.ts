@@ -166,7 +166,7 @@ async function startOnce(options: StartOrthancOptions): Promise<OrthancHandle> {
   const configPath = join(directory, 'orthanc.json');
   writeFileSync(configPath, JSON.stringify(orthancConfig(directory, httpPort, dicomPort, aet, options), null, 2));
 
-  const child = spawn(ORTHANC_BINARY, ['--no-jobs', configPath], { cwd: directory, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(ORTHANC_BINARY, ['--no-jobs', configPath], { cwd: directory, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TCP_NODELAY: '1' } });
   let logText = '';
   const append = (chunk: Buffer) => {
     logText += chunk.toString('utf8');

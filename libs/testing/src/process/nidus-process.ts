@@ -1,9 +1,17 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 
-export const PROJECT_ROOT = resolve(__dirname, '../../../..');
+/** The folder holding package.json, whether this runs from source or from dist/. */
+function projectRoot(from: string): string {
+  for (let dir = from; dirname(dir) !== dir; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'bin', 'nidus.js'))) return dir;
+  }
+  throw new Error(`no Nidus project above ${from}`);
+}
+
+export const PROJECT_ROOT = projectRoot(__dirname);
 export const NIDUS_BIN = join(PROJECT_ROOT, 'bin', 'nidus.js');
 
 /** The CLI runs from dist/: the test command builds first; fail clearly if someone skipped it. */
