@@ -114,9 +114,13 @@ export function selectVascularCurves(
   const rises = strong.map(([v]) => shapes.get(v)!.halfRiseTime).sort((a, b) => a - b);
   const earliest = rises[Math.floor(rises.length * 0.05)];
   const early = strong.filter(([v]) => shapes.get(v)!.halfRiseTime <= earliest + 1.5);
-  // High and narrow.
-  const arterialCount = Math.min(options.arterialVoxelCount ?? 8, early.length);
-  const arterialVoxels = early
+  // High and narrow: within 60 % of the highest early peaks (a voxel half artery, half tissue is wider
+  // and later than the artery; scaling it up for partial volume would not restore its shape).
+  const earlyPeaks = early.map(([, peak]) => peak).sort((a, b) => b - a);
+  const highest = earlyPeaks[Math.min(earlyPeaks.length - 1, 2)];
+  const high = early.filter(([, peak]) => peak >= 0.6 * highest);
+  const arterialCount = Math.min(options.arterialVoxelCount ?? 8, high.length);
+  const arterialVoxels = high
     .map(([v, peak]) => [v, peak / shapes.get(v)!.width] as const)
     .sort((a, b) => b[1] - a[1])
     .slice(0, arterialCount)
@@ -139,16 +143,23 @@ export function selectVascularCurves(
     );
   }
 
-  // Venous output: arrives at least 2 s after the arteries; largest area.
+  // Venous output: arrives at least 2 s after the arteries; the highest of those (a large vein is not
+  // diluted). Chosen by peak, not area: with few baseline images, the largest areas are the voxels whose
+  // baseline came out low by chance.
   const venousPool = strong
     .filter(([v]) => shapes.get(v)!.halfRiseTime >= rawShape.halfRiseTime + 2 && !arterialVoxels.includes(v))
-    .map(([v]) => [v, shapes.get(v)!.area] as const)
     .sort((a, b) => b[1] - a[1]);
-  const venousVoxels = venousPool.slice(0, options.venousVoxelCount ?? 6).map(([v]) => v);
+  const venousVoxels = venousPool.slice(0, options.venousVoxelCount ?? 10).map(([v]) => v);
   let venous: Float64Array | null = null;
   let factor = 1;
   if (venousVoxels.length >= 2) {
     venous = averageCurve(concentration, T, venousVoxels);
+    // Re-baseline the venous curve on every image before it arrives (more than the arterial baseline).
+    const venousRise = curveShape(venous, 0, times).halfRiseTime;
+    let sum = 0;
+    let count = 0;
+    for (let t = 0; t < T && times[t] < venousRise - 2; t++) (sum += venous[t]), count++;
+    if (count > 0) for (let t = 0; t < T; t++) venous[t] -= sum / count;
     const venousShape = curveShape(venous, 0, times);
     const lag = Math.max(0, venousShape.halfRiseTime - rawShape.halfRiseTime);
     const arterialArea = areaUntil(raw, times, end - lag);

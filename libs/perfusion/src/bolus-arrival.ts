@@ -6,7 +6,7 @@ export interface BolusArrival {
   arrivalIndex: number;
   /** time points [0, arrivalIndex) form the pre-contrast baseline */
   baselineFrames: number;
-  /** mean curve of the most enhancing voxels (HU above their first frame), for audit */
+  /** mean curve of the earliest of the most enhancing voxels (HU above their first frame), for audit */
   hottestCurve: Float64Array;
   hottestVoxelCount: number;
 }
@@ -26,48 +26,87 @@ export function detectBolusArrival(grid: AnalysisGrid): BolusArrival {
   let eligible = 0;
   for (let v = 0; v < voxels; v++) {
     const o = v * T;
-    const first = hu[o];
-    if (first < -100 || first > 150) {
+    // range of the curve: contrast present from the first image shows as a fall, not a rise; soft
+    // tissue is judged on the least enhanced image (bone and air excluded)
+    let max = -Infinity;
+    let min = Infinity;
+    for (let t = 0; t < T; t++) {
+      if (hu[o + t] > max) max = hu[o + t];
+      if (hu[o + t] < min) min = hu[o + t];
+    }
+    if (min < -100 || min > 150) {
       enhancement[v] = -Infinity;
       continue;
     }
     eligible++;
-    let max = -Infinity;
-    for (let t = 1; t < T; t++) if (hu[o + t] > max) max = hu[o + t];
-    enhancement[v] = max - first;
+    enhancement[v] = max - min;
   }
   if (eligible === 0) throw new NoArterialInputError('no soft-tissue voxel in the series: nothing can carry a bolus');
-  // The 1 % that enhance most (arteries, veins, sinus), each with its own first time point above 20 % of its
-  // peak; the arterial arrival is an early percentile of those (the sinus enhances more but later).
-  const count = Math.max(20, Math.round(eligible * 0.01));
+  // Contrast already in the first image: strongly enhancing voxels whose highest value is the first one.
+  const ranked = Array.from(enhancement).filter((e) => e > -Infinity).sort((a, b) => b - a);
+  const topRange = ranked[Math.min(ranked.length - 1, 2)];
+  if (topRange < 2.5 * MIN_BOLUS_ENHANCEMENT_HU) {
+    throw new NoArterialInputError(
+      `no contrast bolus: no voxel's HU varies by more than ${topRange.toFixed(1)} HU over the series (a bolus lifts arteries and veins by ${2.5 * MIN_BOLUS_ENHANCEMENT_HU} HU or more)`,
+    );
+  }
+  let startHigh = 0;
+  for (let v = 0; v < voxels; v++) {
+    if (!(enhancement[v] >= 0.3 * topRange) || enhancement[v] < 2 * MIN_BOLUS_ENHANCEMENT_HU) continue;
+    const o = v * T;
+    let peakIndex = 0;
+    for (let t = 1; t < T; t++) if (hu[o + t] > hu[o + peakIndex]) peakIndex = t;
+    if (peakIndex === 0) startHigh++;
+  }
+  if (startHigh >= 3) {
+    throw new SeriesTooShortError(`contrast is already present in the first image (${startHigh} strongly enhancing voxels are brightest in it): there is no pre-contrast baseline`);
+  }
+  // The 0.5 % that enhance most (arteries, veins, sinus). Each strong curve crosses half its peak at a
+  // time that noise hardly moves; the earliest such crossing (second earliest, so no single voxel decides)
+  // marks the arteries. Their mean curve, walked back from there to where it falls under 10 % of its peak,
+  // gives the first image with contrast.
+  const count = Math.max(10, Math.round(eligible * 0.005));
   const order = Array.from(enhancement.keys()).filter((v) => enhancement[v] > -Infinity);
   order.sort((a, b) => enhancement[b] - enhancement[a]);
   const hottest = order.slice(0, count);
-  const curve = new Float64Array(T);
-  const arrivals: number[] = [];
+  const halfRise = new Map<number, number>();
   for (const v of hottest) {
     const o = v * T;
-    let peakIndex = 1;
-    for (let t = 1; t < T; t++) if (hu[o + t] > hu[o + peakIndex]) peakIndex = t;
-    const rise = hu[o + peakIndex] - hu[o];
+    let peakIndex = 0;
+    let min = Infinity;
+    for (let t = 0; t < T; t++) {
+      if (hu[o + t] > hu[o + peakIndex]) peakIndex = t;
+      if (hu[o + t] < min) min = hu[o + t];
+    }
+    const rise = hu[o + peakIndex] - min;
     let first = peakIndex;
-    while (first > 0 && hu[o + first - 1] - hu[o] > 0.2 * rise) first--;
-    arrivals.push(first);
-    for (let t = 0; t < T; t++) curve[t] += (hu[o + t] - hu[o]) / hottest.length;
+    while (first > 0 && hu[o + first - 1] - min > 0.5 * rise) first--;
+    halfRise.set(v, first);
+  }
+  const sortedRises = [...halfRise.values()].sort((a, b) => a - b);
+  const earliestRise = sortedRises[Math.min(1, sortedRises.length - 1)];
+  if (earliestRise === 0) {
+    throw new SeriesTooShortError('contrast is already present in the first image (the arteries are above half their peak): there is no pre-contrast baseline');
+  }
+  const early = hottest.filter((v) => halfRise.get(v)! <= earliestRise);
+  const curve = new Float64Array(T);
+  for (const v of early) {
+    const o = v * T;
+    for (let t = 0; t < T; t++) curve[t] += (hu[o + t] - hu[o]) / early.length;
   }
   let peak = 0;
   for (let t = 0; t < T; t++) if (curve[t] > peak) peak = curve[t];
   if (peak < MIN_BOLUS_ENHANCEMENT_HU) {
     throw new NoArterialInputError(
-      `no contrast bolus: the ${hottest.length} most enhancing voxels rise only ${peak.toFixed(1)} HU on average (at least ${MIN_BOLUS_ENHANCEMENT_HU} HU needed)`,
+      `no contrast bolus: the earliest of the ${hottest.length} most enhancing voxels rise only ${peak.toFixed(1)} HU on average (at least ${MIN_BOLUS_ENHANCEMENT_HU} HU needed)`,
     );
   }
-  arrivals.sort((a, b) => a - b);
-  const arrivalIndex = arrivals[Math.floor(arrivals.length * 0.05)];
+  let arrivalIndex = earliestRise;
+  while (arrivalIndex > 0 && curve[arrivalIndex - 1] > 0.1 * peak) arrivalIndex--;
   if (arrivalIndex === 0) {
     throw new SeriesTooShortError('contrast is already present in the first image: there is no pre-contrast baseline');
   }
-  return { arrivalIndex, baselineFrames: arrivalIndex, hottestCurve: curve, hottestVoxelCount: hottest.length };
+  return { arrivalIndex, baselineFrames: arrivalIndex, hottestCurve: curve, hottestVoxelCount: early.length };
 }
 
 /**

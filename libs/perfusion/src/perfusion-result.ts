@@ -21,6 +21,8 @@ export interface PerfusionSummary {
   hypoperfusionIntensityRatio: number | null;
   affectedHemisphere: 'left' | 'right' | null;
   eligibility: PerfusionEligibility;
+  /** added by libs/perfusion: mean CBF (mL/100 g/min) of the normal tissue (Tmax < 4 s, unaffected side) that rCBF is relative to */
+  referenceCbf?: number;
   warnings: string[];
 }
 

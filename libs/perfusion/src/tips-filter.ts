@@ -17,6 +17,13 @@ export interface TipsOptions {
   rangeScale?: number;
   /** first time index compared in the profiles (the baseline carries no signal) */
   firstFrame?: number;
+  /** smooth the profiles [1 2 1] / 4 in time before comparing them (default true; off for curves already denoised in time) */
+  smoothProfiles?: boolean;
+  /**
+   * a less noisy image of the same curves (e.g. a first pass of this filter) whose profiles decide the
+   * weights (a joint bilateral filter), with its own noise level; the values averaged are still the input's
+   */
+  guide?: { curves: Float32Array; noiseHu: number };
 }
 
 export function tipsFilter(concentration: Float32Array, T: number, mask: Uint8Array, options: TipsOptions): Float32Array {
@@ -30,15 +37,16 @@ export function tipsFilter(concentration: Float32Array, T: number, mask: Uint8Ar
   const out = new Float32Array(concentration.length);
   // Profiles compared after a [1 2 1] / 4 smoothing in time: the signal is smooth, the noise is not, so the
   // distance separates tissues better; its noise variance is 6/16 of the raw one.
-  const profiles = new Float32Array(concentration.length);
-  for (let v = 0; v < mask.length; v++) {
+  const smooth = !options.guide && options.smoothProfiles !== false;
+  const profiles = options.guide ? options.guide.curves : smooth ? new Float32Array(concentration.length) : concentration;
+  for (let v = 0; smooth && v < mask.length; v++) {
     if (!mask[v]) continue;
     const o = v * T;
     for (let t = 0; t < T; t++) {
       profiles[o + t] = (concentration[o + Math.max(0, t - 1)] + 2 * concentration[o + t] + concentration[o + Math.min(T - 1, t + 1)]) / 4;
     }
   }
-  const profileNoiseVar = (noiseVar * 6) / 16;
+  const profileNoiseVar = options.guide ? Math.max(options.guide.noiseHu, 1e-3) ** 2 : smooth ? (noiseVar * 6) / 16 : noiseVar;
   const spatial: number[] = [];
   for (let dy = -radius; dy <= radius; dy++)
     for (let dx = -radius; dx <= radius; dx++) spatial.push(Math.exp(-((dx * dx + dy * dy) * options.pixelMm ** 2) / (2 * sigma * sigma)));
@@ -78,4 +86,19 @@ export function tipsFilter(concentration: Float32Array, T: number, mask: Uint8Ar
     }
   }
   return out;
+}
+
+/** Noise left in filtered curves, measured on the pre-contrast frames (pure noise before arrival). */
+export function baselineNoise(curves: Float32Array, T: number, mask: Uint8Array, baselineFrames: number): number {
+  if (baselineFrames < 2) return NaN;
+  let sum = 0;
+  let count = 0;
+  for (let v = 0; v < mask.length; v++) {
+    if (!mask[v]) continue;
+    let mean = 0;
+    for (let t = 0; t < baselineFrames; t++) mean += curves[v * T + t] / baselineFrames;
+    for (let t = 0; t < baselineFrames; t++) sum += (curves[v * T + t] - mean) ** 2;
+    count += baselineFrames - 1;
+  }
+  return count > 0 ? Math.sqrt(sum / count) : NaN;
 }
