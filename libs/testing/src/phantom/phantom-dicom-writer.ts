@@ -12,6 +12,7 @@ export interface PhantomSeriesOptions {
   PatientID?: string;
   StudyInstanceUID?: string;
   SeriesInstanceUID?: string;
+  FrameOfReferenceUID?: string;
   AccessionNumber?: string;
   /** acquisition date (YYYYMMDD) and the time of the first image (seconds after midnight) */
   StudyDate?: string;
@@ -48,7 +49,7 @@ export function formatTime(secondsOfDay: number): string {
 export function* phantomDatasets(volume: Volume4D, options: PhantomSeriesOptions = {}): Generator<{ t: number; z: number; elements: DicomElements }> {
   const StudyInstanceUID = options.StudyInstanceUID ?? generateUid();
   const SeriesInstanceUID = options.SeriesInstanceUID ?? generateUid();
-  const FrameOfReferenceUID = generateUid();
+  const FrameOfReferenceUID = options.FrameOfReferenceUID ?? generateUid();
   const StudyDate = options.StudyDate ?? '20240501';
   const start = options.startSecondsOfDay ?? 10 * 3600 + 15 * 60;
   const { columns, rows, slices, timePoints } = volume;
