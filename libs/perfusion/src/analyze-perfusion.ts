@@ -16,7 +16,7 @@ import {
 } from './perfusion-constants';
 import { DeconvolutionError, NotPerfusionSeriesError } from './perfusion.errors';
 import type { PerfusionResult } from './perfusion-result';
-import { CBF_SCALE, CBV_SCALE, residueArrival } from './residue-maps';
+import { CBF_SCALE, CBV_SCALE, residueArrival, residuePeak } from './residue-maps';
 import { resampleCurve, uniformGrid } from './time-grid';
 import { baselineNoise, tipsFilter } from './tips-filter';
 import { projectOnSignalSubspace } from './temporal-subspace';
@@ -47,6 +47,11 @@ export interface AnalyzePerfusionOptions {
   /** TIPS spatial sigma (mm) and range scale */
   denoiseSigmaMm?: number;
   denoiseRangeScale?: number;
+  /**
+   * 'naive' reads CBF and Tmax as plain oSVD does (peak height and arg max of the residue, no correction):
+   * the reference the benchmarks compare against. Default 'corrected'.
+   */
+  estimator?: 'corrected' | 'naive';
   /** invert the simulated truncation bias of CBF and Tmax (default true) */
   correctTruncation?: boolean;
   /** CBF as the least-squares amplitude of the corrected template instead of the corrected peak (default true) */
@@ -234,12 +239,15 @@ export async function analyzePerfusion(volume: Volume4D, deconvolver: Deconvolve
   };
   const tissueAreas = new Float32Array(V);
   const negativeLags = Math.round(5 / interval);
-  const bias = options.correctTruncation === false ? null : truncationBias(arterial, interval, matrices, thresholds.length, negativeLags);
+  const naive = options.estimator === 'naive';
+  const bias =
+    options.correctTruncation === false || naive ? null : truncationBias(arterial, interval, matrices, thresholds.length, negativeLags, 24, new Set(result.levels));
+  lap('bias tables');
   const areaRatios = new Float32Array(V);
   const startMtt = new Float32Array(V);
   for (let k = 0; k < V; k++) {
     const voxel = voxelIndex[k];
-    const peak = residueArrival(result.residues, k * L, L, N, negativeLags, interval);
+    const peak = naive ? residuePeak(result.residues, k * L, L, N, negativeLags, interval) : residueArrival(result.residues, k * L, L, N, negativeLags, interval);
     let area = 0;
     for (let j = 0; j < N; j++) area += curves[k * L + j];
     tissueAreas[k] = area;
@@ -319,7 +327,7 @@ export async function analyzePerfusion(volume: Volume4D, deconvolver: Deconvolve
       cbf[voxel] = flows[k] * CBF_SCALE;
     }
   }
-  const medianRadius = Math.round((options.tmaxMedianMm ?? 3) / pixelMm);
+  const medianRadius = naive ? 0 : Math.round((options.tmaxMedianMm ?? 3) / pixelMm);
   if (medianRadius > 0) tmax.set(maskedMedian(tmax, tissue, grid.columns, grid.rows, grid.slices, medianRadius));
   const tmaxSigma = (options.tmaxSmoothMm ?? 0) / pixelMm;
   if (tmaxSigma > 0) {

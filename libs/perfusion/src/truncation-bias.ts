@@ -43,7 +43,10 @@ export function truncationBias(
   levels: number,
   negativeCount: number,
   maxDelay = 24,
+  /** levels to tabulate (default all): the others are left empty */
+  usedLevels?: ReadonlySet<number>,
 ): TruncationBias {
+  const used = (k: number) => !usedLevels || usedLevels.has(k);
   const N = arterial.length;
   const L = 2 * N;
   const mtts = Float64Array.from(BIAS_TABLE_MTTS);
@@ -71,6 +74,7 @@ export function truncationBias(
     const conv = new Float64Array(fineArterial.length);
     for (let i = 1; i < conv.length; i++) conv[i] = conv[i - 1] * decay + 0.5 * fine * (fineArterial[i - 1] * decay + fineArterial[i]);
     for (let k = 0; k < levels; k++) {
+      if (!used(k)) continue;
       let g = 0;
       let s = 0;
       for (let p = 0; p < phases.length; p++) {
@@ -123,6 +127,7 @@ export function truncationBias(
         curve[j] = i + 1 < conv.length ? conv[i] * (1 - w) + conv[i + 1] * w : conv[conv.length - 1];
       }
       for (let k = 0; k < levels; k++) {
+        if (!used(k)) continue;
         const out = ((k * M + mi) * delayCount + q) * L;
         const base = k * L * L;
         for (let i = 0; i < N; i++) {
@@ -153,6 +158,7 @@ export function truncationBias(
   // Noise propagation: the amplitude is linear in the curve, amplitude = <P_k c, T> / <T, T>, so its
   // standard deviation for white noise of unit variance is |P_k^T T| / <T, T>.
   for (let k = 0; k < levels; k++) {
+    if (!used(k)) continue;
     for (let mi = 0; mi < M; mi++) {
       const t0 = ((k * M + mi) * phases.length) * L;
       const arrival = baseDelay * interval;
