@@ -32,6 +32,16 @@ function statfsSync(path: string): number {
   return s.bavail * s.bsize;
 }
 
+export interface CommitOptions {
+  /**
+   * Work to run while the file is fdatasynced, linked and its directory fsynced (the index insert),
+   * given the file as written; commit resolves once both are done, and fails if either does. A crash
+   * in between can leave an index row for a file that is not yet durable: it was never acknowledged,
+   * and the sender's resend stores the file again under the same row.
+   */
+  whileSyncing?: (written: StoredInstanceFile) => Promise<unknown>;
+}
+
 /** An instance path outside the store (a crafted relative path). */
 export class InvalidStoragePathError extends StorageError {}
 
@@ -133,32 +143,49 @@ export class InstanceFileStore {
    * 'duplicate' (no second file); with other bytes 'conflict': the first copy is kept, the event reported.
    * The temp file is gone afterwards in every case.
    */
-  async commit(temp: TempInstanceFile, key: InstanceKey): Promise<StoredInstanceFile> {
-    if (!temp.durable) throw new TempFileStateError('commit of a temp file that is not finished');
+  async commit(temp: TempInstanceFile, key: InstanceKey, options: CommitOptions = {}): Promise<StoredInstanceFile> {
+    if (!temp.written) throw new TempFileStateError('commit of a temp file that is not completely written');
     const relativePath = instanceRelativePath(key);
-    const target = join(this.options.dataDir, relativePath);
-    const dir = dirname(target);
+    // the caller's work (the index) runs beside the fdatasync, link and directory fsync
+    let sideError: unknown;
+    const side = Promise.resolve()
+      .then(() => options.whileSyncing?.({ outcome: 'stored', relativePath, sizeBytes: temp.size, sha256: temp.sha256 }))
+      .then(
+        () => undefined,
+        (error) => void (sideError = error ?? new Error('whileSyncing failed')),
+      );
     try {
-      await this.ensureDir(dir);
-      try {
-        await link(temp.path, target); // never replaces: EEXIST when the instance is already here
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-        const existing = await this.dataSetSha256(target);
-        const size = (await stat(target)).size;
-        if (existing === temp.sha256) return { outcome: 'duplicate', relativePath, sizeBytes: size, sha256: existing };
-        this.options.onConflict?.({ key, relativePath, existingSha256: existing, incomingSha256: temp.sha256 });
-        return { outcome: 'conflict', relativePath, sizeBytes: size, sha256: existing };
-      }
-      // the new entry made durable; the temp name dropped meanwhile
-      await Promise.all([this.fsyncDir(dir), this.dropTemp(temp)]);
-      return { outcome: 'stored', relativePath, sizeBytes: temp.size, sha256: temp.sha256 };
+      const placed = await this.place(temp, key, relativePath);
+      await side;
+      if (sideError) throw sideError;
+      return placed;
     } catch (error) {
+      await side;
       if ((error as NodeJS.ErrnoException).code === 'ENOSPC') throw new OutOfResourcesError(0, this.options.reserveBytes, 'ENOSPC while committing');
       throw error;
     } finally {
       await this.dropTemp(temp);
     }
+  }
+
+  /** fdatasync, then link into place (never over an existing file) and fsync the directory. */
+  private async place(temp: TempInstanceFile, key: InstanceKey, relativePath: string): Promise<StoredInstanceFile> {
+    const target = join(this.options.dataDir, relativePath);
+    const dir = dirname(target);
+    await Promise.all([temp.sync(), this.ensureDir(dir)]);
+    try {
+      await link(temp.path, target); // EEXIST when the instance is already here
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const existing = await this.dataSetSha256(target);
+      const size = (await stat(target)).size;
+      const kept: StoredInstanceFile = { outcome: existing === temp.sha256 ? 'duplicate' : 'conflict', relativePath, sizeBytes: size, sha256: existing };
+      if (kept.outcome === 'conflict') this.options.onConflict?.({ key, relativePath, existingSha256: existing, incomingSha256: temp.sha256 });
+      return kept;
+    }
+    // the new entry made durable; the temp name dropped meanwhile
+    await Promise.all([this.fsyncDir(dir), this.dropTemp(temp)]);
+    return { outcome: 'stored', relativePath, sizeBytes: temp.size, sha256: temp.sha256 };
   }
 
   private dropTemp(temp: TempInstanceFile): Promise<void> {

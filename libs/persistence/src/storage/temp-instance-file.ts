@@ -19,7 +19,7 @@ export interface TempInstanceFileOptions {
 /**
  * One instance being received: a Writable over a file in DATA_DIR/tmp. Every byte is written as it comes
  * (no gathering in memory beyond the stream's buffer), hashed, and the first `headBytes` of the file are also kept for the header
- * parse. `end()` flushes and fdatasyncs; only then may the store commit it.
+ * parse. After `end()` (the 'finish' event) the store commits it, fdatasyncing it first (`sync()`).
  *
  * The sha256 covers the data set only, after the File Meta: the same instance hashes the same whether it
  * came by C-STORE (our meta) or STOW-RS (the sender's).
@@ -36,7 +36,7 @@ export class TempInstanceFile extends Writable {
   private undecided: { start: number; b: Buffer }[] = [];
   private fdOpen = true;
   private digest?: string;
-  private state: 'writing' | 'finished' | 'closed' = 'writing';
+  private state: 'writing' | 'written' | 'durable' | 'closed' = 'writing';
   /** the file is gone (committed elsewhere, or discarded) */
   removed = false;
 
@@ -45,7 +45,8 @@ export class TempInstanceFile extends Writable {
     private readonly fd: number,
     private readonly options: TempInstanceFileOptions,
   ) {
-    super({ highWaterMark: 1024 * 1024, decodeStrings: false });
+    // not destroyed at 'finish': the descriptor stays open for sync()
+    super({ highWaterMark: 1024 * 1024, decodeStrings: false, autoDestroy: false });
     this.headLimit = options.headBytes ?? DEFAULT_HEAD_BYTES;
     if (options.header) {
       this.dataOffset = options.header.length;
@@ -81,12 +82,30 @@ export class TempInstanceFile extends Writable {
   override _final(callback: (error?: Error | null) => void): void {
     if (this.dataOffset === undefined) this.decide();
     this.digest = this.hash.digest('hex');
-    fdatasync(this.fd, (error) => {
-      if (error) return callback(this.mapError(error));
-      this.state = 'finished';
-      this.closeFd(callback);
-    });
+    this.state = 'written';
+    callback();
   }
+
+  /**
+   * fdatasync and close: after it the bytes survive a crash. Separate from 'finish' so that the caller
+   * can do other work (the index) while the disk flushes.
+   */
+  sync(): Promise<void> {
+    if (this.state !== 'written' && this.state !== 'durable') return Promise.reject(new TempFileStateError('sync of a temp file that is not completely written'));
+    this.syncing ??= new Promise<void>((resolve, reject) =>
+      fdatasync(this.fd, (error) => {
+        if (error) return reject(this.mapError(error));
+        this.closeFd((closeError) => {
+          if (closeError) return reject(closeError);
+          this.state = 'durable';
+          resolve();
+        });
+      }),
+    );
+    return this.syncing;
+  }
+
+  private syncing?: Promise<void>;
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     this.closeFd(() => callback(error));
@@ -107,9 +126,14 @@ export class TempInstanceFile extends Writable {
     await rm(this.path, { force: true });
   }
 
+  /** every byte written (the stream finished) */
+  get written(): boolean {
+    return this.state === 'written' || this.state === 'durable';
+  }
+
   /** written and fdatasynced */
   get durable(): boolean {
-    return this.state === 'finished';
+    return this.state === 'durable';
   }
 
   private track(b: Buffer): void {

@@ -71,22 +71,25 @@ export class IngestService {
       const dataset = await readInstanceHeader(temp.head(), temp.complete, temp.path);
       header = instanceHeaderOf(dataset);
       this.check(header, source);
-      const stored = await this.store.commit(temp, header);
-      await this.index.recordInstance({
-        instance: {
-          SOPInstanceUID: header.SOPInstanceUID,
-          SeriesInstanceUID: header.SeriesInstanceUID,
-          StudyInstanceUID: header.StudyInstanceUID,
-          SOPClassUID: header.SOPClassUID,
-          TransferSyntaxUID: header.TransferSyntaxUID,
-          InstanceNumber: header.InstanceNumber,
-          path: stored.relativePath,
-          sizeBytes: stored.sizeBytes,
-          sha256: stored.sha256,
-          callingAETitle: source.callingAETitle?.slice(0, 16) ?? null,
-        },
-        study: header.study,
-        series: header.series,
+      const h = header;
+      const stored = await this.store.commit(temp, h, {
+        whileSyncing: (file) =>
+          this.serialized(() => this.index.recordInstance({
+            instance: {
+              SOPInstanceUID: h.SOPInstanceUID,
+              SeriesInstanceUID: h.SeriesInstanceUID,
+              StudyInstanceUID: h.StudyInstanceUID,
+              SOPClassUID: h.SOPClassUID,
+              TransferSyntaxUID: h.TransferSyntaxUID,
+              InstanceNumber: h.InstanceNumber,
+              path: file.relativePath,
+              sizeBytes: file.sizeBytes,
+              sha256: file.sha256,
+              callingAETitle: source.callingAETitle?.slice(0, 16) ?? null,
+            },
+            study: h.study,
+            series: h.series,
+          })),
       });
       if (stored.outcome === 'stored') this.arrivals.instanceStored(header, source.callingAETitle);
       outcome = { ok: true, header, stored: stored.outcome, relativePath: stored.relativePath, sizeBytes: stored.sizeBytes };
@@ -98,6 +101,21 @@ export class IngestService {
     this.observer?.outcome(source.protocol, outcome, temp.size);
     return outcome;
   }
+
+  /**
+   * One index write at a time: on SQLite, TypeORM runs every transaction on the one connection, and two
+   * that overlap fail ("cannot start a transaction within a transaction").
+   */
+  private serialized<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.indexTail.then(work, work);
+    this.indexTail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  private indexTail: Promise<void> = Promise.resolve();
 
   private check(header: InstanceHeader, source: IngestSource): void {
     if (!this.accepted.has(header.TransferSyntaxUID)) throw new TransferSyntaxNotAcceptedError(header.TransferSyntaxUID);
