@@ -18,7 +18,7 @@ export const DEFAULT_DICOMWEB_OPTIONS: DicomWebOptions = {
   maxRequestBytes: 16 * 1024 ** 3,
   maxInstanceBytes: 4 * 1024 ** 3,
   maxInstancesPerRequest: 20_000,
-  storeConcurrency: 2,
+  storeConcurrency: 8,
   defaultLimit: 100,
   maxLimit: 1000,
 };
