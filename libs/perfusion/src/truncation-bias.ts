@@ -26,13 +26,18 @@ export interface TruncationBias {
   /**
    * templates simulated at each arrival from `delayFrom` in steps of `delayStep` (Q of them), so a late
    * arrival's template is cut by the end of the series exactly as the tissue is:
-   * delayed[((k * M + m) * Q + q) * L + j]
+   * delayed[(((s * K + k) * M + m) * Q + q) * L + j] for residue model s of RESIDUE_MODELS
    */
   delayed: Float32Array;
   delayFrom: number;
   delayStep: number;
   delayCount: number;
+  /** how many of RESIDUE_MODELS are tabulated (1: exponential only) */
+  models: number;
 }
+
+/** Residue models whose templates are tabulated: exponential (well-mixed), linear, box (plug flow). */
+export const RESIDUE_MODELS = ['exponential', 'linear', 'box'] as const;
 
 export const BIAS_TABLE_MTTS = [1, 1.5, 2, 2.5, 3, 4, 5, 6, 7, 8, 10, 12, 14, 17, 20, 25, 30];
 
@@ -45,6 +50,8 @@ export function truncationBias(
   maxDelay = 24,
   /** levels to tabulate (default all): the others are left empty */
   usedLevels?: ReadonlySet<number>,
+  /** tabulate all RESIDUE_MODELS (default: the exponential only) */
+  allModels = false,
 ): TruncationBias {
   const used = (k: number) => !usedLevels || usedLevels.has(k);
   const N = arterial.length;
@@ -110,11 +117,33 @@ export function truncationBias(
   const delayStep = interval / 4;
   const delayFrom = -3;
   const delayCount = Math.max(1, Math.floor((Math.min(maxDelay, (N - 2) * interval) - delayFrom) / delayStep) + 1);
-  const delayed = new Float32Array(levels * M * delayCount * L);
-  mtts.forEach((m, mi) => {
-    const decay = Math.exp(-fine / m);
+  const models = allModels ? RESIDUE_MODELS.length : 1;
+  const delayed = new Float32Array(models * levels * M * delayCount * L);
+  // cumulative integrals of the AIF and of tau * AIF on the fine grid, for the box and linear residues
+  const cumulative = new Float64Array(fineArterial.length);
+  const moment = new Float64Array(fineArterial.length);
+  for (let i = 1; i < fineArterial.length; i++) {
+    cumulative[i] = cumulative[i - 1] + 0.5 * fine * (fineArterial[i - 1] + fineArterial[i]);
+    moment[i] = moment[i - 1] + 0.5 * fine * ((i - 1) * fine * fineArterial[i - 1] + i * fine * fineArterial[i]);
+  }
+  const at = (table: Float64Array, index: number) => (index <= 0 ? 0 : table[Math.min(table.length - 1, index)]);
+  for (let model = 0; model < models; model++) mtts.forEach((m, mi) => {
     const conv = new Float64Array(fineArterial.length);
-    for (let i = 1; i < conv.length; i++) conv[i] = conv[i - 1] * decay + 0.5 * fine * (fineArterial[i - 1] * decay + fineArterial[i]);
+    if (RESIDUE_MODELS[model] === 'exponential') {
+      const decay = Math.exp(-fine / m);
+      for (let i = 1; i < conv.length; i++) conv[i] = conv[i - 1] * decay + 0.5 * fine * (fineArterial[i - 1] * decay + fineArterial[i]);
+    } else if (RESIDUE_MODELS[model] === 'box') {
+      const width = Math.round(m / fine);
+      for (let i = 0; i < conv.length; i++) conv[i] = cumulative[i] - at(cumulative, i - width);
+    } else {
+      // R(u) = 1 - u / (2m) on [0, 2m]
+      const width = Math.round((2 * m) / fine);
+      for (let i = 0; i < conv.length; i++) {
+        const area = cumulative[i] - at(cumulative, i - width);
+        const first = moment[i] - at(moment, i - width);
+        conv[i] = area - (i * fine * area - first) / (2 * m);
+      }
+    }
     for (let q = 0; q < delayCount; q++) {
       const delay = delayFrom + q * delayStep;
       curve.fill(0);
@@ -128,7 +157,7 @@ export function truncationBias(
       }
       for (let k = 0; k < levels; k++) {
         if (!used(k)) continue;
-        const out = ((k * M + mi) * delayCount + q) * L;
+        const out = (((model * levels + k) * M + mi) * delayCount + q) * L;
         const base = k * L * L;
         for (let i = 0; i < N; i++) {
           const c = curve[i];
@@ -154,6 +183,7 @@ export function truncationBias(
     delayFrom,
     delayStep,
     delayCount,
+    models,
   };
   // Noise propagation: the amplitude is linear in the curve, amplitude = <P_k c, T> / <T, T>, so its
   // standard deviation for white noise of unit variance is |P_k^T T| / <T, T>.
@@ -198,13 +228,21 @@ function interpolate(bias: TruncationBias, table: Float64Array, level: number, m
  * `arrival`) in the measured residue, over a window from 2 s before the arrival to 2 MTT + 6 s after it.
  * Linear in the data: noise averages out instead of lifting a maximum.
  */
-export function templateAmplitude(bias: TruncationBias, level: number, mtt: number, arrival: number, residues: Float32Array, offset: number): number {
-  const { num, den } = templateProjection(bias, level, mtt, arrival, residues, offset);
+export function templateAmplitude(bias: TruncationBias, level: number, mtt: number, arrival: number, residues: Float32Array, offset: number, model = 0): number {
+  const { num, den } = templateProjection(bias, level, mtt, arrival, residues, offset, model);
   return den > 0 ? num / den : 0;
 }
 
 /** <r, T> and <T, T> for the level-k template of the given MTT arriving at `arrival` (see templateAmplitude). */
-export function templateProjection(bias: TruncationBias, level: number, mtt: number, arrival: number, residues: Float32Array, offset: number): { num: number; den: number } {
+export function templateProjection(
+  bias: TruncationBias,
+  level: number,
+  mtt: number,
+  arrival: number,
+  residues: Float32Array,
+  offset: number,
+  model = 0,
+): { num: number; den: number } {
   const { mtts, length: L, interval, phases } = bias;
   const M = mtts.length;
   const P = phases.length;
@@ -217,8 +255,8 @@ export function templateProjection(bias: TruncationBias, level: number, mtt: num
     const q = Math.min(bias.delayCount - 2, Math.floor(qx));
     const v = Math.max(0, Math.min(1, qx - q));
     const Q = bias.delayCount;
-    const a0 = ((level * M + i - 1) * Q + q) * L;
-    const b0 = ((level * M + i) * Q + q) * L;
+    const a0 = (((model * bias.levels + level) * M + i - 1) * Q + q) * L;
+    const b0 = (((model * bias.levels + level) * M + i) * Q + q) * L;
     const start = Math.max(-L / 2, Math.floor(arrival / interval - 2 / interval));
     const end = Math.ceil(arrival / interval + (2 * mtt + 6) / interval);
     let num = 0;
@@ -261,13 +299,36 @@ export function templateProjection(bias: TruncationBias, level: number, mtt: num
  * with a positive amplitude), refined by a parabola. This uses the whole residue, not one rising edge, so
  * its spread at low signal is far smaller; it is the least-squares delay of the exponential model.
  */
-export function matchArrival(bias: TruncationBias, level: number, mtt: number, around: number, halfWidth: number, residues: Float32Array, offset: number): number {
+export function matchArrival(
+  bias: TruncationBias,
+  level: number,
+  mtt: number,
+  around: number,
+  halfWidth: number,
+  residues: Float32Array,
+  offset: number,
+  model = 0,
+): number {
+  return matchArrivalScored(bias, level, mtt, around, halfWidth, residues, offset, model).arrival;
+}
+
+/** matchArrival with the explained energy <r,T>^2/<T,T> at the best arrival (to compare residue models). */
+export function matchArrivalScored(
+  bias: TruncationBias,
+  level: number,
+  mtt: number,
+  around: number,
+  halfWidth: number,
+  residues: Float32Array,
+  offset: number,
+  model = 0,
+): { arrival: number; score: number } {
   const step = bias.interval / bias.phases.length;
   const n = Math.round(halfWidth / step);
   const scores = new Float64Array(2 * n + 1);
   let best = -1;
   for (let k = -n; k <= n; k++) {
-    const { num, den } = templateProjection(bias, level, mtt, around + k * step, residues, offset);
+    const { num, den } = templateProjection(bias, level, mtt, around + k * step, residues, offset, model);
     const score = num > 0 && den > 0 ? (num * num) / den : 0;
     scores[k + n] = score;
     if (best < 0 || score > scores[best]) best = k + n;
@@ -277,7 +338,7 @@ export function matchArrival(bias: TruncationBias, level: number, mtt: number, a
     const c = scores[best - 1] - 2 * scores[best] + scores[best + 1];
     if (c < 0) shift = Math.max(-0.5, Math.min(0.5, (0.5 * (scores[best - 1] - scores[best + 1])) / c));
   }
-  return around + (best - n + shift) * step;
+  return { arrival: around + (best - n + shift) * step, score: scores[best] };
 }
 
 /** Standard deviation of the flow amplitude for a tissue-curve noise of noiseHu. */
@@ -312,11 +373,20 @@ export function correctTruncation(bias: TruncationBias, level: number, height: n
  * from the neighbourhood, so that the voxel's own noise does not choose where to look), with the MTT kept
  * consistent with the area ratio.
  */
-export function matchedFlow(bias: TruncationBias, level: number, tmax: number, areaRatio: number, startMtt: number, residues: Float32Array, offset: number): { flow: number; mtt: number } {
+export function matchedFlow(
+  bias: TruncationBias,
+  level: number,
+  tmax: number,
+  areaRatio: number,
+  startMtt: number,
+  residues: Float32Array,
+  offset: number,
+  model = 0,
+): { flow: number; mtt: number } {
   let mtt = Math.min(30, Math.max(0.5, startMtt || 4));
   let flow = 0;
   for (let i = 0; i < 3; i++) {
-    flow = Math.max(0, templateAmplitude(bias, level, mtt, tmax, residues, offset));
+    flow = Math.max(0, templateAmplitude(bias, level, mtt, tmax, residues, offset, model));
     if (!(flow > 0) || !(areaRatio > 0)) break;
     mtt = Math.min(30, Math.max(0.5, areaRatio / flow));
   }
