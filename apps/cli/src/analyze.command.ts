@@ -62,8 +62,9 @@ export async function analyze(paths: string[], options: AnalyzeOptions, env: Rec
   if (files.length === 0) throw new AnalysisFailedError(`no DICOM files in ${paths.join(', ')}`);
   const bar = progressBar(!options.json && process.stderr.isTTY === true);
   let output;
+  const engine = new InferenceEngine(config.modelsDir);
   try {
-    output = await runCtpAnalysis(files, new InferenceEngine(config.modelsDir), {
+    output = await runCtpAnalysis(files, engine, {
       version: nidusVersion(),
       withObjects: options.out !== undefined,
       uidRoot: config.uidRoot,
@@ -74,6 +75,8 @@ export async function analyze(paths: string[], options: AnalyzeOptions, env: Rec
     bar.done();
     const e = error as Error;
     throw new AnalysisFailedError(`analysis failed: ${e.message}`);
+  } finally {
+    await engine.close();
   }
   bar.done();
   if (options.out) {

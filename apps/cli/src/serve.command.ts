@@ -18,8 +18,10 @@ export async function serve(role: Role, env: Record<string, string | undefined>)
     steps.push({ name: 'http', run: gateway.close });
   }
   if (role !== 'gateway') {
-    const worker = await startWorker(context, createJobHandlers(context));
+    const { handlers, close } = createJobHandlers(context);
+    const worker = await startWorker(context, handlers);
     steps.push({ name: 'worker', run: worker.close });
+    steps.push({ name: 'inference', run: close });
   }
   steps.push({ name: 'connections', run: () => closeAppContext(context) });
   onShutdown(steps, context.logger);

@@ -14,5 +14,7 @@ export async function startWorker(context: AppContext, handlers: JobHandlers): P
   runner.start(handlers);
   const recovered = await recoverPendingEscalations({ db: context.db, logger: context.logger, queue: context.queue });
   context.logger.info(recovered, 'worker consuming queues');
-  return { close: async () => undefined }; // closing the queues (context) lets active jobs finish first
+  // closing the queues stops taking jobs and waits for the active ones (Bull); a job cut off by the
+  // shutdown timeout goes back to the queue through Bull's stalled-job check
+  return { close: () => context.queue.close() };
 }

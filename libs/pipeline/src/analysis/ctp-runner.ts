@@ -31,6 +31,11 @@ export class InferenceEngine {
     this.registry = new ModelRegistry(modelsDir);
     this.deconvolver = new OnnxDeconvolver(this.registry, this.sessions);
   }
+
+  /** Releases the onnxruntime sessions and their thread. */
+  close(): Promise<void> {
+    return this.sessions.release();
+  }
 }
 
 /** The numbers first (what the stroke team waits for), the DICOM objects on demand. */
