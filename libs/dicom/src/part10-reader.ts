@@ -17,6 +17,36 @@ function inflater(bytes: Uint8Array, position: number): Uint8Array {
   return out;
 }
 
+/** End of the File Meta Information, from its group length (0002,0000), which PS3.10 7.1 requires. */
+function metaEnd(bytes: Uint8Array): number | undefined {
+  // (0002,0000) UL, 4 bytes, explicit VR little endian, right after 'DICM'
+  if (bytes.length < 144 || bytes[132] !== 0x02 || bytes[133] !== 0 || bytes[134] !== 0 || bytes[135] !== 0 || bytes[136] !== 0x55 || bytes[137] !== 0x4c) return undefined;
+  const length = bytes[140] | (bytes[141] << 8) | (bytes[142] << 16) | (bytes[143] << 24);
+  return length > 0 && 144 + length <= bytes.length ? 144 + length : undefined;
+}
+
+function metaDeclaresDeflate(bytes: Uint8Array): boolean {
+  const end = metaEnd(bytes);
+  if (end === undefined) return false;
+  const meta = Buffer.from(bytes.buffer, bytes.byteOffset + 132, end - 132).toString('latin1');
+  return meta.includes(TransferSyntaxUIDs.DeflatedExplicitVRLittleEndian);
+}
+
+/**
+ * Deflated files (PS3.5 A.5): the meta is read up to its group length and the rest inflated here.
+ * dicom-parser finds the end of the meta by peeking at the next tag, which in deflated bytes is noise.
+ */
+function parseDeflated(bytes: Uint8Array, options: ReadOptions): dicomParser.DataSet {
+  const end = metaEnd(bytes)!;
+  const meta = dicomParser.readPart10Header(bytes.subarray(0, end) as any);
+  const full = inflater(bytes, end);
+  const byteArray = Buffer.from(full.buffer, full.byteOffset, full.length);
+  const raw: dicomParser.DataSet = new (dicomParser as any).DataSet(dicomParser.littleEndianByteArrayParser, byteArray, { ...meta.elements });
+  const stream = new dicomParser.ByteStream(dicomParser.littleEndianByteArrayParser, byteArray as any, end);
+  dicomParser.parseDicomDataSetExplicit(raw, stream, byteArray.length, { untilTag: options.untilTag } as any);
+  return raw;
+}
+
 function hasPreamble(bytes: Uint8Array): boolean {
   return bytes.length >= 132 && bytes[128] === 0x44 && bytes[129] === 0x49 && bytes[130] === 0x43 && bytes[131] === 0x4d;
 }
@@ -57,7 +87,7 @@ export function readPart10(bytes: Uint8Array, options: ReadOptions = {}): DicomD
   }
   let raw: dicomParser.DataSet;
   try {
-    raw = dicomParser.parseDicom(bytes, { untilTag: options.untilTag, inflater } as dicomParser.ParseDicomOptions);
+    raw = metaDeclaresDeflate(bytes) ? parseDeflated(bytes, options) : dicomParser.parseDicom(bytes, { untilTag: options.untilTag, inflater } as dicomParser.ParseDicomOptions);
   } catch (error) {
     throw classify(error, 'Part 10 file');
   }
