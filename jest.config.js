@@ -10,5 +10,7 @@ module.exports = {
   transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, tsconfig: 'tsconfig.json' }] },
   moduleNameMapper,
   testTimeout: 60000,
+  // A test that leaves a handle open must not hang CI; the suites close what they open (see afterAll hooks).
+  forceExit: true,
   reporters: ['default', '<rootDir>/libs/testing/src/jest/count-reporter.js'],
 };
