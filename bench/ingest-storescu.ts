@@ -4,6 +4,7 @@
 // interleaved, each receiver started fresh per run. Median of the runs; peak RSS of the receiving process.
 // Run: npm run build && node dist/bench/ingest-storescu.js [--runs 3] [--count 640]
 import './ingest-alias';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +28,8 @@ async function main(): Promise<void> {
     const rows: Row[] = receivers.map(([receiver]) => ({ receiver, seconds: [], peakMb: [] }));
     for (let run = 0; run < RUNS; run++) {
       for (const [i, [name, start]] of receivers.entries()) {
+        // each receiver starts with no dirty page cache left by the one before (or by writing the series)
+        execFileSync('sync');
         const receiver = await start();
         try {
           const seconds = await timed('storescu', ['-aet', 'BENCH', '-aec', receiver.aeTitle, '127.0.0.1', String(receiver.dicomPort), ...paths], { ...process.env, TCP_NODELAY: '1' });
