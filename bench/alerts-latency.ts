@@ -3,7 +3,7 @@
 // Also how late escalation pages come after the acknowledge timeout (delayed Bull jobs).
 // The end-to-end time-to-alert of the 640-image phantom needs the whole pipeline: the lead's benchmark.
 // Run: npm run build && node dist/bench/alerts-latency.js [--runs 30] [--escalations 5] [--no-image] [--postgres]
-import './alerts-alias';
+import './register-aliases';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:http';

@@ -1,7 +1,7 @@
 // Shared parts of the end-to-end benches (bench/e2e-time-to-results.ts, bench/e2e-time-to-alert.ts): the
 // 640-image phantom (written once, reused), `nidus serve` started from dist/, facts read back from its SQLite
 // database, peak RSS, medians. Runs from dist/bench (npm run build).
-import './e2e-alias';
+import './register-aliases';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -5,7 +5,7 @@
 // NumberOfTemporalPositions (phantom written with TemporalPositionIdentifier). Also the stages and the peak RSS of
 // the `nidus serve` process (gateway + worker). No delivery targets: the alert path alone.
 // Run: npm run build && node dist/bench/e2e-time-to-alert.js [--runs 3] [--mode quiet|expected-count|both]
-import './e2e-alias';
+import './register-aliases';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

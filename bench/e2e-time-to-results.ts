@@ -4,7 +4,7 @@
 // quiet period. Also the stages, from the service's database and the analysis JSON's timings, and the peak RSS
 // of the `nidus serve` process (gateway + worker).
 // Run: npm run build && node dist/bench/e2e-time-to-results.js [--runs 3] [--quiet 5]
-import './e2e-alias';
+import './register-aliases';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,7 +1,7 @@
 // Decode throughput per transfer syntax against dcmtk/GDCM on the same files, and loading a 640-image
 // CT perfusion series (16 slices x 40 time points, 512 x 512) into one Float32 volume.
 // Run: npm run build && node dist/bench/imaging-decode.js [--runs 5] [--frames 8]
-import './imaging-alias';
+import './register-aliases';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';

@@ -3,7 +3,7 @@
 // Each run is a fresh child process, so its peak RSS is the analysis's alone; reports the median wall
 // time, the stage times and the volumes against the phantom's truth.
 // Run: npm run build && node dist/bench/perfusion-e2e.js [--runs 5] [--keep]
-import './perfusion-alias';
+import './register-aliases';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -4,7 +4,7 @@
 // estimate is the median over its interior (2-pixel margin). "naive" is plain oSVD read the usual way
 // (peak height and arg max of the residue, Wu's OI limit 0.095) on the same denoised curves.
 // Run: npm run build && node dist/bench/perfusion-phantom-grid.js [--noise 0,5,10] [--shapes exponential,linear,box] [--seed 77]
-import './perfusion-alias';
+import './register-aliases';
 import { join } from 'node:path';
 import { ModelRegistry, OnnxDeconvolver, OnnxSessionRepository } from '@nidus/inference';
 import { analyzePerfusion, type AnalyzePerfusionOptions } from '@nidus/perfusion';

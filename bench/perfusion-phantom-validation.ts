@@ -4,7 +4,7 @@
 // within 15 %, core within 30 % or 6 mL, Tmax > 10 s within 35 % or 6 mL, hemisphere and DEFUSE 3 / EXTEND
 // verdicts equal to the truth; healthy: core and Tmax > 6 s under 5 mL and not eligible.
 // Run: npm run build && node dist/bench/perfusion-phantom-validation.js [--count 30] [--from 30001] [--residue exponential]
-import './perfusion-alias';
+import './register-aliases';
 import { join } from 'node:path';
 import { ModelRegistry, OnnxDeconvolver, OnnxSessionRepository } from '@nidus/inference';
 import { analyzePerfusion } from '@nidus/perfusion';

@@ -2,7 +2,7 @@
 // (SEG of core + Tmax > 6 s, TID 1500 SR, 16 summary SC images), then sending them to a real Orthanc by STOW-RS
 // and by C-STORE. Medians of --runs runs.
 // Run: npm run build && node dist/bench/results-build.js [--runs 5] [--slices 16] [--size 512]
-import './results-alias';
+import './register-aliases';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -4,7 +4,7 @@
  * as deflated Part 10 files, with its ground truth in truth.json. Deterministic: same seed, same pixels
  * (UIDs are derived from the seed too). Run: `npm run build` then `node dist/scripts/generate-example-ctp.js`.
  */
-import '../bench/perfusion-alias';
+import '../bench/register-aliases';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
