@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -75,8 +76,25 @@ describe(DimseClient.name, () => {
     expect(readdirSync(dir)).toHaveLength(3);
   });
 
+  it('re-encodes uncompressed files when the peer takes only Implicit VR Little Endian, keeping every value', async () => {
+    storescp = await startStorescp(dir, { accept: 'implicit' });
+    const names = ['CT_small.dcm', 'MR_small_bigendian.dcm', 'image_dfl.dcm', 'test-SR.dcm'];
+    const files = names.map((n) => pydicomFiles().find((f) => f.endsWith(`/${n}`))!);
+    const outcomes = await storeInstances('127.0.0.1', storescp.port, storescp.aeTitle, 'NIDUS', files);
+    expect(outcomes.map((o) => [o.status, o.transferSyntaxUID])).toEqual(files.map(() => [DimseStatus.Success, TransferSyntaxUIDs.ImplicitVRLittleEndian]));
+    const json = (path: string) => JSON.parse(execFileSync('dcm2json', [path], { maxBuffer: 64 << 20 }).toString('utf8'));
+    // what Implicit VR keeps: values of standard elements (Pixel Data's VR reads as OW)
+    const view = (j: Record<string, any>): Record<string, any> =>
+      Object.fromEntries(Object.entries(j).filter(([t]) => parseInt(t.slice(0, 4), 16) % 2 === 0).map(([t, a]) => [t, a.vr === 'SQ' ? { ...a, Value: a.Value?.map(view) } : ['OB', 'OW'].includes(a.vr) ? { InlineBinary: a.InlineBinary } : a]));
+    for (const [i, name] of readdirSync(dir).sort().entries()) {
+      const stored = join(dir, name);
+      const original = files.find((f) => readPart10Layout(readFileSync(f)).SOPInstanceUID === readPart10Layout(readFileSync(stored)).SOPInstanceUID)!;
+      expect({ i, json: view(json(stored)) }).toEqual({ i, json: view(json(original)) });
+    }
+  });
+
   it('reports, per instance, a syntax the peer did not accept', async () => {
-    storescp = await startStorescp(dir, { acceptCompressed: false });
+    storescp = await startStorescp(dir, { accept: 'uncompressed' });
     const jpeg = pydicomFiles().find((f) => f.endsWith('/SC_rgb_jpeg_dcmtk.dcm'))!;
     const [plain] = syntheticCtSeries({ count: 1 });
     const outcomes = await storeInstances('127.0.0.1', storescp.port, storescp.aeTitle, 'NIDUS', [jpeg, plain]);

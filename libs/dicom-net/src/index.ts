@@ -18,3 +18,4 @@ export * from './store-instances';
 export * from './directory-store-handler';
 export * from './dicomweb/multipart-related.parser';
 export * from './dicomweb/dicom-json';
+export * from './uncompressed-transcoder';

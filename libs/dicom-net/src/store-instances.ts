@@ -1,6 +1,9 @@
 import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
-import { TruncatedDicomError } from '@nidus/dicom';
+import { open, readFile } from 'node:fs/promises';
+import { TransferSyntaxUIDs, TruncatedDicomError } from '@nidus/dicom';
+import { NoAcceptedPresentationContextError } from './dicom-net.errors';
+import type { DataSource } from './pdata.writer';
+import { isUncompressedSyntax, transcodeUncompressed } from './uncompressed-transcoder';
 import { DimseClient, ProposedContext } from './dimse-client';
 import { Part10Layout, readPart10Layout } from './file-meta';
 
@@ -52,18 +55,29 @@ async function layoutOf(input: StoreInput): Promise<Part10Layout> {
   }
 }
 
+const FALLBACK = [TransferSyntaxUIDs.ExplicitVRLittleEndian, TransferSyntaxUIDs.ImplicitVRLittleEndian];
+
+/** The presentation context keys a file needs: its own syntax, and the fallback when it is uncompressed. */
+function contextKeys(layout: Pick<Part10Layout, 'SOPClassUID' | 'transferSyntaxUID'>): string[] {
+  const own = `${layout.SOPClassUID}|${layout.transferSyntaxUID}`;
+  return isUncompressedSyntax(layout.transferSyntaxUID) ? [own, `${layout.SOPClassUID}|*`] : [own];
+}
+
 /**
  * The presentation contexts to propose (PS3.8 9.3.2.2): each SOP class in each transfer syntax its
- * files are in, one syntax per context so we know which were accepted.
+ * files are in, one syntax per context so we know which were accepted; for uncompressed files also one
+ * context offering Explicit and Implicit VR Little Endian, which we can transcode to.
  */
 export function proposeContexts(layouts: readonly Pick<Part10Layout, 'SOPClassUID' | 'transferSyntaxUID'>[]): ProposedContext[] {
   const seen = new Set<string>();
   const contexts: ProposedContext[] = [];
-  for (const { SOPClassUID, transferSyntaxUID } of layouts) {
-    const key = `${SOPClassUID}|${transferSyntaxUID}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    contexts.push({ abstractSyntax: SOPClassUID, transferSyntaxes: [transferSyntaxUID] });
+  for (const layout of layouts) {
+    for (const key of contextKeys(layout)) {
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const [abstractSyntax, syntax] = key.split('|');
+      contexts.push({ abstractSyntax, transferSyntaxes: syntax === '*' ? [...FALLBACK] : [syntax] });
+    }
   }
   return contexts;
 }
@@ -93,18 +107,18 @@ export async function storeInstances(
       outcomes[index].error = error as Error;
     }
   }
-  // batches whose distinct (SOP class, transfer syntax) pairs fit in 128 presentation contexts
+  // batches whose presentation contexts fit in 128 (PS3.8 9.3.2.2: odd IDs 1-255)
   const batches: Prepared[][] = [];
   let batch: Prepared[] = [];
   let keys = new Set<string>();
   for (const p of prepared) {
-    const key = `${p.layout.SOPClassUID}|${p.layout.transferSyntaxUID}`;
-    if (!keys.has(key) && keys.size === 128) {
+    const needed = contextKeys(p.layout).filter((k) => !keys.has(k));
+    if (keys.size + needed.length > 128) {
       batches.push(batch);
       batch = [];
       keys = new Set();
     }
-    keys.add(key);
+    for (const k of contextKeys(p.layout)) keys.add(k);
     batch.push(p);
   }
   if (batch.length) batches.push(batch);
@@ -135,13 +149,24 @@ export async function storeInstances(
         }
         try {
           const { layout, input } = item;
-          const dataSet = Buffer.isBuffer(input)
-            ? input.subarray(layout.dataSetOffset)
-            : createReadStream(input, { start: layout.dataSetOffset, highWaterMark: 256 * 1024 });
+          let transferSyntaxUID = layout.transferSyntaxUID;
+          let dataSet: DataSource;
+          if (client.findContext(layout.SOPClassUID, layout.transferSyntaxUID)) {
+            // as it is: the bytes of the file, streamed
+            dataSet = Buffer.isBuffer(input) ? input.subarray(layout.dataSetOffset) : createReadStream(input, { start: layout.dataSetOffset, highWaterMark: 256 * 1024 });
+          } else {
+            // the peer took only the fallback: re-encode an uncompressed data set (in memory)
+            const fallback = isUncompressedSyntax(layout.transferSyntaxUID) ? FALLBACK.map((ts) => client.findContext(layout.SOPClassUID, ts)).find(Boolean) : undefined;
+            if (!fallback) throw new NoAcceptedPresentationContextError(layout.SOPClassUID, layout.transferSyntaxUID);
+            const bytes = Buffer.isBuffer(input) ? input : await readFile(input);
+            transferSyntaxUID = fallback.transferSyntax;
+            dataSet = transcodeUncompressed(bytes.subarray(layout.dataSetOffset), layout.transferSyntaxUID, transferSyntaxUID);
+          }
+          outcome.transferSyntaxUID = transferSyntaxUID;
           const response = await client.store({
             SOPClassUID: layout.SOPClassUID,
             SOPInstanceUID: layout.SOPInstanceUID,
-            transferSyntaxUID: layout.transferSyntaxUID,
+            transferSyntaxUID,
             dataSet,
             priority: options.priority,
           });

@@ -37,12 +37,13 @@ async function waitForPort(port: number, timeoutMs: number): Promise<void> {
 
 /**
  * dcmtk's storescp as a reference peer: bit-preserving (+B, the data set written exactly as received),
- * every transfer syntax it knows accepted (+xa; or only uncompressed ones, +xe), files into `directory`.
+ * every transfer syntax it knows accepted (+xa; or only uncompressed ones, +xe; or only Implicit VR
+ * Little Endian, +xi), files into `directory`.
  */
-export async function startStorescp(directory: string, options: { acceptCompressed?: boolean; extraArgs?: string[] } = {}): Promise<StorescpHandle> {
+export async function startStorescp(directory: string, options: { accept?: 'all' | 'uncompressed' | 'implicit'; extraArgs?: string[] } = {}): Promise<StorescpHandle> {
   const port = await freePort();
   const aeTitle = 'STORESCP';
-  const child = spawn('storescp', ['+B', options.acceptCompressed === false ? '+xe' : '+xa', '-aet', aeTitle, '-od', directory, ...(options.extraArgs ?? []), String(port)], {
+  const child = spawn('storescp', ['+B', { all: '+xa', uncompressed: '+xe', implicit: '+xi' }[options.accept ?? 'all'], '-aet', aeTitle, '-od', directory, ...(options.extraArgs ?? []), String(port)], {
     env: { ...process.env, TCP_NODELAY: '1' },
     stdio: 'ignore',
   });
