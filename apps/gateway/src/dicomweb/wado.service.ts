@@ -43,13 +43,13 @@ export class WadoService {
       if (instances.length !== 1) throw new WadoError(406, 'application/dicom holds one instance: ask for multipart/related; type="application/dicom"');
       const i = instances[0];
       res.status(200).setHeader('Content-Type', `application/dicom; transfer-syntax=${i.TransferSyntaxUID}`);
-      res.setHeader('Content-Length', String(i.sizeBytes));
+      res.setHeader('Content-Length', String(await this.store.size(i.path)));
       await new Promise<void>((resolve, reject) => this.store.openRead(i.path).on('error', reject).pipe(res).on('finish', resolve).on('error', reject));
       return;
     }
     const multipart = new MultipartResponse(res, 'application/dicom');
     for (const i of instances) {
-      await multipart.part(`application/dicom; transfer-syntax=${i.TransferSyntaxUID}`, this.store.openRead(i.path), { 'Content-Length': i.sizeBytes });
+      await multipart.part(`application/dicom; transfer-syntax=${i.TransferSyntaxUID}`, this.store.openRead(i.path), { 'Content-Length': await this.store.size(i.path) });
     }
     await multipart.end();
   }

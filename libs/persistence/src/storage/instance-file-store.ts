@@ -1,5 +1,5 @@
 import { closeSync, createReadStream, mkdirSync, open as openCallback, openSync, ReadStream, statfsSync as statfsRaw } from 'node:fs';
-import { FileHandle, link, mkdir, open, readdir, readFile, rm, stat, statfs, unlink } from 'node:fs/promises';
+import { access, FileHandle, link, mkdir, open, readdir, readFile, rm, stat, statfs, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { createHash, randomUUID } from 'node:crypto';
 import { InstanceKey, instanceRelativePath } from './instance-path';
@@ -34,12 +34,21 @@ function statfsSync(path: string): number {
 
 export interface CommitOptions {
   /**
-   * Work to run while the file is fdatasynced, linked and its directory fsynced (the index insert),
-   * given the file as written; commit resolves once both are done, and fails if either does. A crash
-   * in between can leave an index row for a file that is not yet durable: it was never acknowledged,
-   * and the sender's resend stores the file again under the same row.
+   * Work to run with the commit (the index insert), told about the file: for a new instance, beside the
+   * link and directory fsync; for one already stored, after the duplicate/conflict decision, about the
+   * copy kept. Commit resolves once both are done, and fails if either does. A crash in between can
+   * leave an index row for a file that is not yet durable: it was never acknowledged, and the sender's
+   * resend stores the file again under the same row. Two commits of one instance at once must not
+   * happen (IngestService holds a lock per SOPInstanceUID).
    */
-  whileSyncing?: (written: StoredInstanceFile) => Promise<unknown>;
+  whileSyncing?: (file: StoredInstanceFile) => Promise<unknown>;
+}
+
+function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** An instance path outside the store (a crafted relative path). */
@@ -146,21 +155,20 @@ export class InstanceFileStore {
   async commit(temp: TempInstanceFile, key: InstanceKey, options: CommitOptions = {}): Promise<StoredInstanceFile> {
     if (!temp.written) throw new TempFileStateError('commit of a temp file that is not completely written');
     const relativePath = instanceRelativePath(key);
-    // the caller's work (the index) runs beside the fdatasync, link and directory fsync
-    let sideError: unknown;
-    const side = Promise.resolve()
-      .then(() => options.whileSyncing?.({ outcome: 'stored', relativePath, sizeBytes: temp.size, sha256: temp.sha256 }))
-      .then(
-        () => undefined,
-        (error) => void (sideError = error ?? new Error('whileSyncing failed')),
-      );
+    const target = join(this.options.dataDir, relativePath);
     try {
-      const placed = await this.place(temp, key, relativePath);
-      await side;
-      if (sideError) throw sideError;
+      // a new instance (the usual case): the caller's work (the index) runs beside the fdatasync, link and
+      // directory fsync, told about the file as written. An instance already here: the caller's work waits
+      // for the duplicate/conflict decision and is told about the file kept.
+      const [, present] = await Promise.all([temp.sync(), exists(target)]);
+      if (present) {
+        const kept = await this.place(temp, key, relativePath);
+        await options.whileSyncing?.(kept);
+        return kept;
+      }
+      const [placed] = await Promise.all([this.place(temp, key, relativePath), options.whileSyncing?.({ outcome: 'stored', relativePath, sizeBytes: temp.size, sha256: temp.sha256 })]);
       return placed;
     } catch (error) {
-      await side;
       if ((error as NodeJS.ErrnoException).code === 'ENOSPC') throw new OutOfResourcesError(0, this.options.reserveBytes, 'ENOSPC while committing');
       throw error;
     } finally {
@@ -204,6 +212,11 @@ export class InstanceFileStore {
 
   openRead(relativePath: string, range?: { start: number; end?: number }): ReadStream {
     return createReadStream(this.absolutePath(relativePath), { highWaterMark: 256 * 1024, ...range });
+  }
+
+  /** Bytes of a stored file, as it is on disk. */
+  async size(relativePath: string): Promise<number> {
+    return (await stat(this.absolutePath(relativePath))).size;
   }
 
   read(relativePath: string): Promise<Buffer> {

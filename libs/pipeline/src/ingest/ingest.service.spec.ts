@@ -129,6 +129,25 @@ describe(IngestService.name, () => {
     expect((await db.getRepository(SeriesEntity).findOneByOrFail({ SeriesInstanceUID: String(elements.SeriesInstanceUID) })).instanceCount).toBe(1);
   });
 
+  it('keeps file and index row in agreement when one instance arrives twice at once with other bytes', async () => {
+    await start();
+    const ingest = new IngestService(store, new StudyIndexRepository(db), { instanceStored: () => undefined }, { transferSyntaxes: ingestTransferSyntaxes() });
+    const elements = syntheticCtElements(0, { rows: 16, columns: 16, StudyInstanceUID: generateUid(), SeriesInstanceUID: generateUid() });
+    const copies = [writePart10(elements), writePart10({ ...elements, PatientName: 'Other^Copy', SeriesDescription: 'a longer description than before' })];
+    const written = (bytes: Buffer) =>
+      new Promise<ReturnType<InstanceFileStore['createTemp']>>((resolve, reject) => {
+        const temp = store.createTemp();
+        temp.once('error', reject);
+        temp.end(bytes, () => resolve(temp));
+      });
+    const outcomes = await Promise.all(copies.map(async (c) => ingest.ingest(await written(c), { protocol: 'stow-rs' })));
+    expect(outcomes.map((o) => o.ok && o.stored).sort()).toEqual(['conflict', 'stored']);
+    const [row] = await db.getRepository(InstanceEntity).find();
+    const kept = readFileSync(join(dataDir, row.path));
+    expect(row.sizeBytes).toBe(kept.length);
+    expect(row.sha256).toBe(await store.dataSetSha256(join(dataDir, row.path)));
+  });
+
   it('stores every pydicom file it can take, refuses the rest with a reason, and keeps serving', async () => {
     await start();
     const files = pydicomFiles();

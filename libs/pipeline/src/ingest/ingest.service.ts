@@ -72,7 +72,7 @@ export class IngestService {
       header = instanceHeaderOf(dataset);
       this.check(header, source);
       const h = header;
-      const stored = await this.store.commit(temp, h, {
+      const stored = await this.oneAtATime(h.SOPInstanceUID, () => this.store.commit(temp, h, {
         whileSyncing: (file) =>
           this.serialized(() => this.index.recordInstance({
             instance: {
@@ -90,7 +90,7 @@ export class IngestService {
             study: h.study,
             series: h.series,
           })),
-      });
+      }));
       if (stored.outcome === 'stored') this.arrivals.instanceStored(header, source.callingAETitle);
       outcome = { ok: true, header, stored: stored.outcome, relativePath: stored.relativePath, sizeBytes: stored.sizeBytes };
     } catch (error) {
@@ -116,6 +116,23 @@ export class IngestService {
   }
 
   private indexTail: Promise<void> = Promise.resolve();
+
+  /** Commits of one SOPInstanceUID one after the other: the second sees the first's file and row. */
+  private oneAtATime<T>(SOPInstanceUID: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.committing.get(SOPInstanceUID) ?? Promise.resolve();
+    const run = previous.then(work, work);
+    const tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.committing.set(SOPInstanceUID, tail);
+    void tail.then(() => {
+      if (this.committing.get(SOPInstanceUID) === tail) this.committing.delete(SOPInstanceUID);
+    });
+    return run;
+  }
+
+  private readonly committing = new Map<string, Promise<void>>();
 
   private check(header: InstanceHeader, source: IngestSource): void {
     if (!this.accepted.has(header.TransferSyntaxUID)) throw new TransferSyntaxNotAcceptedError(header.TransferSyntaxUID);
