@@ -160,7 +160,8 @@ export class InstanceFileStore {
       // a new instance (the usual case): the caller's work (the index) runs beside the fdatasync, link and
       // directory fsync, told about the file as written. An instance already here: the caller's work waits
       // for the duplicate/conflict decision and is told about the file kept.
-      const [, present] = await Promise.all([temp.sync(), exists(target)]);
+      temp.sync().catch(() => undefined); // the fdatasync starts now; place() awaits it (and sees its error)
+      const present = await exists(target);
       if (present) {
         const kept = await this.place(temp, key, relativePath);
         await options.whileSyncing?.(kept);
