@@ -391,13 +391,13 @@ export class ScpAssociation {
       } catch {
         message.sinkFailed = true;
       }
+      // every byte is in: the sink decides from here, and an abort meanwhile must not discard it
+      message.sink = undefined;
       try {
         status = await sink.complete();
       } catch (error) {
         status = this.processingFailure(error);
       }
-      // the data set is in the sink's hands now: an abort from here on must not discard it
-      message.sink = undefined;
       this.listener.stored(this, status, message.bytes);
     } else {
       status = message.failure ?? { status: DimseStatus.ProcessingFailure };
