@@ -150,6 +150,22 @@ describe('DICOMweb', () => {
     expect((await fetch(`${url}/api/studies/1.2.3.404`)).status).toBe(404);
   });
 
+  it('takes a STOW-RS request from curl, streamed from a file, into /studies/{StudyInstanceUID}', async () => {
+    const StudyInstanceUID = generateUid();
+    const files = syntheticCtSeries({ count: 3, rows: 16, columns: 16, StudyInstanceUID });
+    const dir = mkdtempSync(join(tmpdir(), 'nidus-curl-'));
+    try {
+      const body = join(dir, 'body');
+      writeFileSync(body, multipartBody('curl-boundary', files));
+      const { stdout } = await run('curl', ['-sS', '-w', '\n%{http_code}', '-X', 'POST', '-H', 'Content-Type: multipart/related; type="application/dicom"; boundary=curl-boundary', '-H', 'Expect:', '-T', body, `${url}/dicomweb/studies/${StudyInstanceUID}`]);
+      const [json, code] = stdout.split('\n');
+      expect(code).toBe('200');
+      expect(seq(JSON.parse(json), '00081199').map(uidOf)).toEqual(files.map((f) => readPart10Layout(f).SOPInstanceUID));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('takes every pydicom file it can by STOW-RS, byte for byte, and refuses the rest with a FailureReason', async () => {
     const paths = pydicomFiles();
     const files = paths.map((p) => readFileSync(p));
