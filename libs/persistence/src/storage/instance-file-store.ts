@@ -1,5 +1,5 @@
 import { closeSync, createReadStream, mkdirSync, open as openCallback, openSync, ReadStream, statfsSync as statfsRaw } from 'node:fs';
-import { access, FileHandle, link, mkdir, open, readdir, readFile, rm, stat, statfs, unlink } from 'node:fs/promises';
+import { FileHandle, link, mkdir, open, readdir, readFile, rename, rm, stat, statfs, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { createHash, randomUUID } from 'node:crypto';
 import { InstanceKey, instanceRelativePath } from './instance-path';
@@ -34,21 +34,14 @@ function statfsSync(path: string): number {
 
 export interface CommitOptions {
   /**
-   * Work to run with the commit (the index insert), told about the file: for a new instance, beside the
-   * link and directory fsync; for one already stored, after the duplicate/conflict decision, about the
-   * copy kept. Commit resolves once both are done, and fails if either does. A crash in between can
-   * leave an index row for a file that is not yet durable: it was never acknowledged, and the sender's
-   * resend stores the file again under the same row. Two commits of one instance at once must not
-   * happen (IngestService holds a lock per SOPInstanceUID).
+   * Work to run beside the fdatasync, link and directory fsync (the index insert), told about the file as
+   * written; it answers 'first' when it recorded this copy as the instance's first (a new index row).
+   * Commit resolves once both are done, and fails if either does. A crash in between can leave an index
+   * row for a file that is not yet durable: it was never acknowledged, and the sender's resend stores the
+   * file again under the same row. Two commits of one instance at once must not happen (IngestService
+   * holds a lock per SOPInstanceUID).
    */
-  whileSyncing?: (file: StoredInstanceFile) => Promise<unknown>;
-}
-
-function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
+  whileSyncing?: (written: StoredInstanceFile) => Promise<'first' | 'again' | void>;
 }
 
 /** An instance path outside the store (a crafted relative path). */
@@ -157,17 +150,19 @@ export class InstanceFileStore {
     const relativePath = instanceRelativePath(key);
     const target = join(this.options.dataDir, relativePath);
     try {
-      // a new instance (the usual case): the caller's work (the index) runs beside the fdatasync, link and
-      // directory fsync, told about the file as written. An instance already here: the caller's work waits
-      // for the duplicate/conflict decision and is told about the file kept.
-      temp.sync().catch(() => undefined); // the fdatasync starts now; place() awaits it (and sees its error)
-      const present = await exists(target);
-      if (present) {
-        const kept = await this.place(temp, key, relativePath);
-        await options.whileSyncing?.(kept);
-        return kept;
+      // the caller's work (the index) runs beside the fdatasync, link and directory fsync, told about the
+      // file as written
+      const written: StoredInstanceFile = { outcome: 'stored', relativePath, sizeBytes: temp.size, sha256: temp.sha256 };
+      const [placed, recorded] = await Promise.all([this.place(temp, key, relativePath), options.whileSyncing?.(written)]);
+      if (placed.outcome !== 'stored' && recorded === 'first') {
+        // A file was here that no index row knew: left by a crash before it was indexed, so never
+        // acknowledged. The row just written describes this copy: make the file agree with it.
+        await rename(temp.path, target);
+        temp.markRemoved();
+        await this.fsyncDir(dirname(target));
+        return written;
       }
-      const [placed] = await Promise.all([this.place(temp, key, relativePath), options.whileSyncing?.({ outcome: 'stored', relativePath, sizeBytes: temp.size, sha256: temp.sha256 })]);
+      if (placed.outcome === 'conflict') this.options.onConflict?.({ key, relativePath, existingSha256: placed.sha256, incomingSha256: temp.sha256 });
       return placed;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOSPC') throw new OutOfResourcesError(0, this.options.reserveBytes, 'ENOSPC while committing');
@@ -188,9 +183,7 @@ export class InstanceFileStore {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const existing = await this.dataSetSha256(target);
       const size = (await stat(target)).size;
-      const kept: StoredInstanceFile = { outcome: existing === temp.sha256 ? 'duplicate' : 'conflict', relativePath, sizeBytes: size, sha256: existing };
-      if (kept.outcome === 'conflict') this.options.onConflict?.({ key, relativePath, existingSha256: existing, incomingSha256: temp.sha256 });
-      return kept;
+      return { outcome: existing === temp.sha256 ? 'duplicate' : 'conflict', relativePath, sizeBytes: size, sha256: existing };
     }
     // the new entry made durable; the temp name dropped meanwhile
     await Promise.all([this.fsyncDir(dir), this.dropTemp(temp)]);

@@ -1,6 +1,6 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { generateUid, TransferSyntaxUIDs, writeDataset, writePart10 } from '@nidus/dicom';
 import { DimseClient, DimseServer, DimseStatus, readPart10Layout, storeInstances } from '@nidus/dicom-net';
@@ -146,6 +146,22 @@ describe(IngestService.name, () => {
     const kept = readFileSync(join(dataDir, row.path));
     expect(row.sizeBytes).toBe(kept.length);
     expect(row.sha256).toBe(await store.dataSetSha256(join(dataDir, row.path)));
+  });
+
+  it('replaces a file no index row knew (left by a crash before indexing) with the copy it indexes', async () => {
+    await start();
+    const elements = syntheticCtElements(0, { rows: 8, columns: 8, StudyInstanceUID: generateUid(), SeriesInstanceUID: generateUid() });
+    const orphan = join(dataDir, 'instances', String(elements.StudyInstanceUID), String(elements.SeriesInstanceUID), `${elements.SOPInstanceUID}.dcm`);
+    mkdirSync(dirname(orphan), { recursive: true });
+    writeFileSync(orphan, writePart10({ ...elements, PatientName: 'Half^Written' }));
+    const file = writePart10(elements);
+    const [outcome] = await storeInstances('127.0.0.1', port, 'NIDUS', 'TESTER', [file]);
+    expect(outcome.status).toBe(0);
+    const [row] = await db.getRepository(InstanceEntity).find();
+    const kept = readFileSync(join(dataDir, row.path));
+    expect(dataSetOf(kept).equals(dataSetOf(file))).toBe(true);
+    expect(row.sha256).toBe(await store.dataSetSha256(join(dataDir, row.path)));
+    expect(await store.strayTempFiles()).toEqual([]);
   });
 
   it('stores every pydicom file it can take, refuses the rest with a reason, and keeps serving', async () => {

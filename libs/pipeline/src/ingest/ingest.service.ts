@@ -74,7 +74,7 @@ export class IngestService {
       const h = header;
       const stored = await this.oneAtATime(h.SOPInstanceUID, () => this.store.commit(temp, h, {
         whileSyncing: (file) =>
-          this.serialized(() => this.index.recordInstance({
+          this.serialized(async () => (await this.index.recordInstance({
             instance: {
               SOPInstanceUID: h.SOPInstanceUID,
               SeriesInstanceUID: h.SeriesInstanceUID,
@@ -89,7 +89,7 @@ export class IngestService {
             },
             study: h.study,
             series: h.series,
-          })),
+          })) === 'stored' ? 'first' : 'again'),
       }));
       if (stored.outcome === 'stored') this.arrivals.instanceStored(header, source.callingAETitle);
       outcome = { ok: true, header, stored: stored.outcome, relativePath: stored.relativePath, sizeBytes: stored.sizeBytes };
