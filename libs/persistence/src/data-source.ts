@@ -34,5 +34,21 @@ export async function openDatabase(database: DatabaseConfig): Promise<DataSource
     throw new DatabaseUnavailableError(`cannot open ${describe(database)}: ${(error as Error).message.split('\n')[0]}`);
   }
   await dataSource.runMigrations({ transaction: 'each' });
+  if (database.type === 'sqlite') serializeTransactions(dataSource);
   return dataSource;
+}
+
+/**
+ * SQLite through TypeORM has one connection: a transaction begun while another is open fails ("cannot start
+ * a transaction within a transaction"). In one process (nidus serve: ingest, alerts, analyses) they take turns.
+ */
+function serializeTransactions(dataSource: DataSource): void {
+  const manager = dataSource.manager;
+  const transaction = manager.transaction.bind(manager) as (...args: unknown[]) => Promise<unknown>;
+  let tail: Promise<unknown> = Promise.resolve();
+  (manager as { transaction: unknown }).transaction = (...args: unknown[]) => {
+    const run = tail.then(() => transaction(...args));
+    tail = run.catch(() => undefined);
+    return run;
+  };
 }

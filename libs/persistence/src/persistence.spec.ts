@@ -56,6 +56,13 @@ describe.each(DATABASE_KINDS)('persistence on %s', (kind) => {
     expect(await index.quietSeries(new Date(Date.now() + 1000))).toHaveLength(0);
   });
 
+  it('runs transactions begun at the same time, one after the other where the database needs it', async () => {
+    const index = new StudyIndexRepository(db);
+    const outcomes = await Promise.all(Array.from({ length: 20 }, (_, i) => index.recordInstance(record('9.8', `9.8.${i % 3}`, `9.8.7.${i}`, i))));
+    expect(outcomes.every((o) => o === 'stored')).toBe(true);
+    expect((await index.studySeries('9.8')).reduce((n, s) => n + s.instanceCount, 0)).toBe(20);
+  });
+
   it('creates one analysis per input, even when asked twice at once', async () => {
     const analyses = new AnalysisRepository(db);
     const input = { inputKey: 'k'.repeat(64), StudyInstanceUID: '1.2.3', SeriesInstanceUID: '1.2.3.4', kind: 'ctp', priority: 'stat' as const, instanceCount: 2 };

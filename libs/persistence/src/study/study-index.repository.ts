@@ -1,4 +1,4 @@
-import { DataSource } from 'typeorm';
+import { DataSource, QueryFailedError } from 'typeorm';
 import { InstanceEntity } from './instance.entity';
 import { SeriesEntity } from './series.entity';
 import { StudyEntity } from './study.entity';
@@ -16,8 +16,22 @@ export type RecordOutcome = 'stored' | 'duplicate';
 export class StudyIndexRepository {
   constructor(private readonly db: DataSource) {}
 
-  /** Indexes one instance; a SOPInstanceUID already indexed is left as it is ('duplicate'). */
+  /**
+   * Indexes one instance; a SOPInstanceUID already indexed is left as it is ('duplicate'). The first
+   * instances of a new study, arriving at once over several associations (or gateways), race to create
+   * its study and series rows: the loser's unique violation is retried, and then finds them.
+   */
   async recordInstance(record: InstanceRecord): Promise<RecordOutcome> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.recordOnce(record);
+      } catch (error) {
+        if (attempt >= 5 || !isUniqueViolation(error)) throw error;
+      }
+    }
+  }
+
+  private recordOnce(record: InstanceRecord): Promise<RecordOutcome> {
     const at = record.instance.receivedAt ?? new Date();
     return this.db.transaction(async (m) => {
       const existing = await m.findOneBy(InstanceEntity, { SOPInstanceUID: record.instance.SOPInstanceUID });
@@ -32,7 +46,7 @@ export class StudyIndexRepository {
       const series = await m.findOneBy(SeriesEntity, { SeriesInstanceUID });
       if (series) {
         await m.update(SeriesEntity, { SeriesInstanceUID }, {
-          instanceCount: series.instanceCount + 1,
+          instanceCount: () => `"instanceCount" + 1`, // atomic: concurrent transactions must not lose a count
           lastReceivedAt: at,
           state: 'receiving',
           expectedInstanceCount: record.series.expectedInstanceCount ?? series.expectedInstanceCount,
@@ -99,6 +113,14 @@ export class StudyIndexRepository {
       .execute();
     return (result.affected ?? 0) > 0;
   }
+}
+
+/** PostgreSQL 23505, SQLite SQLITE_CONSTRAINT_PRIMARYKEY / _UNIQUE. */
+function isUniqueViolation(error: unknown): boolean {
+  if (!(error instanceof QueryFailedError)) return false;
+  const e = error as QueryFailedError & { code?: string; driverError?: { code?: string } };
+  const code = e.driverError?.code ?? e.code ?? '';
+  return code === '23505' || code.startsWith('SQLITE_CONSTRAINT');
 }
 
 function nullify<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], undefined> | null } {
