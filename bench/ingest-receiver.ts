@@ -2,7 +2,7 @@
 // (NidusCoreModule + DicomWebModule with IngestModule: DIMSE listener, STOW-RS, SQLite index, file store with
 // fsync, study assembly on Bull/Redis). Prints `READY <httpPort> <dicomPort>` when it listens.
 // Run by bench/ingest-storescu.js and bench/ingest-stow.js: node dist/bench/ingest-receiver.js <dataDir>
-import './ingest-alias';
+import './register-aliases';
 import { AddressInfo } from 'node:net';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';

@@ -3,7 +3,7 @@
 // settings; and again with TCP_NODELAY=1 in its environment) and to dcmtk's storescp, in the same run,
 // interleaved, each receiver started fresh per run. Median of the runs; peak RSS of the receiving process.
 // Run: npm run build && node dist/bench/ingest-storescu.js [--runs 3] [--count 640]
-import './ingest-alias';
+import './register-aliases';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

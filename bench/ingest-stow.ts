@@ -2,7 +2,7 @@
 // to Nidus (/dicomweb/studies) and to Orthanc's DICOMweb plugin (/dicom-web/studies), Debian defaults,
 // interleaved, each receiver started fresh per run. Median of the runs; peak RSS of the receiving process.
 // Run: npm run build && node dist/bench/ingest-stow.js [--runs 3] [--count 640]
-import './ingest-alias';
+import './register-aliases';
 import { execFileSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
