@@ -95,6 +95,19 @@ function associateHeader(protocolVersion: number, called: string, calling: strin
   return b;
 }
 
+/** A-ASSOCIATE-RQ and -AC share their layout (PS3.8 9.3.2, 9.3.3): header, application context, contexts, user info. */
+function associatePdu(type: PduType, a: AssociateRq | AssociateAc, contexts: Buffer[]): Buffer {
+  return pdu(
+    type,
+    Buffer.concat([
+      associateHeader(a.protocolVersion, a.calledAETitle, a.callingAETitle),
+      textItem(ItemType.ApplicationContext, a.applicationContext),
+      ...contexts,
+      encodeUserInformation(a.userInformation),
+    ]),
+  );
+}
+
 export function encodeAssociateRq(rq: AssociateRq): Buffer {
   const contexts = rq.presentationContexts.map((pc) =>
     item(
@@ -106,30 +119,14 @@ export function encodeAssociateRq(rq: AssociateRq): Buffer {
       ]),
     ),
   );
-  return pdu(
-    PduType.AssociateRq,
-    Buffer.concat([
-      associateHeader(rq.protocolVersion, rq.calledAETitle, rq.callingAETitle),
-      textItem(ItemType.ApplicationContext, rq.applicationContext),
-      ...contexts,
-      encodeUserInformation(rq.userInformation),
-    ]),
-  );
+  return associatePdu(PduType.AssociateRq, rq, contexts);
 }
 
 export function encodeAssociateAc(ac: AssociateAc): Buffer {
   const contexts = ac.presentationContexts.map((pc) =>
     item(ItemType.PresentationContextAc, Buffer.concat([Buffer.from([pc.id, 0, pc.result, 0]), textItem(ItemType.TransferSyntax, pc.transferSyntax)])),
   );
-  return pdu(
-    PduType.AssociateAc,
-    Buffer.concat([
-      associateHeader(ac.protocolVersion, ac.calledAETitle, ac.callingAETitle),
-      textItem(ItemType.ApplicationContext, ac.applicationContext),
-      ...contexts,
-      encodeUserInformation(ac.userInformation),
-    ]),
-  );
+  return associatePdu(PduType.AssociateAc, ac, contexts);
 }
 
 export function encodeAssociateRj(rj: AssociateRj): Buffer {

@@ -11,6 +11,7 @@ import { PduEvent, PduReader, PdvEvent } from './pdu.reader';
 import { AbortReason, AbortSource, AssociateRj, AssociateRq, DICOM_APPLICATION_CONTEXT, PduType, RejectReason, RejectResult, RejectSource } from './pdu.types';
 import { NegotiatedContext, negotiatePresentationContexts } from './presentation-context';
 import type { StoreHandler, StoreSink, StoreStatus } from './store-handler';
+import { drained } from './stream-drained';
 
 /** How the SCP answers associations: fixed for the life of a DimseServer. */
 export interface ScpPolicy {
@@ -499,16 +500,3 @@ export class ScpAssociation {
   }
 }
 
-function drained(stream: NodeJS.WritableStream): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      stream.off('drain', done);
-      stream.off('error', done);
-      stream.off('close', done);
-      resolve();
-    };
-    stream.on('drain', done);
-    stream.on('error', done);
-    stream.on('close', done);
-  });
-}

@@ -87,15 +87,7 @@ export function truncationBias(
       for (let p = 0; p < phases.length; p++) {
         const phase = phases[p];
         const delay = (baseDelay + phase) * interval;
-        curve.fill(0);
-        for (let j = 0; j < N; j++) {
-          const t = j * interval - delay;
-          if (t <= 0) continue;
-          const x = t / fine;
-          const i = Math.floor(x);
-          const w = x - i;
-          curve[j] = i + 1 < conv.length ? conv[i] * (1 - w) + conv[i + 1] * w : conv[conv.length - 1];
-        }
+        sampleDelayed(curve, N, conv, fine, interval, delay);
         residue.fill(0);
         const base = k * L * L;
         for (let i = 0; i < N; i++) {
@@ -146,15 +138,7 @@ export function truncationBias(
     }
     for (let q = 0; q < delayCount; q++) {
       const delay = delayFrom + q * delayStep;
-      curve.fill(0);
-      for (let j = 0; j < N; j++) {
-        const t = j * interval - delay;
-        if (t <= 0) continue;
-        const x = t / fine;
-        const i = Math.floor(x);
-        const w = x - i;
-        curve[j] = i + 1 < conv.length ? conv[i] * (1 - w) + conv[i + 1] * w : conv[conv.length - 1];
-      }
+      sampleDelayed(curve, N, conv, fine, interval, delay);
       for (let k = 0; k < levels; k++) {
         if (!used(k)) continue;
         const out = (((model * levels + k) * M + mi) * delayCount + q) * L;
@@ -391,4 +375,20 @@ export function matchedFlow(
     mtt = Math.min(30, Math.max(0.5, areaRatio / flow));
   }
   return { flow, mtt };
+}
+
+/**
+ * `curve[j]` for j < count: the finely sampled `conv` (step `fine` s) delayed by `delay` s, at times j * interval;
+ * zero before the delay and from `count` on (the zero padding of the circulant system).
+ */
+function sampleDelayed(curve: Float64Array, count: number, conv: ArrayLike<number>, fine: number, interval: number, delay: number): void {
+  curve.fill(0);
+  for (let j = 0; j < count; j++) {
+    const t = j * interval - delay;
+    if (t <= 0) continue;
+    const x = t / fine;
+    const i = Math.floor(x);
+    const w = x - i;
+    curve[j] = i + 1 < conv.length ? conv[i] * (1 - w) + conv[i + 1] * w : conv[conv.length - 1];
+  }
 }

@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import { drained } from '../stream-drained';
 
 // A streaming parser of multipart bodies (RFC 2046 5.1, RFC 2387 multipart/related) as STOW-RS sends
 // them (PS3.18 8.6.1.2): each part's body goes to a sink as it arrives, so a request of any size
@@ -245,17 +246,7 @@ export class MultipartRelatedParser extends Writable {
     if (this.partBytes > this.limits.maxPartBytes) throw new MultipartError(`a part is larger than ${this.limits.maxPartBytes} bytes`, 'too-large');
     const stream = this.sink.stream;
     if (stream.destroyed || stream.writableEnded) return;
-    if (!stream.write(bytes)) await new Promise<void>((resolve) => {
-      const done = () => {
-        stream.off('drain', done);
-        stream.off('error', done);
-        stream.off('close', done);
-        resolve();
-      };
-      stream.on('drain', done);
-      stream.on('error', done);
-      stream.on('close', done);
-    });
+    if (!stream.write(bytes)) await drained(stream);
   }
 
   /** Ends the current part's stream and starts its `done`; false when there was no part. */
