@@ -38,7 +38,8 @@ function quantile(values: number[], q: number): number {
 }
 
 async function database(): Promise<{ config: DatabaseConfig; drop: () => Promise<void> }> {
-  if (!POSTGRES) return { config: { type: 'sqlite', path: join(mkdtempSync(join(tmpdir(), 'nidus-bench-alerts-')), 'nidus.sqlite') }, drop: async () => undefined };
+  if (!POSTGRES)
+    return { config: { type: 'sqlite', path: join(mkdtempSync(join(tmpdir(), 'nidus-bench-alerts-')), 'nidus.sqlite') }, drop: async () => undefined };
   const name = `nidus_bench_${randomBytes(4).toString('hex')}`;
   const admin = new Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/test' });
   await admin.connect();
@@ -86,12 +87,22 @@ async function main(): Promise<void> {
   const prefix = `nidus-bench-${randomBytes(4).toString('hex')}`;
   const queue = openBullQueues(REDIS_URL, prefix);
   const alerts = alertsSectionSchema.parse({
-    teams: [{ id: 'stroke', onCall: ['resident', 'attending'].map((name) => ({ name, url: `http://127.0.0.1:${port}/${name}`, secret: SECRET, ackTimeoutSeconds: 1 })) }],
+    teams: [
+      {
+        id: 'stroke',
+        onCall: ['resident', 'attending'].map((name) => ({ name, url: `http://127.0.0.1:${port}/${name}`, secret: SECRET, ackTimeoutSeconds: 1 })),
+      },
+    ],
     image: { enabled: IMAGE },
   });
   const logger = pino({ level: 'silent' });
   const none = async () => undefined;
-  const handlers: JobHandlers = { 'series.check-complete': none, 'analysis.run': none, 'results.deliver': none, ...createAlertHandlers({ db: dataSource, alerts, logger, metrics: new Metrics({ defaultMetrics: false }) }) };
+  const handlers: JobHandlers = {
+    'series.check-complete': none,
+    'analysis.run': none,
+    'results.deliver': none,
+    ...createAlertHandlers({ db: dataSource, alerts, logger, metrics: new Metrics({ defaultMetrics: false }) }),
+  };
   new JobRunner(queue, logger).start(handlers);
 
   const index = new StudyIndexRepository(dataSource);
@@ -100,16 +111,41 @@ async function main(): Promise<void> {
     const StudyInstanceUID = `1.2.826.0.1.3680043.8.498.9.${n}`;
     const SeriesInstanceUID = `${StudyInstanceUID}.1`;
     await index.recordInstance({
-      instance: { SOPInstanceUID: `${SeriesInstanceUID}.1`, SeriesInstanceUID, StudyInstanceUID, SOPClassUID: '1.2.840.10008.5.1.4.1.1.2', TransferSyntaxUID: '1.2.840.10008.1.2.1', InstanceNumber: 1, path: 'x', sizeBytes: 1, sha256: 'a'.repeat(64), callingAETitle: 'PACS' },
+      instance: {
+        SOPInstanceUID: `${SeriesInstanceUID}.1`,
+        SeriesInstanceUID,
+        StudyInstanceUID,
+        SOPClassUID: '1.2.840.10008.5.1.4.1.1.2',
+        TransferSyntaxUID: '1.2.840.10008.1.2.1',
+        InstanceNumber: 1,
+        path: 'x',
+        sizeBytes: 1,
+        sha256: 'a'.repeat(64),
+        callingAETitle: 'PACS',
+      },
       study: { PatientID: 'P1', AccessionNumber: `ACC${n}`, PatientSex: 'M', PatientAge: '065Y' },
       series: { Modality: 'CT', SeriesDescription: 'PERFUSION' },
     });
-    const { analysis } = await analyses.createOnce({ inputKey: randomBytes(32).toString('hex'), StudyInstanceUID, SeriesInstanceUID, kind: 'ctp', priority: 'stat', instanceCount: 1 });
+    const { analysis } = await analyses.createOnce({
+      inputKey: randomBytes(32).toString('hex'),
+      StudyInstanceUID,
+      SeriesInstanceUID,
+      kind: 'ctp',
+      priority: 'stat',
+      instanceCount: 1,
+    });
     const core = 5 + (n % 40);
     const hypo = core + 20 + (n % 70);
     await analyses.markSucceeded(analysis.id, {
-      coreVolumeMl: core, hypoperfusionVolumeMl: hypo, tmax10VolumeMl: hypo / 3, mismatchVolumeMl: hypo - core, mismatchRatio: hypo / core,
-      hypoperfusionIntensityRatio: 0.33, affectedHemisphere: 'right', eligibility: { defuse3: true, extend: true }, warnings: [],
+      coreVolumeMl: core,
+      hypoperfusionVolumeMl: hypo,
+      tmax10VolumeMl: hypo / 3,
+      mismatchVolumeMl: hypo - core,
+      mismatchRatio: hypo / core,
+      hypoperfusionIntensityRatio: 0.33,
+      affectedHemisphere: 'right',
+      eligibility: { defuse3: true, extend: true },
+      warnings: [],
     });
     return analysis.id;
   };
@@ -147,8 +183,12 @@ async function main(): Promise<void> {
 
   const fmt = (v: number) => `${v.toFixed(1)} ms`;
   console.log(`alerts-latency (${POSTGRES ? 'PostgreSQL' : 'SQLite'}, Redis, image ${IMAGE ? 'on' : 'off'}; payload ${(bytes / 1024).toFixed(1)} KiB)`);
-  console.log(`  analysis done -> webhook received (${RUNS} runs): median ${fmt(quantile(latencies, 0.5))}, p90 ${fmt(quantile(latencies, 0.9))}, max ${fmt(Math.max(...latencies))}`);
-  console.log(`  escalation page after a 1 s acknowledge timeout (${ESCALATIONS} runs): median late by ${fmt(quantile(lateness, 0.5))}, max ${fmt(Math.max(...lateness))}`);
+  console.log(
+    `  analysis done -> webhook received (${RUNS} runs): median ${fmt(quantile(latencies, 0.5))}, p90 ${fmt(quantile(latencies, 0.9))}, max ${fmt(Math.max(...latencies))}`,
+  );
+  console.log(
+    `  escalation page after a 1 s acknowledge timeout (${ESCALATIONS} runs): median late by ${fmt(quantile(lateness, 0.5))}, max ${fmt(Math.max(...lateness))}`,
+  );
   console.log(`  signatures that failed to verify: ${badSignatures}`);
 
   for (const q of Object.values(queue.queues)) await q.obliterate({ force: true });

@@ -54,14 +54,20 @@ export function benchPhantom(temporalPositions: boolean, log: (line: string) => 
       lesion: { side: PHANTOM.side },
     });
     const series = writePhantomSeries(phantom.volume, join(partial, 'images'), { temporalPositions, PatientName: 'BENCH^E2E', AccessionNumber: 'BENCH640' });
-    writeFileSync(join(partial, 'phantom.json'), JSON.stringify({ StudyInstanceUID: series.StudyInstanceUID, SeriesInstanceUID: series.SeriesInstanceUID, truth: phantom.truth.volumes }));
+    writeFileSync(
+      join(partial, 'phantom.json'),
+      JSON.stringify({ StudyInstanceUID: series.StudyInstanceUID, SeriesInstanceUID: series.SeriesInstanceUID, truth: phantom.truth.volumes }),
+    );
     rmSync(directory, { recursive: true, force: true });
     renameSync(partial, directory);
     log(`phantom written in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   }
   const facts = JSON.parse(readFileSync(manifest, 'utf8')) as Pick<BenchPhantom, 'StudyInstanceUID' | 'SeriesInstanceUID' | 'truth'>;
   const images = join(directory, 'images');
-  const files = readdirSync(images).filter((f) => f.endsWith('.dcm')).sort().map((f) => join(images, f));
+  const files = readdirSync(images)
+    .filter((f) => f.endsWith('.dcm'))
+    .sort()
+    .map((f) => join(images, f));
   if (files.length !== PHANTOM.slices * PHANTOM.timePoints) throw new Error(`${directory} holds ${files.length} images; delete it to write it again`);
   return { directory, files, bytes: files.reduce((sum, f) => sum + statSync(f).size, 0), ...facts };
 }
@@ -107,7 +113,13 @@ export async function startService(env: Record<string, string>): Promise<Running
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`nidus serve exited ${child.exitCode}: ${stderr.slice(-2000)}`);
-    if (await fetch(`${url}/health/live`).then((r) => r.ok, () => false)) break;
+    if (
+      await fetch(`${url}/health/live`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(`nidus serve did not start within 30 s: ${stderr.slice(-2000)}`);
@@ -148,14 +160,19 @@ export interface RunFacts {
 export function readRunFacts(dataDir: string, SeriesInstanceUID: string): RunFacts {
   const db = new Database(join(dataDir, 'nidus.sqlite'), { readonly: true, fileMustExist: true });
   try {
-    const series = db.prepare('SELECT "lastReceivedAt" FROM "series" WHERE "SeriesInstanceUID" = ?').get(SeriesInstanceUID) as { lastReceivedAt: number } | undefined;
+    const series = db.prepare('SELECT "lastReceivedAt" FROM "series" WHERE "SeriesInstanceUID" = ?').get(SeriesInstanceUID) as
+      { lastReceivedAt: number } | undefined;
     const analysis = db
-      .prepare('SELECT "id", "status", "queuedAt", "startedAt", "finishedAt", "result" FROM "analysis" WHERE "SeriesInstanceUID" = ? ORDER BY "queuedAt" DESC LIMIT 1')
+      .prepare(
+        'SELECT "id", "status", "queuedAt", "startedAt", "finishedAt", "result" FROM "analysis" WHERE "SeriesInstanceUID" = ? ORDER BY "queuedAt" DESC LIMIT 1',
+      )
       .get(SeriesInstanceUID) as { id: string; status: string; queuedAt: number; startedAt: number; finishedAt: number; result: string } | undefined;
     if (!series || !analysis) throw new Error(`no series/analysis recorded for ${SeriesInstanceUID}`);
     if (analysis.status !== 'succeeded') throw new Error(`analysis ${analysis.id} ${analysis.status}`);
     const delivered = db
-      .prepare(`SELECT MAX(d."at") AS "at", COUNT(*) AS "n" FROM "delivery_attempt" d JOIN "result_object" r ON r."SOPInstanceUID" = d."SOPInstanceUID" WHERE r."analysisId" = ? AND d."outcome" = 'delivered'`)
+      .prepare(
+        `SELECT MAX(d."at") AS "at", COUNT(*) AS "n" FROM "delivery_attempt" d JOIN "result_object" r ON r."SOPInstanceUID" = d."SOPInstanceUID" WHERE r."analysisId" = ? AND d."outcome" = 'delivered'`,
+      )
       .get(analysis.id) as { at: number | null; n: number };
     const alert = db.prepare('SELECT "sentAt" FROM "alert" WHERE "analysisId" = ?').get(analysis.id) as { sentAt: number | null } | undefined;
     const result = JSON.parse(analysis.result) as Record<string, unknown>;

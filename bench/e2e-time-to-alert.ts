@@ -38,7 +38,9 @@ async function oneRun(mode: Mode, index: number): Promise<Run> {
   const receiver = await startWebhookReceiver(SECRET);
   try {
     const config = writeNidusConfig(work, {
-      alerts: { teams: [{ id: 'stroke', name: 'Stroke team', onCall: [{ name: 'stroke-pager', url: receiver.url('/page'), secret: SECRET, ackTimeoutSeconds: 300 }] }] },
+      alerts: {
+        teams: [{ id: 'stroke', name: 'Stroke team', onCall: [{ name: 'stroke-pager', url: receiver.url('/page'), secret: SECRET, ackTimeoutSeconds: 300 }] }],
+      },
     });
     // STABLE_AFTER_SECONDS not set: the shipped default quiet period
     const service = await startService({ DATA_DIR: join(work, 'data'), REDIS_URL: redisUrlForDatabase(REDIS_DB), NIDUS_CONFIG: config });
@@ -58,7 +60,9 @@ async function oneRun(mode: Mode, index: number): Promise<Run> {
         'analysis done -> webhook received': (pageAtWall - facts.analysisFinishedAt) / 1000,
       };
       const run = { seconds: (page.at - sent.exitedAt) / 1000, peakRssMiB, stages, timings: facts.timings };
-      log(`${mode} run ${index + 1}: alert ${run.seconds.toFixed(2)} s after storescu exit (send ${(sent.ms / 1000).toFixed(2)} s); peak RSS ${peakRssMiB.toFixed(0)} MiB; ${page.json.summary}`);
+      log(
+        `${mode} run ${index + 1}: alert ${run.seconds.toFixed(2)} s after storescu exit (send ${(sent.ms / 1000).toFixed(2)} s); peak RSS ${peakRssMiB.toFixed(0)} MiB; ${page.json.summary}`,
+      );
       const code = await service.stop();
       if (code !== 0) log(`nidus serve exited ${code}`);
       return run;
@@ -86,7 +90,9 @@ async function main(): Promise<void> {
   for (const [mode, runs] of results) {
     const s = runs.map((r) => r.seconds);
     const label = mode === 'quiet' ? 'quiet period (default 10 s)' : 'full grid (NumberOfTemporalPositions)';
-    console.log(`| ${label} | ${median(s).toFixed(2)} s | ${Math.min(...s).toFixed(2)} s | ${Math.max(...s).toFixed(2)} s | ${median(runs.map((r) => r.peakRssMiB)).toFixed(0)} MiB |`);
+    console.log(
+      `| ${label} | ${median(s).toFixed(2)} s | ${Math.min(...s).toFixed(2)} s | ${Math.max(...s).toFixed(2)} s | ${median(runs.map((r) => r.peakRssMiB)).toFixed(0)} MiB |`,
+    );
   }
   for (const [mode, runs] of results) {
     console.log(`\nStages, ${mode}:\n\n${stageTable(runs.map((r) => r.stages))}`);

@@ -35,7 +35,12 @@ async function oneRun(index: number): Promise<Run> {
   const orthanc = await startOrthanc({ aet: 'PACS' });
   try {
     const config = writeNidusConfig(work, { delivery: { targets: [{ id: 'pacs', type: 'stow-rs', url: orthanc.dicomWebUrl }] } });
-    const service = await startService({ DATA_DIR: join(work, 'data'), REDIS_URL: redisUrlForDatabase(REDIS_DB), NIDUS_CONFIG: config, STABLE_AFTER_SECONDS: String(QUIET_SECONDS) });
+    const service = await startService({
+      DATA_DIR: join(work, 'data'),
+      REDIS_URL: redisUrlForDatabase(REDIS_DB),
+      NIDUS_CONFIG: config,
+      STABLE_AFTER_SECONDS: String(QUIET_SECONDS),
+    });
     try {
       const sent = await storescu({ port: service.dicomPort, calledAETitle: 'NIDUS', callingAETitle: 'CT_SCANNER', files: phantom.files, timeoutMs: 300_000 });
       const sentAtWall = Date.now() - (performance.now() - sent.exitedAt);
@@ -46,7 +51,9 @@ async function oneRun(index: number): Promise<Run> {
         studyId ??= await orthancStudyId(orthanc, phantom.StudyInstanceUID);
         if (!studyId) continue;
         const series = await orthancSeries(orthanc, studyId);
-        const complete = Object.entries(RESULT_SERIES).every(([d, n]) => series.some((s) => s.MainDicomTags.SeriesDescription === d && s.Instances.length >= n));
+        const complete = Object.entries(RESULT_SERIES).every(([d, n]) =>
+          series.some((s) => s.MainDicomTags.SeriesDescription === d && s.Instances.length >= n),
+        );
         if (complete) {
           doneAt = performance.now();
           break;
@@ -86,14 +93,31 @@ async function main(): Promise<void> {
   for (let i = 0; i < RUNS; i++) runs.push(await oneRun(i));
   const phantom = benchPhantom(false);
   const total = median(runs.map((r) => r.totalSeconds));
-  console.log(`\n## Time to results (${phantom.files.length} images, ${(phantom.bytes / 1e6).toFixed(0)} MB, STOW-RS to Orthanc, quiet period ${QUIET_SECONDS} s), median of ${RUNS}\n`);
+  console.log(
+    `\n## Time to results (${phantom.files.length} images, ${(phantom.bytes / 1e6).toFixed(0)} MB, STOW-RS to Orthanc, quiet period ${QUIET_SECONDS} s), median of ${RUNS}\n`,
+  );
   console.log('| measure | median | min | max |');
   console.log('| --- | --- | --- | --- |');
   const row = (name: string, values: number[], unit: string, digits = 2) =>
-    console.log(`| ${name} | ${median(values).toFixed(digits)} ${unit} | ${Math.min(...values).toFixed(digits)} ${unit} | ${Math.max(...values).toFixed(digits)} ${unit} |`);
-  row('storescu exit -> all results in Orthanc', runs.map((r) => r.totalSeconds), 's');
-  row('storescu send (640 images)', runs.map((r) => r.sendSeconds), 's');
-  row('nidus serve peak RSS (VmHWM)', runs.map((r) => r.peakRssMiB), 'MiB', 0);
+    console.log(
+      `| ${name} | ${median(values).toFixed(digits)} ${unit} | ${Math.min(...values).toFixed(digits)} ${unit} | ${Math.max(...values).toFixed(digits)} ${unit} |`,
+    );
+  row(
+    'storescu exit -> all results in Orthanc',
+    runs.map((r) => r.totalSeconds),
+    's',
+  );
+  row(
+    'storescu send (640 images)',
+    runs.map((r) => r.sendSeconds),
+    's',
+  );
+  row(
+    'nidus serve peak RSS (VmHWM)',
+    runs.map((r) => r.peakRssMiB),
+    'MiB',
+    0,
+  );
   console.log(`\nStages:\n\n${stageTable(runs.map((r) => r.stages))}`);
   console.log(`\nAnalysis timings (result JSON):\n\n${stageTable(runs.map((r) => r.timings))}`);
   console.log(`\ntarget < ${TARGET_SECONDS} s: ${total < TARGET_SECONDS ? 'met' : 'NOT met'} (median ${total.toFixed(2)} s)`);

@@ -56,7 +56,8 @@ async function htj2kFile(path: string): Promise<void> {
   for (let f = 0; f < FRAMES; f++) {
     const encoder = new HTJ2KEncoder();
     const input = pixels.subarray(f * 512 * 512, (f + 1) * 512 * 512);
-    encoder.getDecodedBuffer({ width: 512, height: 512, bitsPerSample: 12, componentCount: 1, isSigned: false, isUsingColorTransform: false })
+    encoder
+      .getDecodedBuffer({ width: 512, height: 512, bitsPerSample: 12, componentCount: 1, isSigned: false, isUsingColorTransform: false })
       .set(new Uint8Array(input.buffer, input.byteOffset, input.byteLength));
     encoder.encode();
     frames.push(Uint8Array.from(encoder.getEncodedBuffer()));
@@ -101,7 +102,9 @@ async function decodeBench(dir: string): Promise<string[]> {
     }
     const oursMBs = decodedMB / median(ours);
     const theirMBs = theirs.length ? decodedMB / median(theirs) : NaN;
-    rows.push(`| ${c.name} | ${c.uid} | ${(bytes.length / 1e6).toFixed(2)} | ${decodedMB.toFixed(2)} | ${oursMBs.toFixed(1)} | ${c.reference ? `${theirMBs.toFixed(1)} (${c.reference[0]})` : 'n/a (no HTJ2K reader installed)'} |`);
+    rows.push(
+      `| ${c.name} | ${c.uid} | ${(bytes.length / 1e6).toFixed(2)} | ${decodedMB.toFixed(2)} | ${oursMBs.toFixed(1)} | ${c.reference ? `${theirMBs.toFixed(1)} (${c.reference[0]})` : 'n/a (no HTJ2K reader installed)'} |`,
+    );
     console.error(`decoded ${c.name}`);
   }
   return rows;
@@ -110,14 +113,21 @@ async function decodeBench(dir: string): Promise<string[]> {
 /** Child mode: load the perfusion series from a directory, print time and peak RSS as JSON. */
 async function loadChild(dir: string): Promise<void> {
   const { readdirSync } = await import('node:fs');
-  const paths = readdirSync(dir).filter((f) => f.endsWith('.dcm')).map((f) => join(dir, f));
+  const paths = readdirSync(dir)
+    .filter((f) => f.endsWith('.dcm'))
+    .map((f) => join(dir, f));
   const t0 = process.hrtime.bigint();
   const volume = await load4DFromFiles(paths);
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  process.stdout.write(JSON.stringify({
-    seconds, maxRssMB: process.resourceUsage().maxRSS / 1024, volumeMB: volume.data.byteLength / 1e6, images: paths.length,
-    shape: [volume.timePoints, volume.slices, volume.rows, volume.columns],
-  }));
+  process.stdout.write(
+    JSON.stringify({
+      seconds,
+      maxRssMB: process.resourceUsage().maxRSS / 1024,
+      volumeMB: volume.data.byteLength / 1e6,
+      images: paths.length,
+      shape: [volume.timePoints, volume.slices, volume.rows, volume.columns],
+    }),
+  );
 }
 
 async function main(): Promise<void> {
@@ -127,7 +137,13 @@ async function main(): Promise<void> {
     const decodeRows = await decodeBench(dir);
     const series = join(dir, 'perfusion');
     mkdirSync(series);
-    const files = syntheticPerfusionFiles({ rows: 512, columns: 512, slices: 16, timePoints: 40, timesSeconds: Array.from({ length: 40 }, (_, t) => (t < 20 ? t * 1.5 : 30 + (t - 20) * 3)) });
+    const files = syntheticPerfusionFiles({
+      rows: 512,
+      columns: 512,
+      slices: 16,
+      timePoints: 40,
+      timesSeconds: Array.from({ length: 40 }, (_, t) => (t < 20 ? t * 1.5 : 30 + (t - 20) * 3)),
+    });
     files.forEach((f, i) => writeFileSync(join(series, `${String(i).padStart(4, '0')}.dcm`), f.bytes));
     console.error('wrote perfusion series');
     const loads: { seconds: number; maxRssMB: number; volumeMB: number; images: number; shape: number[] }[] = [];
@@ -143,7 +159,9 @@ async function main(): Promise<void> {
     for (const row of decodeRows) console.log(row);
     console.log('\n| 4D load (load4DFromFiles) | images | shape t x z x y x x | volume MB | time s (median) | peak RSS MB (median) |');
     console.log('| --- | --- | --- | --- | --- | --- |');
-    console.log(`| synthetic CT perfusion, Explicit VR LE, 16-bit | ${loads[0].images} | ${loads[0].shape.join(' x ')} | ${loads[0].volumeMB.toFixed(0)} | ${median(loads.map((l) => l.seconds)).toFixed(2)} | ${median(loads.map((l) => l.maxRssMB)).toFixed(0)} |`);
+    console.log(
+      `| synthetic CT perfusion, Explicit VR LE, 16-bit | ${loads[0].images} | ${loads[0].shape.join(' x ')} | ${loads[0].volumeMB.toFixed(0)} | ${median(loads.map((l) => l.seconds)).toFixed(2)} | ${median(loads.map((l) => l.maxRssMB)).toFixed(0)} |`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -12,7 +12,15 @@ import { DicomWebModule } from '../apps/gateway/src/dicomweb';
 
 async function main(): Promise<void> {
   const dataDir = process.argv[2];
-  const config = loadConfig({ DATA_DIR: dataDir, DICOM_PORT: '0', HTTP_PORT: '0', HTTP_HOST: '127.0.0.1', LOG_LEVEL: 'warn', DICOM_AE_TITLE: 'NIDUS', DISK_RESERVE_MB: '256' });
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    DICOM_PORT: '0',
+    HTTP_PORT: '0',
+    HTTP_HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    DICOM_AE_TITLE: 'NIDUS',
+    DISK_RESERVE_MB: '256',
+  });
   const context = await openAppContext(config, { queuePrefix: `bench-ingest-${process.pid}` });
   @Module({ imports: [NidusCoreModule.forContext(context), DicomWebModule.register({ maxRequestBytes: 8 * 1024 ** 3 })] })
   class ReceiverModule {}

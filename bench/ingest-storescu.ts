@@ -32,7 +32,10 @@ async function main(): Promise<void> {
         execFileSync('sync');
         const receiver = await start();
         try {
-          const seconds = await timed('storescu', ['-aet', 'BENCH', '-aec', receiver.aeTitle, '127.0.0.1', String(receiver.dicomPort), ...paths], { ...process.env, TCP_NODELAY: '1' });
+          const seconds = await timed('storescu', ['-aet', 'BENCH', '-aec', receiver.aeTitle, '127.0.0.1', String(receiver.dicomPort), ...paths], {
+            ...process.env,
+            TCP_NODELAY: '1',
+          });
           rows[i].seconds.push(seconds);
           rows[i].peakMb.push(peakRssMb(receiver.pid));
           process.stderr.write(`run ${run + 1} ${name}: ${seconds.toFixed(2)} s\n`);

@@ -40,7 +40,23 @@ async function main(): Promise<void> {
         const receiver = await start();
         try {
           const out = join(dir, 'response.json');
-          const seconds = await timed('curl', ['-sS', '--fail', '-o', out, '-X', 'POST', '-H', `Content-Type: multipart/related; type="application/dicom"; boundary=${BOUNDARY}`, '-H', 'Accept: application/dicom+json', '-H', 'Expect:', '-T', body, receiver.stowUrl!]);
+          const seconds = await timed('curl', [
+            '-sS',
+            '--fail',
+            '-o',
+            out,
+            '-X',
+            'POST',
+            '-H',
+            `Content-Type: multipart/related; type="application/dicom"; boundary=${BOUNDARY}`,
+            '-H',
+            'Accept: application/dicom+json',
+            '-H',
+            'Expect:',
+            '-T',
+            body,
+            receiver.stowUrl!,
+          ]);
           const response = JSON.parse(readFileSync(out, 'utf8'));
           const stored = (response['00081199']?.Value ?? []).length;
           if (stored !== COUNT) throw new Error(`${name} stored ${stored} of ${COUNT}`);

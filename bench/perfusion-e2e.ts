@@ -19,7 +19,9 @@ const option = (name: string, fallback: number) => {
 };
 
 async function child(directory: string): Promise<void> {
-  const paths = readdirSync(directory).filter((n) => n.endsWith('.dcm')).map((n) => join(directory, n));
+  const paths = readdirSync(directory)
+    .filter((n) => n.endsWith('.dcm'))
+    .map((n) => join(directory, n));
   const sessions = new OnnxSessionRepository();
   const deconvolver = new OnnxDeconvolver(new ModelRegistry(join(__dirname, '..', '..', 'models')), sessions);
   const start = performance.now();
@@ -58,14 +60,32 @@ async function main() {
   if (!args.includes('--keep')) rmSync(directory, { recursive: true, force: true });
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1];
   const stages = Object.keys(results[0].timings);
-  console.log(`analyzeCtpFiles, 640 files (512 x 512 x 16 slices x 40 time points, non-uniform, 10 HU noise), ${runs} runs, ${require('node:os').cpus().length} CPUs\n`);
+  console.log(
+    `analyzeCtpFiles, 640 files (512 x 512 x 16 slices x 40 time points, non-uniform, 10 HU noise), ${runs} runs, ${require('node:os').cpus().length} CPUs\n`,
+  );
   console.log('| measure | median | min | max |');
   console.log('| --- | --- | --- | --- |');
   const row = (name: string, values: number[], unit: string, digits = 2) =>
-    console.log(`| ${name} | ${median(values).toFixed(digits)} ${unit} | ${Math.min(...values).toFixed(digits)} ${unit} | ${Math.max(...values).toFixed(digits)} ${unit} |`);
-  row('wall time', results.map((r) => r.wall), 's');
-  row('peak RSS', results.map((r) => r.maxRssMb), 'MB', 0);
-  for (const stage of stages) row(`stage: ${stage}`, results.map((r) => r.timings[stage]), 's');
+    console.log(
+      `| ${name} | ${median(values).toFixed(digits)} ${unit} | ${Math.min(...values).toFixed(digits)} ${unit} | ${Math.max(...values).toFixed(digits)} ${unit} |`,
+    );
+  row(
+    'wall time',
+    results.map((r) => r.wall),
+    's',
+  );
+  row(
+    'peak RSS',
+    results.map((r) => r.maxRssMb),
+    'MB',
+    0,
+  );
+  for (const stage of stages)
+    row(
+      `stage: ${stage}`,
+      results.map((r) => r.timings[stage]),
+      's',
+    );
   const s = results[0].summary as Record<string, number | string | null | object>;
   console.log('\n| volume | estimate | truth |');
   console.log('| --- | --- | --- |');

@@ -94,7 +94,9 @@ async function main() {
     }
   }
   await sessions.release();
-  console.log(`Grid phantom: ${FLOWS.length} CBF/MTT pairs x ${DELAYS.length} delays, 12 x 12 px regions of 2 mm, 2 slices, 40 time points every 1.5 s, seed ${SEED}.`);
+  console.log(
+    `Grid phantom: ${FLOWS.length} CBF/MTT pairs x ${DELAYS.length} delays, 12 x 12 px regions of 2 mm, 2 slices, 40 time points every 1.5 s, seed ${SEED}.`,
+  );
   console.log('Mean over regions; in brackets plain oSVD (arg max / peak height, OI 0.095). CBF bias over regions with CBF >= 15.\n');
   console.log('| residue | noise (HU) | CBF bias | CBV bias | Tmax bias (s) | Tmax mean abs error (s) |');
   console.log('| --- | --- | --- | --- | --- | --- |');

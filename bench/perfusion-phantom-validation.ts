@@ -39,7 +39,8 @@ async function main() {
     let ok = true;
     const note: string[] = [];
     if (healthy) {
-      if (!(s.coreVolumeMl < 5 && s.hypoperfusionVolumeMl < 5 && !s.eligibility.defuse3 && !s.eligibility.extend)) (ok = false), fails.verdict++, note.push('healthy');
+      if (!(s.coreVolumeMl < 5 && s.hypoperfusionVolumeMl < 5 && !s.eligibility.defuse3 && !s.eligibility.extend))
+        ((ok = false), fails.verdict++, note.push('healthy'));
     } else {
       const dh = s.hypoperfusionVolumeMl - t.hypoperfusionVolumeMl;
       const dc = s.coreVolumeMl - t.coreVolumeMl;
@@ -47,11 +48,12 @@ async function main() {
       errors.hypo.push(dh / t.hypoperfusionVolumeMl);
       errors.core.push(dc);
       errors.tmax10.push(d10);
-      if (Math.abs(dh) > 0.15 * t.hypoperfusionVolumeMl) (ok = false), fails.hypo++, note.push('Tmax>6');
-      if (Math.abs(dc) > Math.max(6, 0.3 * t.coreVolumeMl)) (ok = false), fails.core++, note.push('core');
-      if (Math.abs(d10) > Math.max(6, 0.35 * t.tmax10VolumeMl)) (ok = false), fails.tmax10++, note.push('Tmax>10');
-      if (s.affectedHemisphere !== phantom.truth.affectedHemisphere) (ok = false), fails.side++, note.push('side');
-      if (s.eligibility.defuse3 !== phantom.truth.eligibility.defuse3 || s.eligibility.extend !== phantom.truth.eligibility.extend) (ok = false), fails.verdict++, note.push('verdict');
+      if (Math.abs(dh) > 0.15 * t.hypoperfusionVolumeMl) ((ok = false), fails.hypo++, note.push('Tmax>6'));
+      if (Math.abs(dc) > Math.max(6, 0.3 * t.coreVolumeMl)) ((ok = false), fails.core++, note.push('core'));
+      if (Math.abs(d10) > Math.max(6, 0.35 * t.tmax10VolumeMl)) ((ok = false), fails.tmax10++, note.push('Tmax>10'));
+      if (s.affectedHemisphere !== phantom.truth.affectedHemisphere) ((ok = false), fails.side++, note.push('side'));
+      if (s.eligibility.defuse3 !== phantom.truth.eligibility.defuse3 || s.eligibility.extend !== phantom.truth.eligibility.extend)
+        ((ok = false), fails.verdict++, note.push('verdict'));
     }
     if (!ok) fails.any++;
     lines.push(
@@ -63,7 +65,9 @@ async function main() {
   const mean = (a: number[]) => a.reduce((x, y) => x + y, 0) / Math.max(1, a.length);
   console.log(`${count} phantoms from seed ${from} (${residue} residues): ${count - fails.any} within all tolerances.`);
   console.log(`Failures: Tmax>6 ${fails.hypo}, core ${fails.core}, Tmax>10 ${fails.tmax10}, side ${fails.side}, verdict ${fails.verdict}.`);
-  console.log(`Mean error over lesions: Tmax>6 ${(100 * mean(errors.hypo)).toFixed(1)} %, core ${mean(errors.core).toFixed(1)} mL, Tmax>10 ${mean(errors.tmax10).toFixed(1)} mL.\n`);
+  console.log(
+    `Mean error over lesions: Tmax>6 ${(100 * mean(errors.hypo)).toFixed(1)} %, core ${mean(errors.core).toFixed(1)} mL, Tmax>10 ${mean(errors.tmax10).toFixed(1)} mL.\n`,
+  );
   console.log('| seed | lesion | sampling | noise (HU) | core est / truth (mL) | Tmax>6 est / truth | Tmax>10 est / truth | |');
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const line of lines) console.log(line);

@@ -42,7 +42,10 @@ async function main(): Promise<void> {
   const voxelMl = (0.45 * 0.45 * 5) / 1000;
   const q = (f: number) => Math.round(SIZE * f);
   const result = syntheticPerfusionResult({
-    rows: SIZE, columns: SIZE, slices: SLICES, voxelMl,
+    rows: SIZE,
+    columns: SIZE,
+    slices: SLICES,
+    voxelMl,
     hypoperfusion: { z: [2, SLICES - 2], y: [q(0.25), q(0.75)], x: [q(0.1), q(0.45)] },
     core: { z: [4, SLICES - 4], y: [q(0.4), q(0.55)], x: [q(0.15), q(0.25)] },
   });
@@ -53,26 +56,66 @@ async function main(): Promise<void> {
 
   console.log(`grid ${SIZE} x ${SIZE} x ${SLICES}, ${RUNS} runs, medians`);
   const segMs = await timed(RUNS, () =>
-    buildSegmentation({ source: source.datasets[0], geometry: source.geometry, algorithm, segments: [
-      { SegmentLabel: 'core', category: Codes.MorphologicallyAlteredStructure, type: Codes.Infarct, displayColorRgb: [255, 0, 255], mask: result.maps.coreMask },
-      { SegmentLabel: 'hypo', category: Codes.MorphologicallyAlteredStructure, type: Codes.Ischemia, displayColorRgb: [0, 255, 0], mask: result.maps.hypoperfusionMask },
-    ] }, segOptions),
+    buildSegmentation(
+      {
+        source: source.datasets[0],
+        geometry: source.geometry,
+        algorithm,
+        segments: [
+          {
+            SegmentLabel: 'core',
+            category: Codes.MorphologicallyAlteredStructure,
+            type: Codes.Infarct,
+            displayColorRgb: [255, 0, 255],
+            mask: result.maps.coreMask,
+          },
+          {
+            SegmentLabel: 'hypo',
+            category: Codes.MorphologicallyAlteredStructure,
+            type: Codes.Ischemia,
+            displayColorRgb: [0, 255, 0],
+            mask: result.maps.hypoperfusionMask,
+          },
+        ],
+      },
+      segOptions,
+    ),
   );
   console.log(`SEG build            ${segMs.toFixed(1)} ms`);
   const srMs = await timed(RUNS, () =>
-    buildMeasurementReport({
-      source: source.datasets[0], algorithm, observer: { uid: '1.2.3', name: 'bench' },
-      imageLibrary: source.geometry.slices.map((s) => ({ ...s, SeriesInstanceUID: source.SeriesInstanceUID })),
-      groups: [{ trackingIdentifier: 'x', measurements: [{ concept: Codes.Volume, value: 12.5, unit: Codes.Milliliter }] }],
-    }, segOptions),
+    buildMeasurementReport(
+      {
+        source: source.datasets[0],
+        algorithm,
+        observer: { uid: '1.2.3', name: 'bench' },
+        imageLibrary: source.geometry.slices.map((s) => ({ ...s, SeriesInstanceUID: source.SeriesInstanceUID })),
+        groups: [{ trackingIdentifier: 'x', measurements: [{ concept: Codes.Volume, value: 12.5, unit: Codes.Milliliter }] }],
+      },
+      segOptions,
+    ),
   );
   console.log(`SR build             ${srMs.toFixed(1)} ms`);
-  const renderMs = await timed(RUNS, () => renderCtpSummarySlice({ maps: result.maps, summary: result.summary, z: SLICES >> 1, PixelSpacing: [0.45, 0.45], ImageOrientationPatient: [1, 0, 0, 0, 1, 0], sliceLabel: 'bench', version: 'bench', anatomy: volume.data.subarray(0, SIZE * SIZE) }));
+  const renderMs = await timed(RUNS, () =>
+    renderCtpSummarySlice({
+      maps: result.maps,
+      summary: result.summary,
+      z: SLICES >> 1,
+      PixelSpacing: [0.45, 0.45],
+      ImageOrientationPatient: [1, 0, 0, 0, 1, 0],
+      sliceLabel: 'bench',
+      version: 'bench',
+      anatomy: volume.data.subarray(0, SIZE * SIZE),
+    }),
+  );
   console.log(`summary render/slice ${renderMs.toFixed(1)} ms`);
   let built = await buildCtpResults(result, volume, source.datasets, options);
-  const totalMs = await timed(RUNS, async () => { built = await buildCtpResults(result, volume, source.datasets, options); });
+  const totalMs = await timed(RUNS, async () => {
+    built = await buildCtpResults(result, volume, source.datasets, options);
+  });
   const bytes = built.objects.reduce((s, o) => s + o.bytes.length, 0);
-  console.log(`buildCtpResults      ${totalMs.toFixed(1)} ms  (${built.objects.length} objects, ${(bytes / 1e6).toFixed(1)} MB; SEG ${(built.seg.length / 1e3).toFixed(0)} kB)`);
+  console.log(
+    `buildCtpResults      ${totalMs.toFixed(1)} ms  (${built.objects.length} objects, ${(bytes / 1e6).toFixed(1)} MB; SEG ${(built.seg.length / 1e3).toFixed(0)} kB)`,
+  );
 
   const orthanc = await startOrthanc({ aet: 'PACS' });
   try {
@@ -92,9 +135,15 @@ async function main(): Promise<void> {
     // reference: dcmtk's storescu sending the same files to the same Orthanc
     const dir = mkdtempSync(join(tmpdir(), 'nidus-bench-'));
     try {
-      const files = objects.map((o, i) => { const f = join(dir, `${i}.dcm`); writeFileSync(f, o.bytes); return f; });
+      const files = objects.map((o, i) => {
+        const f = join(dir, `${i}.dcm`);
+        writeFileSync(f, o.bytes);
+        return f;
+      });
       const storescuMs = await timed(RUNS, () => {
-        const r = spawnSync('storescu', ['-R', '-aec', 'PACS', '127.0.0.1', String(orthanc.dicomPort), ...files], { env: { ...process.env, TCP_NODELAY: '1' } });
+        const r = spawnSync('storescu', ['-R', '-aec', 'PACS', '127.0.0.1', String(orthanc.dicomPort), ...files], {
+          env: { ...process.env, TCP_NODELAY: '1' },
+        });
         if (r.status !== 0) throw new Error(String(r.stderr));
       });
       console.log(`storescu (reference) ${storescuMs.toFixed(1)} ms  (${(bytes / 1e6 / (storescuMs / 1000)).toFixed(0)} MB/s)`);

@@ -127,11 +127,7 @@ export function buildCtpDeconvolutionModel(): Uint8Array {
     name: 'ctp_osvd_deconvolution',
     node: nodes,
     initializer,
-    input: [
-      valueInfo('curves', FLOAT, ['N', 'L']),
-      valueInfo('pseudo_inverses', FLOAT, ['K', 'L', 'L']),
-      valueInfo('oscillation_limit', FLOAT, [1]),
-    ],
+    input: [valueInfo('curves', FLOAT, ['N', 'L']), valueInfo('pseudo_inverses', FLOAT, ['K', 'L', 'L']), valueInfo('oscillation_limit', FLOAT, [1])],
     output: [
       valueInfo('residues', FLOAT, ['N', 'L']),
       valueInfo('level', INT64, ['N']),
@@ -163,7 +159,12 @@ export function ctpDeconvolutionManifest(sha256: string) {
     task: 'ctp-deconvolution',
     inputs: [
       { name: 'curves', dtype: 'float32', shape: ['N', 'L'], description: 'zero-padded tissue concentration curves on a uniform grid' },
-      { name: 'pseudo_inverses', dtype: 'float32', shape: ['K', 'L', 'L'], description: 'transposed truncated pseudo-inverses, least regularised first, divided by the interval' },
+      {
+        name: 'pseudo_inverses',
+        dtype: 'float32',
+        shape: ['K', 'L', 'L'],
+        description: 'transposed truncated pseudo-inverses, least regularised first, divided by the interval',
+      },
       { name: 'oscillation_limit', dtype: 'float32', shape: [1], description: "Wu's oscillation-index limit" },
     ],
     outputs: [

@@ -49,7 +49,8 @@ export function writeExampleCtp(directory = join(repositoryRoot(), 'fixtures', '
   const truth = phantom.truth;
   const round = (x: number | null) => (x === null ? null : Math.round(x * 100) / 100);
   const summary = {
-    description: 'Digital phantom (Kudo-style): 128 x 128 x 8 slices x 30 time points (2 s), 6 HU noise, exponential residues, lesion in the left MCA territory',
+    description:
+      'Digital phantom (Kudo-style): 128 x 128 x 8 slices x 30 time points (2 s), 6 HU noise, exponential residues, lesion in the left MCA territory',
     seed: EXAMPLE_CTP_SEED,
     StudyInstanceUID: series.StudyInstanceUID,
     SeriesInstanceUID: series.SeriesInstanceUID,

@@ -37,7 +37,11 @@ interface AlertApiView {
 
 function writeStudy(dir: string, seed: number, side: PatientSide | null) {
   const phantom = generateHeadPhantom({ seed, columns: 96, rows: 96, slices: 6, timesSeconds: TIMES, noiseHu: 6, lesion: side ? { side } : null });
-  const series = writePhantomSeries(phantom.volume, join(dir, `study-${seed}`), { PatientName: PATIENT_NAME, PatientID: PATIENT_ID, AccessionNumber: `ACC-${seed}` });
+  const series = writePhantomSeries(phantom.volume, join(dir, `study-${seed}`), {
+    PatientName: PATIENT_NAME,
+    PatientID: PATIENT_ID,
+    AccessionNumber: `ACC-${seed}`,
+  });
   return { phantom, series };
 }
 
@@ -78,13 +82,24 @@ describe('alerts through nidus serve', () => {
           {
             id: 'stroke',
             name: 'Stroke team',
-            onCall: STEPS.map((path) => ({ name: `stroke${path.replace('/', '-')}`, url: receiver.url(path), secret: SECRET, ackTimeoutSeconds: ACK_TIMEOUT_S })),
+            onCall: STEPS.map((path) => ({
+              name: `stroke${path.replace('/', '-')}`,
+              url: receiver.url(path),
+              secret: SECRET,
+              ackTimeoutSeconds: ACK_TIMEOUT_S,
+            })),
           },
         ],
         publicBaseUrl: `http://127.0.0.1:${httpPort}`,
       },
     });
-    const nidus = await startNidus({ DATA_DIR: join(dir, 'data'), REDIS_URL: redisUrlForDatabase(REDIS_DB), NIDUS_CONFIG: config, STABLE_AFTER_SECONDS: '2', HTTP_PORT: String(httpPort) });
+    const nidus = await startNidus({
+      DATA_DIR: join(dir, 'data'),
+      REDIS_URL: redisUrlForDatabase(REDIS_DB),
+      NIDUS_CONFIG: config,
+      STABLE_AFTER_SECONDS: '2',
+      HTTP_PORT: String(httpPort),
+    });
     running.push(nidus);
     return nidus;
   }
@@ -134,15 +149,25 @@ describe('alerts through nidus serve', () => {
     expect(second.json).toMatchObject({ id: payload.id, page: { step: 1, target: 'stroke-attending' }, results });
 
     // acknowledged through the link in the payload: no third page, and a second acknowledgement is refused
-    const ack = await fetch(payload.links.acknowledge, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ by: 'dr-attending' }) });
+    const ack = await fetch(payload.links.acknowledge, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ by: 'dr-attending' }),
+    });
     expect(ack.status).toBe(200);
     expect(await ack.json()).toMatchObject({ id: payload.id, state: 'acknowledged', acknowledgedBy: 'dr-attending', escalationLevel: 1 });
-    const again = await fetch(payload.links.acknowledge, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ by: 'dr-late' }) });
+    const again = await fetch(payload.links.acknowledge, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ by: 'dr-late' }),
+    });
     expect(again.status).toBe(409);
     await sleep((ACK_TIMEOUT_S + 2) * 1000);
     expect(receiver.calls('/chief')).toHaveLength(0);
     expect(STEPS.map((p) => pages(receiver, p).length)).toEqual([1, 1, 0]);
-    expect(await alerts(nidus)).toEqual([expect.objectContaining({ id: payload.id, state: 'acknowledged', acknowledgedBy: 'dr-attending', nextEscalationAt: null })]);
+    expect(await alerts(nidus)).toEqual([
+      expect.objectContaining({ id: payload.id, state: 'acknowledged', acknowledgedBy: 'dr-attending', nextEscalationAt: null }),
+    ]);
   }, 60_000);
 
   it('raises no alert for a healthy brain', async () => {
@@ -176,7 +201,12 @@ describe('alerts through nidus serve', () => {
     await storescu({ port: before.dicomPort, calledAETitle: 'NIDUS', callingAETitle: 'CT_SCANNER', files: series.paths });
     const first = await receiver.waitFor('/resident', 1, 40_000);
     // the first page is recorded (next escalation due): kill the service without any chance to clean up
-    const recorded = await waitUntil('the first page recorded', async () => (await alerts(before)).find((a) => a.escalationLevel === 0 && a.nextEscalationAt !== null), 5000, 20);
+    const recorded = await waitUntil(
+      'the first page recorded',
+      async () => (await alerts(before)).find((a) => a.escalationLevel === 0 && a.nextEscalationAt !== null),
+      5000,
+      20,
+    );
     before.process.kill('SIGKILL');
     await new Promise((r) => before.process.once('exit', r));
     const after = await serve(httpPort);

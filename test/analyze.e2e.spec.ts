@@ -14,11 +14,25 @@ describe('nidus analyze', () => {
   writeFileSync(join(dir, 'study', 'notes.txt'), 'not DICOM: skipped inside folders');
 
   it('prints the contract JSON for a folder, with no Redis or database', () => {
-    const r = runNidus(['analyze', join(dir, 'study'), '--json'], { DATA_DIR: join(dir, 'data'), REDIS_URL: 'redis://127.0.0.1:1', DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' });
+    const r = runNidus(['analyze', join(dir, 'study'), '--json'], {
+      DATA_DIR: join(dir, 'data'),
+      REDIS_URL: 'redis://127.0.0.1:1',
+      DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none',
+    });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const json = JSON.parse(r.stdout);
-    for (const field of ['coreVolumeMl', 'hypoperfusionVolumeMl', 'tmax10VolumeMl', 'mismatchVolumeMl', 'mismatchRatio', 'hypoperfusionIntensityRatio', 'affectedHemisphere', 'eligibility', 'warnings']) {
+    for (const field of [
+      'coreVolumeMl',
+      'hypoperfusionVolumeMl',
+      'tmax10VolumeMl',
+      'mismatchVolumeMl',
+      'mismatchRatio',
+      'hypoperfusionIntensityRatio',
+      'affectedHemisphere',
+      'eligibility',
+      'warnings',
+    ]) {
       expect(json).toHaveProperty(field);
     }
     expect(json.series).toMatchObject({ SeriesInstanceUID: series.SeriesInstanceUID, instances: 6 * 28, slices: 6, timePoints: 28 });
@@ -43,7 +57,11 @@ describe('nidus analyze', () => {
 
   it('fails in one line with exit 4 on a series that is not perfusion', () => {
     const single = join(dir, 'single');
-    writePhantomSeries({ ...phantom.volume, timePoints: 1, timesSeconds: new Float64Array([0]), SOPInstanceUIDs: [phantom.volume.SOPInstanceUIDs[0]] }, single, {});
+    writePhantomSeries(
+      { ...phantom.volume, timePoints: 1, timesSeconds: new Float64Array([0]), SOPInstanceUIDs: [phantom.volume.SOPInstanceUIDs[0]] },
+      single,
+      {},
+    );
     const r = runNidus(['analyze', single], { DATA_DIR: join(dir, 'data') });
     expect(r.status).toBe(4);
     expect(r.stderr).toMatch(/^nidus: analysis failed: .*perfusion.*\n$/);

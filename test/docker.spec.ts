@@ -11,7 +11,10 @@ describe('docker/compose.yaml', () => {
   const nidusServices = Object.entries<any>(compose.services).filter(([, s]) => s.build?.dockerfile === 'docker/Dockerfile');
 
   it('runs gateway and worker from our image', () => {
-    expect(nidusServices.map(([name, s]) => [name, s.command[0]])).toEqual([['gateway', 'gateway'], ['worker', 'worker']]);
+    expect(nidusServices.map(([name, s]) => [name, s.command[0]])).toEqual([
+      ['gateway', 'gateway'],
+      ['worker', 'worker'],
+    ]);
   });
 
   it.each(['gateway', 'worker'])('sets only variables the configuration schema knows (%s)', (name) => {

@@ -36,7 +36,11 @@ describe('nidus serve', () => {
   it.each([
     [{ HTTP_PORT: 'eighty' }, 2, /^nidus: HTTP_PORT: expected a port number 0-65535, got 'eighty'\n$/],
     [{ DATABASE_URL: 'oracle://db' }, 2, /^nidus: DATABASE_URL: expected postgres:\/\/.*\n$/],
-    [{ DATABASE_URL: 'postgres://postgres@127.0.0.1:1/nidus' }, 3, /^nidus: cannot open PostgreSQL postgres:\/\/postgres@127\.0\.0\.1:1\/nidus: .*ECONNREFUSED.*\n$/],
+    [
+      { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/nidus' },
+      3,
+      /^nidus: cannot open PostgreSQL postgres:\/\/postgres@127\.0\.0\.1:1\/nidus: .*ECONNREFUSED.*\n$/,
+    ],
     [{ REDIS_URL: 'redis://127.0.0.1:1' }, 3, /^nidus: cannot reach Redis at redis:\/\/127\.0\.0\.1:1 \(ECONNREFUSED\); start it .* or set REDIS_URL\n$/],
   ])('stops with one clear line on %j', (env, status, message) => {
     const r = runNidus(['serve'], { ...base(), ...env });

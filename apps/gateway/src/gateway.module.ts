@@ -11,7 +11,11 @@ export class GatewayModule {
   static forContext(context: AppContext): DynamicModule {
     return {
       module: GatewayModule,
-      imports: [NidusCoreModule.forContext(context), AlertsModule.forRoot({ dataSource: context.db, bus: context.alertBus, logger: context.logger }), DicomWebModule.register()],
+      imports: [
+        NidusCoreModule.forContext(context),
+        AlertsModule.forRoot({ dataSource: context.db, bus: context.alertBus, logger: context.logger }),
+        DicomWebModule.register(),
+      ],
       controllers: [HealthController, MetricsController],
     };
   }

@@ -13,7 +13,10 @@ export interface RunningGateway {
 
 /** Starts the HTTP side on the configured host and port (0 picks a free one). */
 export async function startGateway(context: AppContext): Promise<RunningGateway> {
-  const app = await NestFactory.create<NestExpressApplication>(GatewayModule.forContext(context), { logger: new NestPinoLogger(context.logger), bodyParser: false });
+  const app = await NestFactory.create<NestExpressApplication>(GatewayModule.forContext(context), {
+    logger: new NestPinoLogger(context.logger),
+    bodyParser: false,
+  });
   app.useBodyParser('json', { limit: '16kb' }); // the REST API's small JSON bodies (POST /api/alerts/:id/ack); other bodies stay unparsed
   app.enableShutdownHooks = () => app; // shutdown is ours (onShutdown), not Nest's
   await app.listen(context.config.http.port, context.config.http.host);

@@ -1,9 +1,7 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import { ConfigError } from './config.errors';
 
-export type DatabaseConfig =
-  | { type: 'sqlite'; path: string }
-  | { type: 'postgres'; url: string };
+export type DatabaseConfig = { type: 'sqlite'; path: string } | { type: 'postgres'; url: string };
 
 /**
  * DATABASE_URL: absent -> SQLite file in DATA_DIR; `sqlite:<path>` or `file:<path>` -> that SQLite file

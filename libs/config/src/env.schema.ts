@@ -46,7 +46,10 @@ const aeTitle = z
   });
 
 export const envSchema = z.object({
-  DATA_DIR: z.string().optional().transform((v) => resolve(v && v.trim() ? v : './data')),
+  DATA_DIR: z
+    .string()
+    .optional()
+    .transform((v) => resolve(v && v.trim() ? v : './data')),
   DATABASE_URL: z.string().optional(),
   REDIS_URL: z
     .string()
@@ -60,15 +63,27 @@ export const envSchema = z.object({
       return value;
     }),
   HTTP_PORT: port('HTTP_PORT', 8080),
-  HTTP_HOST: z.string().optional().transform((v) => (v && v.trim() ? v.trim() : '0.0.0.0')),
+  HTTP_HOST: z
+    .string()
+    .optional()
+    .transform((v) => (v && v.trim() ? v.trim() : '0.0.0.0')),
   DICOM_PORT: port('DICOM_PORT', 11112),
   DICOM_AE_TITLE: aeTitle,
-  NIDUS_CONFIG: z.string().optional().transform((v) => (v && v.trim() ? v.trim() : undefined)),
+  NIDUS_CONFIG: z
+    .string()
+    .optional()
+    .transform((v) => (v && v.trim() ? v.trim() : undefined)),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().default('info'),
-  UID_ROOT: z.string().optional().transform((v) => (v && v.trim() ? v.trim() : undefined)),
+  UID_ROOT: z
+    .string()
+    .optional()
+    .transform((v) => (v && v.trim() ? v.trim() : undefined)),
   STABLE_AFTER_SECONDS: positiveNumber(10, 'a number of seconds >= 0'),
   DISK_RESERVE_MB: positiveNumber(1024, 'a number of MiB >= 0'),
-  MODELS_DIR: z.string().optional().transform((v) => (v && v.trim() ? v.trim() : undefined)),
+  MODELS_DIR: z
+    .string()
+    .optional()
+    .transform((v) => (v && v.trim() ? v.trim() : undefined)),
 });
 
 export type Env = z.output<typeof envSchema>;

@@ -17,7 +17,10 @@ describe(loadConfig.name, () => {
   });
 
   it('switches to PostgreSQL on a postgres:// URL', () => {
-    expect(loadConfig({ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test' }).database).toEqual({ type: 'postgres', url: 'postgres://postgres@127.0.0.1:5432/test' });
+    expect(loadConfig({ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test' }).database).toEqual({
+      type: 'postgres',
+      url: 'postgres://postgres@127.0.0.1:5432/test',
+    });
   });
 
   it.each([

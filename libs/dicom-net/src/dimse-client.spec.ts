@@ -31,7 +31,13 @@ describe(DimseClient.name, () => {
 
   it('echoes dcmtk storescp', async () => {
     storescp = await startStorescp(dir);
-    const client = await DimseClient.associate({ host: '127.0.0.1', port: storescp.port, calledAETitle: storescp.aeTitle, callingAETitle: 'NIDUS', presentationContexts: [{ abstractSyntax: '1.2.840.10008.1.1', transferSyntaxes: [TransferSyntaxUIDs.ImplicitVRLittleEndian] }] });
+    const client = await DimseClient.associate({
+      host: '127.0.0.1',
+      port: storescp.port,
+      calledAETitle: storescp.aeTitle,
+      callingAETitle: 'NIDUS',
+      presentationContexts: [{ abstractSyntax: '1.2.840.10008.1.1', transferSyntaxes: [TransferSyntaxUIDs.ImplicitVRLittleEndian] }],
+    });
     expect((await client.echo()).status).toBe(DimseStatus.Success);
     await client.release();
   });
@@ -52,10 +58,12 @@ describe(DimseClient.name, () => {
     });
     expect(files.length).toBeGreaterThan(30);
     const outcomes = await storeInstances('127.0.0.1', storescp.port, storescp.aeTitle, 'NIDUS', files, { maxPduLength: 16384 });
-    const stored = new Map(readdirSync(dir).map((name) => {
-      const bytes = readFileSync(join(dir, name));
-      return [readPart10Layout(bytes).SOPInstanceUID, bytes] as const;
-    }));
+    const stored = new Map(
+      readdirSync(dir).map((name) => {
+        const bytes = readFileSync(join(dir, name));
+        return [readPart10Layout(bytes).SOPInstanceUID, bytes] as const;
+      }),
+    );
     const failures = outcomes.filter((o) => o.status !== DimseStatus.Success).map((o) => `${files[o.index]}: ${o.error?.message ?? o.status}`);
     expect(failures).toEqual([]);
     for (const outcome of outcomes) {
@@ -85,7 +93,11 @@ describe(DimseClient.name, () => {
     const json = (path: string) => JSON.parse(execFileSync('dcm2json', [path], { maxBuffer: 64 << 20 }).toString('utf8'));
     // what Implicit VR keeps: values of standard elements (Pixel Data's VR reads as OW)
     const view = (j: Record<string, any>): Record<string, any> =>
-      Object.fromEntries(Object.entries(j).filter(([t]) => parseInt(t.slice(0, 4), 16) % 2 === 0).map(([t, a]) => [t, a.vr === 'SQ' ? { ...a, Value: a.Value?.map(view) } : ['OB', 'OW'].includes(a.vr) ? { InlineBinary: a.InlineBinary } : a]));
+      Object.fromEntries(
+        Object.entries(j)
+          .filter(([t]) => parseInt(t.slice(0, 4), 16) % 2 === 0)
+          .map(([t, a]) => [t, a.vr === 'SQ' ? { ...a, Value: a.Value?.map(view) } : ['OB', 'OW'].includes(a.vr) ? { InlineBinary: a.InlineBinary } : a]),
+      );
     for (const [i, name] of readdirSync(dir).sort().entries()) {
       const stored = join(dir, name);
       const original = files.find((f) => readPart10Layout(readFileSync(f)).SOPInstanceUID === readPart10Layout(readFileSync(stored)).SOPInstanceUID)!;

@@ -1,12 +1,6 @@
 import { connect, Socket } from 'node:net';
 import { NIDUS_IMPLEMENTATION_CLASS_UID, NIDUS_IMPLEMENTATION_VERSION_NAME } from '@nidus/dicom';
-import {
-  AssociationAbortedError,
-  AssociationRejectedError,
-  DimseTimeoutError,
-  NoAcceptedPresentationContextError,
-  PduProtocolError,
-} from './dicom-net.errors';
+import { AssociationAbortedError, AssociationRejectedError, DimseTimeoutError, NoAcceptedPresentationContextError, PduProtocolError } from './dicom-net.errors';
 import { CommandField, decodeCommand, DimseCommand, encodeCommand, NO_DATA_SET, Priority, VERIFICATION_SOP_CLASS } from './dimse-command';
 import { DataSource, PDataWriter } from './pdata.writer';
 import { decodeAbort, decodeAssociateAc, decodeAssociateRj, encodeAbort, encodeAssociateRq, encodeReleaseRq } from './pdu.codec';

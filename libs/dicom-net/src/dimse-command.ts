@@ -68,7 +68,12 @@ export function encodeCommand(command: DimseCommand): Buffer {
     const value = command[keyword];
     if (value === undefined) continue;
     // ErrorComment is LO: at most 64 characters (PS3.7 C.4)
-    elements[keyword] = keyword === 'ErrorComment' ? String(value).replace(/[\\\r\n]/g, ' ').slice(0, 64) : (value as string | number | number[]);
+    elements[keyword] =
+      keyword === 'ErrorComment'
+        ? String(value)
+            .replace(/[\\\r\n]/g, ' ')
+            .slice(0, 64)
+        : (value as string | number | number[]);
   }
   const body = writeDataset(elements, TransferSyntaxUIDs.ImplicitVRLittleEndian);
   const groupLength = Buffer.alloc(12);
@@ -87,7 +92,8 @@ export function decodeCommand(bytes: Buffer): DimseCommand {
     const tag = ((bytes.readUInt16LE(offset) << 16) | bytes.readUInt16LE(offset + 2)) >>> 0;
     const length = bytes.readUInt32LE(offset + 4);
     const start = offset + 8;
-    if (length === 0xffffffff || start + length > bytes.length) throw new InvalidCommandError(`command set: element ${tag.toString(16)} of length ${length} runs past the end`);
+    if (length === 0xffffffff || start + length > bytes.length)
+      throw new InvalidCommandError(`command set: element ${tag.toString(16)} of length ${length} runs past the end`);
     if (tag >>> 16 !== 0x0000) throw new InvalidCommandError(`command set holds element (${(tag >>> 16).toString(16)},...) outside group 0000`);
     const field = TAGS.get(tag);
     const value = bytes.subarray(start, start + length);
@@ -104,7 +110,10 @@ export function decodeCommand(bytes: Buffer): DimseCommand {
           break;
         }
         default:
-          out[field.keyword] = value.toString('latin1').replace(/[\0 ]+$/, '').trim();
+          out[field.keyword] = value
+            .toString('latin1')
+            .replace(/[\0 ]+$/, '')
+            .trim();
       }
     }
     offset = start + length;

@@ -62,7 +62,13 @@ describe(DimseServer.name, () => {
 
   it('answers C-ECHO from our SCU and from dcmtk echoscu', async () => {
     await start();
-    const client = await DimseClient.associate({ host: '127.0.0.1', port, calledAETitle: 'NIDUS', callingAETitle: 'TEST', presentationContexts: [{ abstractSyntax: '1.2.840.10008.1.1', transferSyntaxes: [U.ImplicitVRLittleEndian] }] });
+    const client = await DimseClient.associate({
+      host: '127.0.0.1',
+      port,
+      calledAETitle: 'NIDUS',
+      callingAETitle: 'TEST',
+      presentationContexts: [{ abstractSyntax: '1.2.840.10008.1.1', transferSyntaxes: [U.ImplicitVRLittleEndian] }],
+    });
     expect((await client.echo()).status).toBe(DimseStatus.Success);
     await client.release();
     const echo = await runTool('echoscu', ['-aet', 'PACS', '-aec', 'NIDUS', '127.0.0.1', String(port)]);
@@ -156,7 +162,13 @@ describe(DimseServer.name, () => {
     const wrongCalled = await runTool('echoscu', ['-aet', 'PACS', '-aec', 'SOMEONE', '127.0.0.1', String(port)]);
     expect(wrongCalled.code).not.toBe(0);
     expect(wrongCalled.stderr + wrongCalled.stdout).toMatch(/Called AE Title Not Recognized/i);
-    const error = await DimseClient.associate({ host: '127.0.0.1', port, calledAETitle: 'NIDUS', callingAETitle: 'STRANGER', presentationContexts: [{ abstractSyntax: '1.2.840.10008.1.1', transferSyntaxes: [U.ImplicitVRLittleEndian] }] }).catch((e) => e);
+    const error = await DimseClient.associate({
+      host: '127.0.0.1',
+      port,
+      calledAETitle: 'NIDUS',
+      callingAETitle: 'STRANGER',
+      presentationContexts: [{ abstractSyntax: '1.2.840.10008.1.1', transferSyntaxes: [U.ImplicitVRLittleEndian] }],
+    }).catch((e) => e);
     expect(error).toBeInstanceOf(AssociationRejectedError);
     expect(error).toMatchObject({ result: RejectResult.Permanent, source: RejectSource.ServiceUser, reason: RejectReason.User.CallingAETitleNotRecognized });
     expect(rejections).toEqual([
@@ -169,16 +181,44 @@ describe(DimseServer.name, () => {
 
   it('rejects a host not on the list, and associations over the limit as transient', async () => {
     await start({ allowedHosts: ['10.9.8.7'] });
-    const offList = await DimseClient.associate({ host: '127.0.0.1', port, calledAETitle: 'NIDUS', callingAETitle: 'A', presentationContexts: [{ abstractSyntax: '1.2.840.10008.1.1', transferSyntaxes: [U.ImplicitVRLittleEndian] }] }).catch((e) => e);
+    const offList = await DimseClient.associate({
+      host: '127.0.0.1',
+      port,
+      calledAETitle: 'NIDUS',
+      callingAETitle: 'A',
+      presentationContexts: [{ abstractSyntax: '1.2.840.10008.1.1', transferSyntaxes: [U.ImplicitVRLittleEndian] }],
+    }).catch((e) => e);
     expect(offList).toMatchObject({ result: 1, source: 1 });
     await server.close();
     await start({ maxAssociations: 1 });
-    const first = await DimseClient.associate({ host: '127.0.0.1', port, calledAETitle: 'NIDUS', callingAETitle: 'A', presentationContexts: [{ abstractSyntax: '1.2.840.10008.1.1', transferSyntaxes: [U.ImplicitVRLittleEndian] }] });
-    const second = await DimseClient.associate({ host: '127.0.0.1', port, calledAETitle: 'NIDUS', callingAETitle: 'B', presentationContexts: [{ abstractSyntax: '1.2.840.10008.1.1', transferSyntaxes: [U.ImplicitVRLittleEndian] }] }).catch((e) => e);
-    expect(second).toMatchObject({ result: RejectResult.Transient, source: RejectSource.ServiceProviderPresentation, reason: RejectReason.Presentation.LocalLimitExceeded });
+    const first = await DimseClient.associate({
+      host: '127.0.0.1',
+      port,
+      calledAETitle: 'NIDUS',
+      callingAETitle: 'A',
+      presentationContexts: [{ abstractSyntax: '1.2.840.10008.1.1', transferSyntaxes: [U.ImplicitVRLittleEndian] }],
+    });
+    const second = await DimseClient.associate({
+      host: '127.0.0.1',
+      port,
+      calledAETitle: 'NIDUS',
+      callingAETitle: 'B',
+      presentationContexts: [{ abstractSyntax: '1.2.840.10008.1.1', transferSyntaxes: [U.ImplicitVRLittleEndian] }],
+    }).catch((e) => e);
+    expect(second).toMatchObject({
+      result: RejectResult.Transient,
+      source: RejectSource.ServiceProviderPresentation,
+      reason: RejectReason.Presentation.LocalLimitExceeded,
+    });
     await first.release();
     await until(() => server.activeAssociations === 0);
-    const third = await DimseClient.associate({ host: '127.0.0.1', port, calledAETitle: 'NIDUS', callingAETitle: 'C', presentationContexts: [{ abstractSyntax: '1.2.840.10008.1.1', transferSyntaxes: [U.ImplicitVRLittleEndian] }] });
+    const third = await DimseClient.associate({
+      host: '127.0.0.1',
+      port,
+      calledAETitle: 'NIDUS',
+      callingAETitle: 'C',
+      presentationContexts: [{ abstractSyntax: '1.2.840.10008.1.1', transferSyntaxes: [U.ImplicitVRLittleEndian] }],
+    });
     expect((await third.echo()).status).toBe(0);
     await third.release();
   });
@@ -229,7 +269,13 @@ describe(DimseServer.name, () => {
 
   it('discards the partial data set on A-ABORT, and the listener keeps serving', async () => {
     await start();
-    const client = await DimseClient.associate({ host: '127.0.0.1', port, calledAETitle: 'NIDUS', callingAETitle: 'A', presentationContexts: [{ abstractSyntax: CT_IMAGE_STORAGE, transferSyntaxes: [U.ExplicitVRLittleEndian] }] });
+    const client = await DimseClient.associate({
+      host: '127.0.0.1',
+      port,
+      calledAETitle: 'NIDUS',
+      callingAETitle: 'A',
+      presentationContexts: [{ abstractSyntax: CT_IMAGE_STORAGE, transferSyntaxes: [U.ExplicitVRLittleEndian] }],
+    });
     let release!: () => void;
     const hold = new Promise<void>((r) => (release = r));
     async function* slowDataSet() {
@@ -237,7 +283,9 @@ describe(DimseServer.name, () => {
       await hold;
       yield Buffer.alloc(10, 2);
     }
-    const storing = client.store({ SOPClassUID: CT_IMAGE_STORAGE, SOPInstanceUID: '1.2.3.4', transferSyntaxUID: U.ExplicitVRLittleEndian, dataSet: slowDataSet() }).catch((e) => e);
+    const storing = client
+      .store({ SOPClassUID: CT_IMAGE_STORAGE, SOPInstanceUID: '1.2.3.4', transferSyntaxUID: U.ExplicitVRLittleEndian, dataSet: slowDataSet() })
+      .catch((e) => e);
     await until(() => readdirSync(dir).some((f) => f.endsWith('.part')));
     const closed = new Promise<string>((resolve) => server.once('closed', (_info, reason) => resolve(reason)));
     client.abort();
@@ -272,14 +320,29 @@ describe(DimseServer.name, () => {
     raw.on('error', () => undefined);
     const received: Buffer[] = [];
     raw.on('data', (d) => received.push(d));
-    raw.write(encodeAssociateRq({ protocolVersion: 1, calledAETitle: 'NIDUS', callingAETitle: 'RAW', applicationContext: DICOM_APPLICATION_CONTEXT, presentationContexts: [{ id: 1, abstractSyntax: CT_IMAGE_STORAGE, transferSyntaxes: [U.ExplicitVRLittleEndian] }], userInformation: { maxPduLength: 16384 } }));
+    raw.write(
+      encodeAssociateRq({
+        protocolVersion: 1,
+        calledAETitle: 'NIDUS',
+        callingAETitle: 'RAW',
+        applicationContext: DICOM_APPLICATION_CONTEXT,
+        presentationContexts: [{ id: 1, abstractSyntax: CT_IMAGE_STORAGE, transferSyntaxes: [U.ExplicitVRLittleEndian] }],
+        userInformation: { maxPduLength: 16384 },
+      }),
+    );
     await until(() => received.length > 0);
     expect(received[0][0]).toBe(0x02); // A-ASSOCIATE-AC
     raw.write(Buffer.concat([encodePDataHeader(1, false, true, 20000), Buffer.alloc(20000)]));
     await new Promise((r) => raw.on('close', r));
     expect(Buffer.concat(received).includes(Buffer.from([0x07, 0x00, 0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x02, 0x06]))).toBe(true);
     // idle association: aborted after idleTimeoutMs
-    const idle = await DimseClient.associate({ host: '127.0.0.1', port, calledAETitle: 'NIDUS', callingAETitle: 'IDLE', presentationContexts: [{ abstractSyntax: '1.2.840.10008.1.1', transferSyntaxes: [U.ImplicitVRLittleEndian] }] });
+    const idle = await DimseClient.associate({
+      host: '127.0.0.1',
+      port,
+      calledAETitle: 'NIDUS',
+      callingAETitle: 'IDLE',
+      presentationContexts: [{ abstractSyntax: '1.2.840.10008.1.1', transferSyntaxes: [U.ImplicitVRLittleEndian] }],
+    });
     await until(() => !idle.isOpen, 3000);
     await until(async () => (await server.connectionCount()) === 0);
     expect(leftovers(dir)).toEqual([]);
@@ -296,7 +359,9 @@ describe(DimseServer.name, () => {
       });
     });
     try {
-      const results = await Promise.all(senders.map((paths, s) => runTool('storescu', ['-aet', `SENDER${s}`, '-aec', 'NIDUS', '127.0.0.1', String(port), ...paths])));
+      const results = await Promise.all(
+        senders.map((paths, s) => runTool('storescu', ['-aet', `SENDER${s}`, '-aec', 'NIDUS', '127.0.0.1', String(port), ...paths])),
+      );
       expect(results.map((r) => r.code)).toEqual([0, 0, 0, 0]);
       expect(storedFiles(dir)).toHaveLength(60);
       expect(leftovers(dir)).toEqual([]);

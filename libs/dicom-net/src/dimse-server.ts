@@ -51,7 +51,14 @@ export class DimseServer extends EventEmitter<DimseServerEvents> {
   private readonly policy: ScpPolicy;
   private readonly maxAssociations: number;
   private readonly associations = new Set<ScpAssociation>();
-  private readonly stats: DimseServerStats = { associationsAccepted: 0, associationsRejected: 0, associationsAborted: 0, instancesStored: 0, instancesFailed: 0, bytesReceived: 0 };
+  private readonly stats: DimseServerStats = {
+    associationsAccepted: 0,
+    associationsRejected: 0,
+    associationsAborted: 0,
+    instancesStored: 0,
+    instancesFailed: 0,
+    bytesReceived: 0,
+  };
 
   constructor(options: DimseServerOptions) {
     super();

@@ -12,7 +12,10 @@ export interface Part10Layout {
 const LONG_VRS = new Set(['OB', 'OD', 'OF', 'OL', 'OV', 'OW', 'SQ', 'UC', 'UN', 'UR', 'UT']);
 
 function text(bytes: Buffer): string {
-  return bytes.toString('latin1').replace(/[\0 ]+$/, '').trim();
+  return bytes
+    .toString('latin1')
+    .replace(/[\0 ]+$/, '')
+    .trim();
 }
 
 /**

@@ -15,7 +15,10 @@ export type DataSource = Buffer | AsyncIterable<Buffer | Uint8Array>;
 export class PDataWriter {
   readonly maxFragment: number;
 
-  constructor(private readonly socket: Socket, peerMaxPduLength: number) {
+  constructor(
+    private readonly socket: Socket,
+    peerMaxPduLength: number,
+  ) {
     const limit = peerMaxPduLength === 0 ? UNLIMITED_FRAGMENT + PDV_HEADER_LENGTH : peerMaxPduLength;
     // PS3.8 D.1: the limit counts the PDV item headers of the P-DATA-TF variable field
     // and fragments stay even: dcmtk refuses odd ones

@@ -1,4 +1,12 @@
-import { decodeAssociateAc, decodeAssociateRj, decodeAssociateRq, encodeAssociateAc, encodeAssociateRj, encodeAssociateRq, PDU_HEADER_LENGTH } from './pdu.codec';
+import {
+  decodeAssociateAc,
+  decodeAssociateRj,
+  decodeAssociateRq,
+  encodeAssociateAc,
+  encodeAssociateRj,
+  encodeAssociateRq,
+  PDU_HEADER_LENGTH,
+} from './pdu.codec';
 import { DICOM_APPLICATION_CONTEXT, PduType, PresentationContextResult } from './pdu.types';
 
 describe('PDU codec', () => {
@@ -11,7 +19,13 @@ describe('PDU codec', () => {
       { id: 1, abstractSyntax: '1.2.840.10008.1.1', transferSyntaxes: ['1.2.840.10008.1.2'] },
       { id: 3, abstractSyntax: '1.2.840.10008.5.1.4.1.1.2', transferSyntaxes: ['1.2.840.10008.1.2.4.70', '1.2.840.10008.1.2.1'] },
     ],
-    userInformation: { maxPduLength: 16384, implementationClassUID: '1.2.3.4', implementationVersionName: 'TEST_1', asyncOperations: { invoked: 1, performed: 1 }, roleSelections: [{ sopClassUID: '1.2.3', scuRole: true, scpRole: false }] },
+    userInformation: {
+      maxPduLength: 16384,
+      implementationClassUID: '1.2.3.4',
+      implementationVersionName: 'TEST_1',
+      asyncOperations: { invoked: 1, performed: 1 },
+      roleSelections: [{ sopClassUID: '1.2.3', scuRole: true, scpRole: false }],
+    },
   };
 
   it('round-trips an A-ASSOCIATE-RQ, with the PS3.8 9.3.2 fixed layout', () => {

@@ -166,7 +166,10 @@ function invalid(message: string): PduProtocolError {
 }
 
 function trimText(bytes: Buffer): string {
-  return bytes.toString('latin1').replace(/[\0 ]+$/, '').replace(/^[\0 ]+/, '');
+  return bytes
+    .toString('latin1')
+    .replace(/[\0 ]+$/, '')
+    .replace(/^[\0 ]+/, '');
 }
 
 interface RawItem {

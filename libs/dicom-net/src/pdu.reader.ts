@@ -83,7 +83,8 @@ export class PduReader {
           if (!KNOWN_TYPES.has(type)) throw new PduProtocolError(`unrecognized PDU type 0x${type.toString(16)}`, AbortReason.UnrecognizedPdu);
           if (type === PduType.PDataTf) {
             const max = this.options.maxPDataLength;
-            if (max > 0 && length > max) throw new PduProtocolError(`P-DATA-TF of ${length} bytes exceeds our maximum PDU length ${max}`, AbortReason.InvalidPduParameterValue);
+            if (max > 0 && length > max)
+              throw new PduProtocolError(`P-DATA-TF of ${length} bytes exceeds our maximum PDU length ${max}`, AbortReason.InvalidPduParameterValue);
             this.pduRemaining = length;
             this.state = 'pdv-header';
           } else {
@@ -105,12 +106,16 @@ export class PduReader {
             this.state = 'pdu-header';
             continue;
           }
-          if (this.pduRemaining < 6) throw new PduProtocolError(`P-DATA-TF has ${this.pduRemaining} stray bytes after its last PDV`, AbortReason.InvalidPduParameterValue);
+          if (this.pduRemaining < 6)
+            throw new PduProtocolError(`P-DATA-TF has ${this.pduRemaining} stray bytes after its last PDV`, AbortReason.InvalidPduParameterValue);
           if (this.available < 6) return undefined;
           const header = this.take(6);
           const itemLength = header.readUInt32BE(0);
           if (itemLength < 2 || itemLength > this.pduRemaining - 4) {
-            throw new PduProtocolError(`PDV item length ${itemLength} does not fit its P-DATA-TF (${this.pduRemaining - 4} bytes left)`, AbortReason.InvalidPduParameterValue);
+            throw new PduProtocolError(
+              `PDV item length ${itemLength} does not fit its P-DATA-TF (${this.pduRemaining - 4} bytes left)`,
+              AbortReason.InvalidPduParameterValue,
+            );
           }
           const control = header[5];
           this.pdv = { presentationContextId: header[4], command: (control & 0x01) !== 0, last: (control & 0x02) !== 0 };

@@ -241,13 +241,18 @@ export class ScpAssociation {
   /** PS3.8 9.3.4: the checks that end in A-ASSOCIATE-RJ, in order. */
   private check(rq: AssociateRq): AssociateRj | undefined {
     const { User, Acse, Presentation } = RejectReason;
-    if ((rq.protocolVersion & 0x0001) === 0) return { result: RejectResult.Permanent, source: RejectSource.ServiceProviderAcse, reason: Acse.ProtocolVersionNotSupported };
-    if (rq.applicationContext !== DICOM_APPLICATION_CONTEXT) return { result: RejectResult.Permanent, source: RejectSource.ServiceUser, reason: User.ApplicationContextNameNotSupported };
-    if (this.policy.aeTitle && rq.calledAETitle !== this.policy.aeTitle) return { result: RejectResult.Permanent, source: RejectSource.ServiceUser, reason: User.CalledAETitleNotRecognized };
+    if ((rq.protocolVersion & 0x0001) === 0)
+      return { result: RejectResult.Permanent, source: RejectSource.ServiceProviderAcse, reason: Acse.ProtocolVersionNotSupported };
+    if (rq.applicationContext !== DICOM_APPLICATION_CONTEXT)
+      return { result: RejectResult.Permanent, source: RejectSource.ServiceUser, reason: User.ApplicationContextNameNotSupported };
+    if (this.policy.aeTitle && rq.calledAETitle !== this.policy.aeTitle)
+      return { result: RejectResult.Permanent, source: RejectSource.ServiceUser, reason: User.CalledAETitleNotRecognized };
     const aes = this.policy.allowedCallingAETitles;
-    if (aes.length > 0 && !aes.includes(rq.callingAETitle)) return { result: RejectResult.Permanent, source: RejectSource.ServiceUser, reason: User.CallingAETitleNotRecognized };
+    if (aes.length > 0 && !aes.includes(rq.callingAETitle))
+      return { result: RejectResult.Permanent, source: RejectSource.ServiceUser, reason: User.CallingAETitleNotRecognized };
     const hosts = this.policy.allowedHosts;
-    if (hosts.length > 0 && !hosts.map(normalizeAddress).includes(this.remoteAddress)) return { result: RejectResult.Permanent, source: RejectSource.ServiceUser, reason: User.NoReasonGiven };
+    if (hosts.length > 0 && !hosts.map(normalizeAddress).includes(this.remoteAddress))
+      return { result: RejectResult.Permanent, source: RejectSource.ServiceUser, reason: User.NoReasonGiven };
     if (!this.admit()) return { result: RejectResult.Transient, source: RejectSource.ServiceProviderPresentation, reason: Presentation.LocalLimitExceeded };
     return undefined;
   }
@@ -325,7 +330,10 @@ export class ScpAssociation {
       return;
     }
     if (sopClass !== context.abstractSyntax) {
-      message.failure = { status: DimseStatus.SOPClassNotSupported, errorComment: `SOP class ${sopClass} sent on the presentation context of ${context.abstractSyntax}` };
+      message.failure = {
+        status: DimseStatus.SOPClassNotSupported,
+        errorComment: `SOP class ${sopClass} sent on the presentation context of ${context.abstractSyntax}`,
+      };
       return;
     }
     let begun: StoreSink | Promise<StoreSink>;
@@ -421,7 +429,10 @@ export class ScpAssociation {
       OffendingElement: status.offendingElements,
     };
     if (status.status !== DimseStatus.Success) {
-      this.policy.logger.warn({ ...this.info, SOPInstanceUID: rq.AffectedSOPInstanceUID, status: formatStatus(status.status), comment: status.errorComment }, 'C-STORE not successful');
+      this.policy.logger.warn(
+        { ...this.info, SOPInstanceUID: rq.AffectedSOPInstanceUID, status: formatStatus(status.status), comment: status.errorComment },
+        'C-STORE not successful',
+      );
     }
     await this.writer.sendCommand(pcid, encodeCommand(response));
   }
@@ -486,7 +497,13 @@ export class ScpAssociation {
     const sink = message?.sink;
     if (message) message.sink = undefined;
     if (!this.socket.destroyed && !this.socket.writableEnded) this.socket.destroy();
-    this.cleanup = (sink ? Promise.resolve().then(() => sink.discard(reason)).catch((error) => this.policy.logger.error({ error: (error as Error).message }, 'discard failed')) : Promise.resolve()).then(() => {
+    this.cleanup = (
+      sink
+        ? Promise.resolve()
+            .then(() => sink.discard(reason))
+            .catch((error) => this.policy.logger.error({ error: (error as Error).message }, 'discard failed'))
+        : Promise.resolve()
+    ).then(() => {
       const finish = () => {
         if (!this.notifiedClosed) {
           this.notifiedClosed = true;
@@ -499,4 +516,3 @@ export class ScpAssociation {
     });
   }
 }
-

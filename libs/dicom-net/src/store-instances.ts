@@ -153,10 +153,14 @@ export async function storeInstances(
           let dataSet: DataSource;
           if (client.findContext(layout.SOPClassUID, layout.transferSyntaxUID)) {
             // as it is: the bytes of the file, streamed
-            dataSet = Buffer.isBuffer(input) ? input.subarray(layout.dataSetOffset) : createReadStream(input, { start: layout.dataSetOffset, highWaterMark: 256 * 1024 });
+            dataSet = Buffer.isBuffer(input)
+              ? input.subarray(layout.dataSetOffset)
+              : createReadStream(input, { start: layout.dataSetOffset, highWaterMark: 256 * 1024 });
           } else {
             // the peer took only the fallback: re-encode an uncompressed data set (in memory)
-            const fallback = isUncompressedSyntax(layout.transferSyntaxUID) ? FALLBACK.map((ts) => client.findContext(layout.SOPClassUID, ts)).find(Boolean) : undefined;
+            const fallback = isUncompressedSyntax(layout.transferSyntaxUID)
+              ? FALLBACK.map((ts) => client.findContext(layout.SOPClassUID, ts)).find(Boolean)
+              : undefined;
             if (!fallback) throw new NoAcceptedPresentationContextError(layout.SOPClassUID, layout.transferSyntaxUID);
             const bytes = Buffer.isBuffer(input) ? input : await readFile(input);
             transferSyntaxUID = fallback.transferSyntax;

@@ -23,7 +23,10 @@ function implicitView(json: Record<string, any>): Record<string, any> {
   return Object.fromEntries(
     Object.entries(json)
       .filter(([tag]) => parseInt(tag.slice(0, 4), 16) % 2 === 0)
-      .map(([tag, a]) => [tag, a.vr === 'SQ' ? { ...a, Value: a.Value?.map(implicitView) } : ['OB', 'OW'].includes(a.vr) ? { InlineBinary: a.InlineBinary } : a]),
+      .map(([tag, a]) => [
+        tag,
+        a.vr === 'SQ' ? { ...a, Value: a.Value?.map(implicitView) } : ['OB', 'OW'].includes(a.vr) ? { InlineBinary: a.InlineBinary } : a,
+      ]),
   );
 }
 
@@ -32,22 +35,32 @@ describe(transcodeUncompressed.name, () => {
   beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'nidus-transcode-'))));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it.each(['CT_small.dcm', 'MR_small_implicit.dcm', 'MR_small_bigendian.dcm', 'image_dfl.dcm', 'rtplan.dcm', 'test-SR.dcm', 'waveform_ecg.dcm', 'priv_SQ.dcm', 'liver_expb_1frame.dcm'])(
-    'keeps every value of %s in Explicit and Implicit VR Little Endian, as dcmtk reads them',
-    (name) => {
-      const path = pydicomFiles().find((f) => f.endsWith(`/${name}`))!;
-      const file = readFileSync(path);
-      const layout = readPart10Layout(file);
-      const expected = dcm2json(path);
-      for (const target of [U.ExplicitVRLittleEndian, U.ImplicitVRLittleEndian]) {
-        const dataSet = transcodeUncompressed(file.subarray(layout.dataSetOffset), layout.transferSyntaxUID, target);
-        const out = join(dir, `${name}.${target}.dcm`);
-        writeFileSync(out, Buffer.concat([encodePart10Header({ SOPClassUID: layout.SOPClassUID, SOPInstanceUID: layout.SOPInstanceUID, transferSyntaxUID: target }), dataSet]));
-        if (target === U.ExplicitVRLittleEndian) expect(dcm2json(out)).toEqual(expected);
-        else expect(implicitView(dcm2json(out))).toEqual(implicitView(expected));
-      }
-    },
-  );
+  it.each([
+    'CT_small.dcm',
+    'MR_small_implicit.dcm',
+    'MR_small_bigendian.dcm',
+    'image_dfl.dcm',
+    'rtplan.dcm',
+    'test-SR.dcm',
+    'waveform_ecg.dcm',
+    'priv_SQ.dcm',
+    'liver_expb_1frame.dcm',
+  ])('keeps every value of %s in Explicit and Implicit VR Little Endian, as dcmtk reads them', (name) => {
+    const path = pydicomFiles().find((f) => f.endsWith(`/${name}`))!;
+    const file = readFileSync(path);
+    const layout = readPart10Layout(file);
+    const expected = dcm2json(path);
+    for (const target of [U.ExplicitVRLittleEndian, U.ImplicitVRLittleEndian]) {
+      const dataSet = transcodeUncompressed(file.subarray(layout.dataSetOffset), layout.transferSyntaxUID, target);
+      const out = join(dir, `${name}.${target}.dcm`);
+      writeFileSync(
+        out,
+        Buffer.concat([encodePart10Header({ SOPClassUID: layout.SOPClassUID, SOPInstanceUID: layout.SOPInstanceUID, transferSyntaxUID: target }), dataSet]),
+      );
+      if (target === U.ExplicitVRLittleEndian) expect(dcm2json(out)).toEqual(expected);
+      else expect(implicitView(dcm2json(out))).toEqual(implicitView(expected));
+    }
+  });
 
   it('refuses compressed syntaxes', () => {
     expect(() => transcodeUncompressed(Buffer.alloc(8), U.JPEG2000Lossless, U.ExplicitVRLittleEndian)).toThrow(/unsupported/);

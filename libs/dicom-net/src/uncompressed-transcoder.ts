@@ -83,7 +83,10 @@ class Transcoder {
   /** explicit VR here: the syntax's, except inside a UN of undefined length (implicit, PS3.5 6.2.2) */
   private explicitVR: boolean;
 
-  constructor(private readonly src: Source, private readonly out: Out) {
+  constructor(
+    private readonly src: Source,
+    private readonly out: Out,
+  ) {
     this.explicitVR = src.explicitVR;
   }
 

@@ -63,20 +63,30 @@ export class DicomDataset {
       return out;
     };
     switch (vr) {
-      case 'US': return read(2, (i) => this.raw.uint16(key, i));
-      case 'SS': return read(2, (i) => this.raw.int16(key, i));
-      case 'UL': return read(4, (i) => this.raw.uint32(key, i));
-      case 'SL': return read(4, (i) => this.raw.int32(key, i));
-      case 'FL': return read(4, (i) => this.raw.float(key, i));
-      case 'FD': return read(8, (i) => this.raw.double(key, i));
+      case 'US':
+        return read(2, (i) => this.raw.uint16(key, i));
+      case 'SS':
+        return read(2, (i) => this.raw.int16(key, i));
+      case 'UL':
+        return read(4, (i) => this.raw.uint32(key, i));
+      case 'SL':
+        return read(4, (i) => this.raw.int32(key, i));
+      case 'FL':
+        return read(4, (i) => this.raw.float(key, i));
+      case 'FD':
+        return read(8, (i) => this.raw.double(key, i));
       case 'DS':
       case 'IS': {
         const text = this.raw.string(key) ?? '';
-        return text.split('\\').map((s) => s.trim()).filter((s) => s !== '').map((s) => {
-          const n = Number(s);
-          if (!Number.isFinite(n)) throw new InvalidAttributeError(keyword, `'${s}' is not a number`);
-          return n;
-        });
+        return text
+          .split('\\')
+          .map((s) => s.trim())
+          .filter((s) => s !== '')
+          .map((s) => {
+            const n = Number(s);
+            if (!Number.isFinite(n)) throw new InvalidAttributeError(keyword, `'${s}' is not a number`);
+            return n;
+          });
       }
       default:
         throw new InvalidAttributeError(keyword, `VR ${vr} is not numeric`);

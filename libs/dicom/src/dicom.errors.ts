@@ -12,21 +12,30 @@ export class TruncatedDicomError extends DicomError {}
 
 /** A required attribute is absent or empty. */
 export class MissingAttributeError extends DicomError {
-  constructor(readonly keyword: string, context = '') {
+  constructor(
+    readonly keyword: string,
+    context = '',
+  ) {
     super(`missing required attribute ${keyword}${context ? ` (${context})` : ''}`);
   }
 }
 
 /** An attribute's value breaks its VR or the IOD's rules. */
 export class InvalidAttributeError extends DicomError {
-  constructor(readonly keyword: string, reason: string) {
+  constructor(
+    readonly keyword: string,
+    reason: string,
+  ) {
     super(`invalid ${keyword}: ${reason}`);
   }
 }
 
 /** A transfer syntax Nidus cannot read or decode. */
 export class UnsupportedTransferSyntaxError extends DicomError {
-  constructor(readonly transferSyntaxUID: string, what = 'transfer syntax') {
+  constructor(
+    readonly transferSyntaxUID: string,
+    what = 'transfer syntax',
+  ) {
     super(`unsupported ${what} ${transferSyntaxUID}`);
   }
 }

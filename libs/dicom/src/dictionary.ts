@@ -25,7 +25,7 @@ function load(): void {
   for (const [keyword, e] of Object.entries(nameMap)) {
     const m = /^\(([0-9A-Fa-f]{4}),([0-9A-Fa-f]{4})\)$/.exec(e.tag);
     if (!m) continue; // ranges such as (60xx,3000) are not addressable by keyword here
-    const entry: DictionaryEntry = { keyword, tag: (parseInt(m[1], 16) << 16 >>> 0) + parseInt(m[2], 16), vr: e.vr, vm: e.vm };
+    const entry: DictionaryEntry = { keyword, tag: ((parseInt(m[1], 16) << 16) >>> 0) + parseInt(m[2], 16), vr: e.vr, vm: e.vm };
     byKeyword.set(keyword, entry);
     byTag.set(entry.tag, entry);
   }

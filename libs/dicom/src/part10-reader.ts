@@ -20,7 +20,8 @@ function inflater(bytes: Uint8Array, position: number): Uint8Array {
 /** End of the File Meta Information, from its group length (0002,0000), which PS3.10 7.1 requires. */
 function metaEnd(bytes: Uint8Array): number | undefined {
   // (0002,0000) UL, 4 bytes, explicit VR little endian, right after 'DICM'
-  if (bytes.length < 144 || bytes[132] !== 0x02 || bytes[133] !== 0 || bytes[134] !== 0 || bytes[135] !== 0 || bytes[136] !== 0x55 || bytes[137] !== 0x4c) return undefined;
+  if (bytes.length < 144 || bytes[132] !== 0x02 || bytes[133] !== 0 || bytes[134] !== 0 || bytes[135] !== 0 || bytes[136] !== 0x55 || bytes[137] !== 0x4c)
+    return undefined;
   const length = bytes[140] | (bytes[141] << 8) | (bytes[142] << 16) | (bytes[143] << 24);
   return length > 0 && 144 + length <= bytes.length ? 144 + length : undefined;
 }
@@ -54,9 +55,11 @@ function hasPreamble(bytes: Uint8Array): boolean {
 function classify(error: unknown, what: string): Error {
   // dicom-parser throws plain objects { exception, dataSet } as well as Errors and strings
   const message =
-    error instanceof Error ? error.message
-    : error && typeof error === 'object' && 'exception' in error ? String((error as { exception: unknown }).exception)
-    : String(error);
+    error instanceof Error
+      ? error.message
+      : error && typeof error === 'object' && 'exception' in error
+        ? String((error as { exception: unknown }).exception)
+        : String(error);
   if (/buffer overread|attempt to read past|beyond end|eof|truncat|overrun|past the end|maxPosition/i.test(message)) {
     return new TruncatedDicomError(`${what} is truncated: ${message}`);
   }
@@ -87,7 +90,9 @@ export function readPart10(bytes: Uint8Array, options: ReadOptions = {}): DicomD
   }
   let raw: dicomParser.DataSet;
   try {
-    raw = metaDeclaresDeflate(bytes) ? parseDeflated(bytes, options) : dicomParser.parseDicom(bytes, { untilTag: options.untilTag, inflater } as dicomParser.ParseDicomOptions);
+    raw = metaDeclaresDeflate(bytes)
+      ? parseDeflated(bytes, options)
+      : dicomParser.parseDicom(bytes, { untilTag: options.untilTag, inflater } as dicomParser.ParseDicomOptions);
   } catch (error) {
     throw classify(error, 'Part 10 file');
   }
@@ -112,7 +117,7 @@ export function readDataset(bytes: Uint8Array, transferSyntaxUID: string, option
   // A dataset begins with a group 0008 (or later) tag; anything else is not DICOM.
   if (body.length < 8) throw new NotDicomError(`${body.length} bytes is too short for a DICOM dataset`);
   const group = syntax.littleEndian ? body[0] | (body[1] << 8) : (body[0] << 8) | body[1];
-  if (group < 0x0002 || group > 0x7fe0 || (group & 1) === 1 && group < 0x0009) {
+  if (group < 0x0002 || group > 0x7fe0 || ((group & 1) === 1 && group < 0x0009)) {
     throw new NotDicomError(`no DICOM preamble and the first tag group ${group.toString(16).padStart(4, '0')} is not a dataset's`);
   }
   try {

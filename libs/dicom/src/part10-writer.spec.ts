@@ -34,25 +34,29 @@ function sample(rows: number, columns: number) {
 }
 
 describe(writePart10.name, () => {
-  it.each([TransferSyntaxUIDs.ExplicitVRLittleEndian, TransferSyntaxUIDs.ImplicitVRLittleEndian, TransferSyntaxUIDs.ExplicitVRBigEndian, TransferSyntaxUIDs.DeflatedExplicitVRLittleEndian])(
-    'round-trips through our reader and dcmtk in %s',
-    (transferSyntaxUID) => {
-      const elements = sample(7, 5);
-      const bytes = writePart10(elements, { transferSyntaxUID });
-      const ds = readPart10(bytes);
-      expect(ds.transferSyntaxUID).toBe(transferSyntaxUID);
-      expect(ds.string('SOPInstanceUID')).toBe(elements.SOPInstanceUID);
-      expect(ds.numbers('ImagePositionPatient')).toEqual([-100.5, -120.25, 33]);
-      expect(ds.number('Rows')).toBe(7);
-      expect(ds.sequence('ReferencedSeriesSequence').map((i) => i.string('SeriesInstanceUID'))).toEqual(elements.ReferencedSeriesSequence.map((i) => i.SeriesInstanceUID));
-      const dir = mkdtempSync(join(tmpdir(), 'nidus-writer-'));
-      const file = join(dir, 'x.dcm');
-      writeFileSync(file, bytes);
-      const dump = execFileSync('dcmdump', ['+P', '0028,0010', '+P', '0020,0032', file], { encoding: 'utf8' });
-      expect(dump).toMatch(/\(0028,0010\) US 7/);
-      expect(dump).toMatch(/-100\.5\\-120\.25\\33/);
-    },
-  );
+  it.each([
+    TransferSyntaxUIDs.ExplicitVRLittleEndian,
+    TransferSyntaxUIDs.ImplicitVRLittleEndian,
+    TransferSyntaxUIDs.ExplicitVRBigEndian,
+    TransferSyntaxUIDs.DeflatedExplicitVRLittleEndian,
+  ])('round-trips through our reader and dcmtk in %s', (transferSyntaxUID) => {
+    const elements = sample(7, 5);
+    const bytes = writePart10(elements, { transferSyntaxUID });
+    const ds = readPart10(bytes);
+    expect(ds.transferSyntaxUID).toBe(transferSyntaxUID);
+    expect(ds.string('SOPInstanceUID')).toBe(elements.SOPInstanceUID);
+    expect(ds.numbers('ImagePositionPatient')).toEqual([-100.5, -120.25, 33]);
+    expect(ds.number('Rows')).toBe(7);
+    expect(ds.sequence('ReferencedSeriesSequence').map((i) => i.string('SeriesInstanceUID'))).toEqual(
+      elements.ReferencedSeriesSequence.map((i) => i.SeriesInstanceUID),
+    );
+    const dir = mkdtempSync(join(tmpdir(), 'nidus-writer-'));
+    const file = join(dir, 'x.dcm');
+    writeFileSync(file, bytes);
+    const dump = execFileSync('dcmdump', ['+P', '0028,0010', '+P', '0020,0032', file], { encoding: 'utf8' });
+    expect(dump).toMatch(/\(0028,0010\) US 7/);
+    expect(dump).toMatch(/-100\.5\\-120\.25\\33/);
+  });
 
   it('writes encapsulated frames with a Basic Offset Table', () => {
     const elements = { ...sample(2, 2), PixelData: new EncapsulatedFrames([new Uint8Array([1, 2, 3]), new Uint8Array([4, 5])]) };

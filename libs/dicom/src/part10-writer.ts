@@ -118,39 +118,72 @@ function encodeBinary(keyword: string, vr: string, value: DicomValue, littleEndi
     const v = Number(raw);
     const o = i * n;
     switch (vr) {
-      case 'US': case 'OW': littleEndian ? out.writeUInt16LE(v, o) : out.writeUInt16BE(v, o); break;
-      case 'SS': littleEndian ? out.writeInt16LE(v, o) : out.writeInt16BE(v, o); break;
-      case 'UL': case 'OL': littleEndian ? out.writeUInt32LE(v, o) : out.writeUInt32BE(v, o); break;
-      case 'SL': littleEndian ? out.writeInt32LE(v, o) : out.writeInt32BE(v, o); break;
-      case 'FL': case 'OF': littleEndian ? out.writeFloatLE(v, o) : out.writeFloatBE(v, o); break;
-      case 'FD': case 'OD': littleEndian ? out.writeDoubleLE(v, o) : out.writeDoubleBE(v, o); break;
+      case 'US':
+      case 'OW':
+        littleEndian ? out.writeUInt16LE(v, o) : out.writeUInt16BE(v, o);
+        break;
+      case 'SS':
+        littleEndian ? out.writeInt16LE(v, o) : out.writeInt16BE(v, o);
+        break;
+      case 'UL':
+      case 'OL':
+        littleEndian ? out.writeUInt32LE(v, o) : out.writeUInt32BE(v, o);
+        break;
+      case 'SL':
+        littleEndian ? out.writeInt32LE(v, o) : out.writeInt32BE(v, o);
+        break;
+      case 'FL':
+      case 'OF':
+        littleEndian ? out.writeFloatLE(v, o) : out.writeFloatBE(v, o);
+        break;
+      case 'FD':
+      case 'OD':
+        littleEndian ? out.writeDoubleLE(v, o) : out.writeDoubleBE(v, o);
+        break;
       case 'AT': {
-        const g = v >>> 16, e = v & 0xffff;
-        if (littleEndian) { out.writeUInt16LE(g, o); out.writeUInt16LE(e, o + 2); } else { out.writeUInt16BE(g, o); out.writeUInt16BE(e, o + 2); }
+        const g = v >>> 16,
+          e = v & 0xffff;
+        if (littleEndian) {
+          out.writeUInt16LE(g, o);
+          out.writeUInt16LE(e, o + 2);
+        } else {
+          out.writeUInt16BE(g, o);
+          out.writeUInt16BE(e, o + 2);
+        }
         break;
       }
-      default: throw new InvalidAttributeError(keyword, `cannot encode VR ${vr}`);
+      default:
+        throw new InvalidAttributeError(keyword, `cannot encode VR ${vr}`);
     }
   });
   return out;
 }
 
 function writeHeader(sink: Sink, tag: number, vr: string | null, length: number, littleEndian: boolean): void {
-  const g = tag >>> 16, e = tag & 0xffff;
+  const g = tag >>> 16,
+    e = tag & 0xffff;
   const u16 = (b: Buffer, v: number, o: number) => (littleEndian ? b.writeUInt16LE(v, o) : b.writeUInt16BE(v, o));
   const u32 = (b: Buffer, v: number, o: number) => (littleEndian ? b.writeUInt32LE(v >>> 0, o) : b.writeUInt32BE(v >>> 0, o));
   if (vr === null) {
     const b = Buffer.alloc(8);
-    u16(b, g, 0); u16(b, e, 2); u32(b, length, 4);
+    u16(b, g, 0);
+    u16(b, e, 2);
+    u32(b, length, 4);
     sink.push(b);
   } else if (LONG_VRS.has(vr)) {
     const b = Buffer.alloc(12);
-    u16(b, g, 0); u16(b, e, 2); b.write(vr, 4, 'latin1'); u32(b, length, 8);
+    u16(b, g, 0);
+    u16(b, e, 2);
+    b.write(vr, 4, 'latin1');
+    u32(b, length, 8);
     sink.push(b);
   } else {
     if (length > 0xffff) throw new Error(`value of VR ${vr} is ${length} bytes, over the 16-bit length limit`);
     const b = Buffer.alloc(8);
-    u16(b, g, 0); u16(b, e, 2); b.write(vr, 4, 'latin1'); u16(b, length, 6);
+    u16(b, g, 0);
+    u16(b, e, 2);
+    b.write(vr, 4, 'latin1');
+    u16(b, length, 6);
     sink.push(b);
   }
 }
@@ -182,11 +215,19 @@ function writeElements(sink: Sink, elements: DicomElements, explicitVR: boolean,
       writeHeader(sink, entry.tag, explicitVR ? 'OB' : null, UNDEFINED_LENGTH, littleEndian);
       const offsets = Buffer.alloc(4 * value.frames.length);
       let offset = 0;
-      const fragments = value.frames.map((f) => (f.length % 2 ? Buffer.concat([Buffer.from(f), Buffer.alloc(1)]) : Buffer.from(f.buffer, f.byteOffset, f.byteLength)));
-      fragments.forEach((f, i) => { offsets.writeUInt32LE(offset, 4 * i); offset += 8 + f.length; });
+      const fragments = value.frames.map((f) =>
+        f.length % 2 ? Buffer.concat([Buffer.from(f), Buffer.alloc(1)]) : Buffer.from(f.buffer, f.byteOffset, f.byteLength),
+      );
+      fragments.forEach((f, i) => {
+        offsets.writeUInt32LE(offset, 4 * i);
+        offset += 8 + f.length;
+      });
       writeHeader(sink, 0xfffee000, null, offsets.length, true);
       sink.push(offsets);
-      for (const f of fragments) { writeHeader(sink, 0xfffee000, null, f.length, true); sink.push(f); }
+      for (const f of fragments) {
+        writeHeader(sink, 0xfffee000, null, f.length, true);
+        sink.push(f);
+      }
       writeHeader(sink, 0xfffee0dd, null, 0, true);
     } else {
       const isText = !['US', 'SS', 'UL', 'SL', 'FL', 'FD', 'OB', 'OW', 'OF', 'OD', 'OL', 'OV', 'UN', 'AT', 'SV', 'UV'].includes(vr);

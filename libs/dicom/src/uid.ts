@@ -33,6 +33,10 @@ export function deriveUid(key: string, root?: string): string {
   }
   if (!isValidUid(root) || root.length > 40) throw new Error(`UID root ${root} must be a valid UID of at most 40 characters`);
   const room = 64 - root.length - 1;
-  const digits = BigInt('0x' + hash.toString('hex')).toString(10).slice(0, room).replace(/^0+/, '') || '1';
+  const digits =
+    BigInt('0x' + hash.toString('hex'))
+      .toString(10)
+      .slice(0, room)
+      .replace(/^0+/, '') || '1';
   return `${root}.${digits}`;
 }

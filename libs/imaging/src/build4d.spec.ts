@@ -3,9 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readPart10, TransferSyntaxUIDs, type DicomDataset } from '@nidus/dicom';
-import {
-  shuffled, syntheticPerfusionFiles, syntheticStoredValue, type SyntheticSeriesOptions,
-} from '../../testing/src/imaging/synthetic-series';
+import { shuffled, syntheticPerfusionFiles, syntheticStoredValue, type SyntheticSeriesOptions } from '../../testing/src/imaging/synthetic-series';
 import { build4D, load4D } from './build4d';
 import { load4DFromFiles } from './build4d-files';
 import { Inconsistent4DSeriesError, InconsistentVolumeError } from './imaging.errors';
@@ -19,7 +17,12 @@ function series(o: SyntheticSeriesOptions, seed = 7): DicomDataset[] {
 function expectPlacedRight(v: Volume4D, intercept = -1024): void {
   for (let t = 0; t < v.timePoints; t++) {
     for (let z = 0; z < v.slices; z++) {
-      for (const [x, y] of [[0, 0], [v.columns - 1, 0], [3 % v.columns, v.rows - 1], [v.columns - 1, v.rows - 1]]) {
+      for (const [x, y] of [
+        [0, 0],
+        [v.columns - 1, 0],
+        [3 % v.columns, v.rows - 1],
+        [v.columns - 1, v.rows - 1],
+      ]) {
         const got = v.data[((t * v.slices + z) * v.rows + y) * v.columns + x];
         expect({ t, z, x, y, got }).toEqual({ t, z, x, y, got: syntheticStoredValue(t, z, x, y) + intercept });
       }
@@ -44,7 +47,8 @@ describe(build4D.name, () => {
   it('keeps non-uniform sampling, fractional seconds and an oblique, reversed slice order', () => {
     const timesSeconds = [0, 1.5, 3, 4.5, 6, 9, 12, 18, 30.25];
     // oblique orientation whose normal points down: slices are sorted along the normal, not by z
-    const c = Math.cos(0.3), s = Math.sin(0.3);
+    const c = Math.cos(0.3),
+      s = Math.sin(0.3);
     const v = build4D(series({ rows: 9, columns: 7, slices: 4, timePoints: timesSeconds.length, timesSeconds, orientation: [1, 0, 0, 0, -c, -s] }, 11));
     expect(Array.from(v.timesSeconds).map((x) => Number(x.toFixed(6)))).toEqual(timesSeconds);
     expect(v.spacingMm[2]).toBeCloseTo(5, 6);
@@ -53,19 +57,34 @@ describe(build4D.name, () => {
 
   it('orders by TemporalPositionIdentifier and takes times from ContentTime when AcquisitionTime is absent', () => {
     const timesSeconds = [0, 2, 4, 7, 11];
-    const v = build4D(series({ rows: 8, columns: 8, slices: 3, timePoints: 5, timesSeconds, temporal: { AcquisitionTime: false, ContentTime: true, TemporalPositionIdentifier: true } }, 3));
+    const v = build4D(
+      series(
+        {
+          rows: 8,
+          columns: 8,
+          slices: 3,
+          timePoints: 5,
+          timesSeconds,
+          temporal: { AcquisitionTime: false, ContentTime: true, TemporalPositionIdentifier: true },
+        },
+        3,
+      ),
+    );
     expect(Array.from(v.timesSeconds)).toEqual(timesSeconds);
     expectPlacedRight(v);
   });
 
   it('copes with AcquisitionTime missing on some images: InstanceNumber orders, the others give the times', () => {
     const files = syntheticPerfusionFiles({ rows: 6, columns: 10, slices: 3, timePoints: 4, timesSeconds: [0, 3, 5, 9] });
-    const datasets = shuffled(files.map((f) => {
-      if (f.z !== 1) return readPart10(f.bytes);
-      // slice 1 lost its AcquisitionTime: rewrite it without
-      const ds = readPart10(f.bytes);
-      return readPart10(rewriteWithout(ds, f.bytes, 'AcquisitionTime'));
-    }), 5);
+    const datasets = shuffled(
+      files.map((f) => {
+        if (f.z !== 1) return readPart10(f.bytes);
+        // slice 1 lost its AcquisitionTime: rewrite it without
+        const ds = readPart10(f.bytes);
+        return readPart10(rewriteWithout(ds, f.bytes, 'AcquisitionTime'));
+      }),
+      5,
+    );
     const v = build4D(datasets);
     expect(Array.from(v.timesSeconds)).toEqual([0, 3, 5, 9]);
     expectPlacedRight(v);
@@ -75,7 +94,9 @@ describe(build4D.name, () => {
     const midnight = build4D(series({ rows: 5, columns: 5, slices: 2, timePoints: 6, timesSeconds: [0, 4, 8, 12, 16, 20], startSecondOfDay: 86400 - 10 }));
     expect(Array.from(midnight.timesSeconds)).toEqual([0, 4, 8, 12, 16, 20]);
     expectPlacedRight(midnight);
-    const trigger = build4D(series({ rows: 5, columns: 6, slices: 2, timePoints: 3, timesSeconds: [0, 2.5, 6], temporal: { AcquisitionTime: false, TriggerTime: true } }));
+    const trigger = build4D(
+      series({ rows: 5, columns: 6, slices: 2, timePoints: 3, timesSeconds: [0, 2.5, 6], temporal: { AcquisitionTime: false, TriggerTime: true } }),
+    );
     expect(Array.from(trigger.timesSeconds)).toEqual([0, 2.5, 6]);
     expectPlacedRight(trigger);
   });
@@ -87,7 +108,13 @@ describe(build4D.name, () => {
     expect(v.data[((1 * 2 + 1) * 4 + 0) * 4 + 0]).toBe(-1024);
     expect(v.data[((1 * 2 + 1) * 4 + 0) * 4 + 1]).toBe(syntheticStoredValue(1, 1, 1, 0) - 1024);
 
-    const noisy = syntheticPerfusionFiles({ rows: 4, columns: 4, slices: 1, timePoints: 2, extra: { BitsStored: 12, HighBit: 11, PixelRepresentation: 0, SliceThickness: 2 } });
+    const noisy = syntheticPerfusionFiles({
+      rows: 4,
+      columns: 4,
+      slices: 1,
+      timePoints: 2,
+      extra: { BitsStored: 12, HighBit: 11, PixelRepresentation: 0, SliceThickness: 2 },
+    });
     const withOverlayBits = noisy.map((f) => {
       const ds = readPart10(f.bytes);
       const e = ds.element('PixelData')!;

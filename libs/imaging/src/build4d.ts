@@ -71,7 +71,9 @@ export function plan4D(datasets: readonly DicomDataset[], options: Build4DOption
     const geometry = sliceGeometryOf(ds);
     const sop = ds.string('SOPInstanceUID') ?? `#${index}`;
     if (!sameOrientation(geometry.ImageOrientationPatient, first.ImageOrientationPatient)) {
-      throw new InconsistentVolumeError(`${sop} has ImageOrientationPatient ${geometry.ImageOrientationPatient.join('\\')}, the series ${first.ImageOrientationPatient.join('\\')}`);
+      throw new InconsistentVolumeError(
+        `${sop} has ImageOrientationPatient ${geometry.ImageOrientationPatient.join('\\')}, the series ${first.ImageOrientationPatient.join('\\')}`,
+      );
     }
     if (geometry.Rows !== first.Rows || geometry.Columns !== first.Columns) {
       throw new InconsistentVolumeError(`${sop} is ${geometry.Columns}x${geometry.Rows}, the series ${first.Columns}x${first.Rows}`);
@@ -80,7 +82,9 @@ export function plan4D(datasets: readonly DicomDataset[], options: Build4DOption
       throw new InconsistentVolumeError(`${sop} has PixelSpacing ${geometry.PixelSpacing.join('\\')}, the series ${first.PixelSpacing.join('\\')}`);
     }
     return {
-      index, geometry, sop,
+      index,
+      geometry,
+      sop,
       position: slicePosition(geometry, normal),
       temporalPosition: ds.number('TemporalPositionIdentifier'),
       instanceNumber: ds.number('InstanceNumber'),
@@ -98,7 +102,9 @@ export function plan4D(datasets: readonly DicomDataset[], options: Build4DOption
   const timePoints = groups[0].length;
   for (const g of groups) {
     if (g.length !== timePoints) {
-      throw new Inconsistent4DSeriesError(`slice positions hold different numbers of images: ${groups.map((x) => x.length).join(', ')} (slice counts differ between time points)`);
+      throw new Inconsistent4DSeriesError(
+        `slice positions hold different numbers of images: ${groups.map((x) => x.length).join(', ')} (slice counts differ between time points)`,
+      );
     }
   }
 
@@ -108,7 +114,9 @@ export function plan4D(datasets: readonly DicomDataset[], options: Build4DOption
   const everyTimed = timing !== undefined && headers.every((h) => timing.times[h.index] !== undefined);
   const everyNumbered = headers.every((h) => h.instanceNumber !== undefined);
   if (!allTemporal && !everyTimed && !everyNumbered) {
-    throw new Inconsistent4DSeriesError('cannot order the images in time: no TemporalPositionIdentifier, and acquisition times and InstanceNumber are each missing on some');
+    throw new Inconsistent4DSeriesError(
+      'cannot order the images in time: no TemporalPositionIdentifier, and acquisition times and InstanceNumber are each missing on some',
+    );
   }
   const compare = (a: Header, b: Header): number => {
     if (allTemporal) return a.temporalPosition! - b.temporalPosition!;
@@ -120,7 +128,8 @@ export function plan4D(datasets: readonly DicomDataset[], options: Build4DOption
     // the same identifiers at every slice position
     const ids = groups[0].map((h) => h.temporalPosition);
     for (const g of groups) {
-      if (g.some((h, t) => h.temporalPosition !== ids[t])) throw new Inconsistent4DSeriesError('TemporalPositionIdentifier values differ between slice positions');
+      if (g.some((h, t) => h.temporalPosition !== ids[t]))
+        throw new Inconsistent4DSeriesError('TemporalPositionIdentifier values differ between slice positions');
     }
     if (new Set(ids).size !== ids.length) throw new Inconsistent4DSeriesError('a TemporalPositionIdentifier repeats at one slice position');
   }
@@ -174,9 +183,13 @@ function paddingOf(ds: DicomDataset, options: Build4DOptions): PixelPadding | un
   const m = pixelModuleOf(ds);
   if (m.PixelPaddingValue === undefined) return undefined;
   const lut = modalityLutOf(ds);
-  const lowest = lut.kind === 'rescale'
-    ? Math.min(lut.RescaleIntercept + lut.RescaleSlope * (m.PixelRepresentation ? -(2 ** (m.BitsStored - 1)) : 0), lut.RescaleIntercept + lut.RescaleSlope * (m.PixelRepresentation ? 2 ** (m.BitsStored - 1) - 1 : 2 ** m.BitsStored - 1))
-    : Math.min(...Array.from(lut.table.data));
+  const lowest =
+    lut.kind === 'rescale'
+      ? Math.min(
+          lut.RescaleIntercept + lut.RescaleSlope * (m.PixelRepresentation ? -(2 ** (m.BitsStored - 1)) : 0),
+          lut.RescaleIntercept + lut.RescaleSlope * (m.PixelRepresentation ? 2 ** (m.BitsStored - 1) - 1 : 2 ** m.BitsStored - 1),
+        )
+      : Math.min(...Array.from(lut.table.data));
   const output = options.paddingOutput ?? (ds.string('Modality') === 'CT' ? -1024 : lowest);
   return { PixelPaddingValue: m.PixelPaddingValue, PixelPaddingRangeLimit: m.PixelPaddingRangeLimit, output };
 }
@@ -192,8 +205,10 @@ export function fill4D(plan: Plan4D, image: (index: number) => DicomDataset, opt
     for (let z = 0; z < plan.slices; z++) {
       const ds = image(plan.source[t][z]);
       const m = pixelModuleOf(ds);
-      if (m.Rows !== plan.rows || m.Columns !== plan.columns) throw new InconsistentVolumeError(`image at time point ${t + 1}, slice ${z + 1} is ${m.Columns}x${m.Rows}`);
-      if (m.NumberOfFrames !== 1) throw new Inconsistent4DSeriesError(`${plan.SOPInstanceUIDs[t][z]} has ${m.NumberOfFrames} frames; the 4D builder takes single-frame images`);
+      if (m.Rows !== plan.rows || m.Columns !== plan.columns)
+        throw new InconsistentVolumeError(`image at time point ${t + 1}, slice ${z + 1} is ${m.Columns}x${m.Rows}`);
+      if (m.NumberOfFrames !== 1)
+        throw new Inconsistent4DSeriesError(`${plan.SOPInstanceUIDs[t][z]} has ${m.NumberOfFrames} frames; the 4D builder takes single-frame images`);
       decodeFrameInto(ds, 0, data, (t * plan.slices + z) * frame, modalityLutOf(ds), paddingOf(ds, options));
     }
   }

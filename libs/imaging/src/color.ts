@@ -8,7 +8,9 @@ const clamp8 = (v: number): number => (v < 0 ? 0 : v > 255 ? 255 : Math.round(v)
 export function ybrFullToRgb(ybr: ArrayLike<number>): Uint8Array {
   const out = new Uint8Array(ybr.length);
   for (let i = 0; i < ybr.length; i += 3) {
-    const y = ybr[i], cb = ybr[i + 1] - 128, cr = ybr[i + 2] - 128;
+    const y = ybr[i],
+      cb = ybr[i + 1] - 128,
+      cr = ybr[i + 2] - 128;
     out[i] = clamp8(y + 1.402 * cr);
     out[i + 1] = clamp8(y - 0.344136 * cb - 0.714136 * cr);
     out[i + 2] = clamp8(y + 1.772 * cb);

@@ -24,7 +24,8 @@ export function decodeFrameInto(
   if (syntax && !syntax.encapsulated && syntax.littleEndian && m.BitsAllocated === 16 && lut.kind === 'rescale' && !padding) {
     const { bytes } = nativeFrame(ds, m, frameIndex);
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const slope = lut.RescaleSlope, intercept = lut.RescaleIntercept;
+    const slope = lut.RescaleSlope,
+      intercept = lut.RescaleIntercept;
     const shift = m.HighBit + 1 - m.BitsStored;
     const exact = shift === 0 && m.BitsStored === 16;
     const signed = m.PixelRepresentation === 1;
@@ -34,7 +35,9 @@ export function decodeFrameInto(
       return;
     }
     // PS3.5 8.1.1: mask bits above HighBit and sign-extend from BitsStored
-    const mask = (1 << m.BitsStored) - 1, signBit = 1 << (m.BitsStored - 1), range = 1 << m.BitsStored;
+    const mask = (1 << m.BitsStored) - 1,
+      signBit = 1 << (m.BitsStored - 1),
+      range = 1 << m.BitsStored;
     for (let i = 0; i < pixels; i++) {
       let v = (view.getUint16(2 * i, true) >>> shift) & mask;
       if (signed && v >= signBit) v -= range;

@@ -13,7 +13,8 @@ function maxDifference(a: DecodedFrame[], b: DecodedFrame[]): number {
   if (a.length !== b.length) return Infinity;
   let max = 0;
   for (let f = 0; f < a.length; f++) {
-    const x = a[f].pixels, y = b[f].pixels;
+    const x = a[f].pixels,
+      y = b[f].pixels;
     if (x.length !== y.length || a[f].rows !== b[f].rows || a[f].columns !== b[f].columns) return Infinity;
     for (let i = 0; i < x.length; i++) max = Math.max(max, Math.abs(x[i] - y[i]));
   }
@@ -29,7 +30,9 @@ function hasPixelDataPerDcmtk(path: string): boolean {
     return execFileSync('dcmdump', ['+P', '7fe0,0010', path], { encoding: 'latin1', stdio: ['ignore', 'pipe', 'ignore'] }).includes('(7fe0,0010)');
   } catch (error) {
     // dcmdump fails on damaged files: keep those that at least name Pixel Data in their output
-    return String((error as { stdout?: string }).stdout ?? '').includes('(7fe0,0010)') || /7fe0,0010/i.test(String((error as { stderr?: string }).stderr ?? ''));
+    return (
+      String((error as { stdout?: string }).stdout ?? '').includes('(7fe0,0010)') || /7fe0,0010/i.test(String((error as { stderr?: string }).stderr ?? ''))
+    );
   }
 }
 
@@ -59,7 +62,9 @@ describe(decodeFrames.name, () => {
       } catch (error) {
         // our reader refuses the file: that must be a typed error, and dcmtk must not decode it either
         expect({ file, typed: error instanceof DicomError }).toEqual({ file, typed: true });
-        const reference = await attempt(() => referenceDecode(path, TransferSyntaxUIDs.ExplicitVRLittleEndian, referenceToolFor(TransferSyntaxUIDs.ExplicitVRLittleEndian)));
+        const reference = await attempt(() =>
+          referenceDecode(path, TransferSyntaxUIDs.ExplicitVRLittleEndian, referenceToolFor(TransferSyntaxUIDs.ExplicitVRLittleEndian)),
+        );
         const readable = reference.value ? await attempt(async () => decodeFrames(readPart10(reference.value!))) : { error: reference.error };
         expect({ file, referenceDecodes: readable.value !== undefined }).toEqual({ file, referenceDecodes: false });
         refused.push({ file, error });
@@ -102,10 +107,18 @@ describe(decodeFrames.name, () => {
     }
     const syntaxes = new Set(compared.map((c) => c.uid));
     for (const uid of [
-      TransferSyntaxUIDs.ImplicitVRLittleEndian, TransferSyntaxUIDs.ExplicitVRLittleEndian, TransferSyntaxUIDs.ExplicitVRBigEndian,
-      TransferSyntaxUIDs.DeflatedExplicitVRLittleEndian, TransferSyntaxUIDs.RLELossless, TransferSyntaxUIDs.JPEGBaseline8Bit,
-      TransferSyntaxUIDs.JPEGLosslessSV1, TransferSyntaxUIDs.JPEGLSLossless, TransferSyntaxUIDs.JPEG2000Lossless, TransferSyntaxUIDs.JPEG2000,
-    ]) expect(syntaxes).toContain(uid);
+      TransferSyntaxUIDs.ImplicitVRLittleEndian,
+      TransferSyntaxUIDs.ExplicitVRLittleEndian,
+      TransferSyntaxUIDs.ExplicitVRBigEndian,
+      TransferSyntaxUIDs.DeflatedExplicitVRLittleEndian,
+      TransferSyntaxUIDs.RLELossless,
+      TransferSyntaxUIDs.JPEGBaseline8Bit,
+      TransferSyntaxUIDs.JPEGLosslessSV1,
+      TransferSyntaxUIDs.JPEGLSLossless,
+      TransferSyntaxUIDs.JPEG2000Lossless,
+      TransferSyntaxUIDs.JPEG2000,
+    ])
+      expect(syntaxes).toContain(uid);
     expect(compared.length).toBeGreaterThan(40);
     // the 12-bit JPEG Extended files are refused by name, not decoded to garbage
     expect(refused.map((r) => r.file)).toEqual(expect.arrayContaining(['JPGExtended.dcm', 'JPEG-lossy.dcm']));

@@ -19,7 +19,9 @@ function maxDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
 
 describe(findDecoder.name, () => {
   let dir: string;
-  beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'nidus-syntax-')); });
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'nidus-syntax-'));
+  });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   /** Encodes a native file with a dcmtk or GDCM encoder, returns the encoded path. */
@@ -83,7 +85,8 @@ describe(findDecoder.name, () => {
       for (let f = 0; f < 2; f++) {
         const encoder = new HTJ2KEncoder();
         const input = pixels.subarray(f * 40 * 56, (f + 1) * 40 * 56);
-        encoder.getDecodedBuffer({ width: 56, height: 40, bitsPerSample: 12, componentCount: 1, isSigned: false, isUsingColorTransform: false })
+        encoder
+          .getDecodedBuffer({ width: 56, height: 40, bitsPerSample: 12, componentCount: 1, isSigned: false, isUsingColorTransform: false })
           .set(new Uint8Array(input.buffer, input.byteOffset, input.byteLength));
         if (!lossless) encoder.setQuality(false, 0.01);
         encoder.encode();
@@ -102,13 +105,18 @@ describe(findDecoder.name, () => {
     }
     // a damaged bitstream is a typed error, not garbage
     const broken = frames[0].slice(0, 40);
-    const ds = readPart10(writePart10({ ...source, NumberOfFrames: undefined, PixelData: new EncapsulatedFrames([broken]) }, { transferSyntaxUID: U.HTJ2KLossless }));
+    const ds = readPart10(
+      writePart10({ ...source, NumberOfFrames: undefined, PixelData: new EncapsulatedFrames([broken]) }, { transferSyntaxUID: U.HTJ2KLossless }),
+    );
     await expect(decodeFrame(ds)).rejects.toBeInstanceOf(FrameDecodeError);
   });
 
   it('names the UID of a syntax it has no decoder for', async () => {
     // JPEG 2000 Part 2 (1.2.840.10008.1.2.4.92): same length as the Part 1 UID the writer knows, patched in
-    const bytes = writePart10({ ...ctPhantomElements(8, 8), PixelData: new EncapsulatedFrames([new Uint8Array(16)]) }, { transferSyntaxUID: U.JPEG2000Lossless });
+    const bytes = writePart10(
+      { ...ctPhantomElements(8, 8), PixelData: new EncapsulatedFrames([new Uint8Array(16)]) },
+      { transferSyntaxUID: U.JPEG2000Lossless },
+    );
     const at = bytes.indexOf(U.JPEG2000Lossless, 0, 'latin1');
     bytes.write('1.2.840.10008.1.2.4.92', at, 'latin1');
     const ds = readPart10(bytes);

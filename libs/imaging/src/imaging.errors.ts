@@ -14,7 +14,10 @@ export class CorruptPixelDataError extends DicomError {}
 
 /** A codec failed on a frame that claims a syntax it supports: the bitstream is damaged or not what the UID says. */
 export class FrameDecodeError extends DicomError {
-  constructor(readonly transferSyntaxUID: string, reason: string) {
+  constructor(
+    readonly transferSyntaxUID: string,
+    reason: string,
+  ) {
     super(`cannot decode frame of transfer syntax ${transferSyntaxUID}: ${reason}`);
   }
 }

@@ -30,13 +30,25 @@ describe(applyModalityLut.name, () => {
 
   it('reads the Modality LUT Sequence before Rescale, and a signed first value mapped', () => {
     // dump2dcm writes LUT Data (VR US or OW), which our writer cannot; big endian to exercise byte order
-    const withTable = readPart10(dicomFromDump([
-      '(0008,0016) UI 1.2.840.10008.5.1.4.1.1.2', `(0008,0018) UI ${generateUid()}`, '(0028,0103) US 1',
-      '(0028,1052) DS 1', '(0028,1053) DS 3',
-      '(0028,3000) SQ (Sequence with undefined length)', '(fffe,e000) na (Item with undefined length)',
-      '(0028,3002) US 3\\65535\\16', '(0028,3004) LO HU', '(0028,3006) US 100\\200\\300',
-      '(fffe,e00d) na (ItemDelimitationItem)', '(fffe,e0dd) na (SequenceDelimitationItem)',
-    ].join('\n'), '+tb'));
+    const withTable = readPart10(
+      dicomFromDump(
+        [
+          '(0008,0016) UI 1.2.840.10008.5.1.4.1.1.2',
+          `(0008,0018) UI ${generateUid()}`,
+          '(0028,0103) US 1',
+          '(0028,1052) DS 1',
+          '(0028,1053) DS 3',
+          '(0028,3000) SQ (Sequence with undefined length)',
+          '(fffe,e000) na (Item with undefined length)',
+          '(0028,3002) US 3\\65535\\16',
+          '(0028,3004) LO HU',
+          '(0028,3006) US 100\\200\\300',
+          '(fffe,e00d) na (ItemDelimitationItem)',
+          '(fffe,e0dd) na (SequenceDelimitationItem)',
+        ].join('\n'),
+        '+tb',
+      ),
+    );
     expect(withTable.transferSyntaxUID).toBe(TransferSyntaxUIDs.ExplicitVRBigEndian);
     const lut = modalityLutOf(withTable);
     expect(lut.kind).toBe('table');

@@ -13,9 +13,7 @@ export interface LutTable {
 }
 
 /** The Modality LUT (PS3.3 C.11.1): a linear rescale (C.7.6.16.2.11 / C.11.1.1.2) or a table. */
-export type ModalityLut =
-  | { kind: 'rescale'; RescaleSlope: number; RescaleIntercept: number }
-  | { kind: 'table'; table: LutTable };
+export type ModalityLut = { kind: 'rescale'; RescaleSlope: number; RescaleIntercept: number } | { kind: 'table'; table: LutTable };
 
 /** Pixel padding (PS3.3 C.7.5.1.1.2): stored values from PixelPaddingValue to PixelPaddingRangeLimit are not image. */
 export interface PixelPadding {

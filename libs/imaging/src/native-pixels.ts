@@ -66,11 +66,20 @@ export function expandYbr422<T extends PixelArray>(packed: T, rows: number, colu
   let i = 0;
   for (let y = 0; y < rows; y++) {
     for (let x = 0; x < columns; x += 2) {
-      const y0 = packed[i], y1 = packed[i + 1], cb = packed[i + 2], cr = packed[i + 3];
+      const y0 = packed[i],
+        y1 = packed[i + 1],
+        cb = packed[i + 2],
+        cr = packed[i + 3];
       i += 4;
       const o = (y * columns + x) * 3;
-      out[o] = y0; out[o + 1] = cb; out[o + 2] = cr;
-      if (x + 1 < columns) { out[o + 3] = y1; out[o + 4] = cb; out[o + 5] = cr; }
+      out[o] = y0;
+      out[o + 1] = cb;
+      out[o + 2] = cr;
+      if (x + 1 < columns) {
+        out[o + 3] = y1;
+        out[o + 4] = cb;
+        out[o + 5] = cr;
+      }
     }
   }
   return out;

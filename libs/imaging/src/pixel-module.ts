@@ -35,16 +35,25 @@ export function readPixelModule(ds: DicomDataset): PixelModule {
   const SamplesPerPixel = ds.number('SamplesPerPixel') ?? 1;
   const PixelRepresentation = ds.number('PixelRepresentation') ?? 0;
   const PhotometricInterpretation = (ds.string('PhotometricInterpretation') ?? (SamplesPerPixel === 3 ? 'RGB' : 'MONOCHROME2')).toUpperCase();
-  const PlanarConfiguration = SamplesPerPixel > 1 ? ds.number('PlanarConfiguration') ?? 0 : 0;
+  const PlanarConfiguration = SamplesPerPixel > 1 ? (ds.number('PlanarConfiguration') ?? 0) : 0;
   const frames = ds.number('NumberOfFrames');
   const NumberOfFrames = frames === undefined || frames < 1 ? 1 : Math.floor(frames);
   const module: PixelModule = {
-    Rows, Columns, SamplesPerPixel, BitsAllocated, BitsStored, HighBit, PixelRepresentation,
-    PhotometricInterpretation, PlanarConfiguration, NumberOfFrames,
+    Rows,
+    Columns,
+    SamplesPerPixel,
+    BitsAllocated,
+    BitsStored,
+    HighBit,
+    PixelRepresentation,
+    PhotometricInterpretation,
+    PlanarConfiguration,
+    NumberOfFrames,
   };
   // PS3.3 C.7.5.1.1.2 / C.7.6.3.1.2: padding values are in the pixel's own representation
   if (ds.has('PixelPaddingValue')) module.PixelPaddingValue = signedIfNeeded(ds.number('PixelPaddingValue')!, PixelRepresentation, ds.vr('PixelPaddingValue'));
-  if (ds.has('PixelPaddingRangeLimit')) module.PixelPaddingRangeLimit = signedIfNeeded(ds.number('PixelPaddingRangeLimit')!, PixelRepresentation, ds.vr('PixelPaddingRangeLimit'));
+  if (ds.has('PixelPaddingRangeLimit'))
+    module.PixelPaddingRangeLimit = signedIfNeeded(ds.number('PixelPaddingRangeLimit')!, PixelRepresentation, ds.vr('PixelPaddingRangeLimit'));
   checkPixelModule(module);
   return module;
 }
@@ -56,11 +65,14 @@ function signedIfNeeded(value: number, pixelRepresentation: number, vr: string):
 
 /** PS3.5 8 and PS3.3 C.7.6.3.1: the ranges this decoder accepts. */
 export function checkPixelModule(m: PixelModule): void {
-  const fail = (why: string): never => { throw new InvalidPixelModuleError(why); };
+  const fail = (why: string): never => {
+    throw new InvalidPixelModuleError(why);
+  };
   if (!(m.Rows > 0 && m.Columns > 0)) fail(`Rows ${m.Rows} x Columns ${m.Columns} is empty`);
   if (![1, 8, 16, 32].includes(m.BitsAllocated)) fail(`BitsAllocated ${m.BitsAllocated} is not 1, 8, 16 or 32`);
   if (!(m.BitsStored >= 1 && m.BitsStored <= m.BitsAllocated)) fail(`BitsStored ${m.BitsStored} is outside 1..BitsAllocated ${m.BitsAllocated}`);
-  if (!(m.HighBit >= m.BitsStored - 1 && m.HighBit < m.BitsAllocated)) fail(`HighBit ${m.HighBit} does not fit BitsStored ${m.BitsStored} in BitsAllocated ${m.BitsAllocated}`);
+  if (!(m.HighBit >= m.BitsStored - 1 && m.HighBit < m.BitsAllocated))
+    fail(`HighBit ${m.HighBit} does not fit BitsStored ${m.BitsStored} in BitsAllocated ${m.BitsAllocated}`);
   if (m.PixelRepresentation !== 0 && m.PixelRepresentation !== 1) fail(`PixelRepresentation ${m.PixelRepresentation} is not 0 or 1`);
   if (m.SamplesPerPixel !== 1 && m.SamplesPerPixel !== 3) fail(`SamplesPerPixel ${m.SamplesPerPixel} is not 1 or 3`);
   if (m.PlanarConfiguration !== 0 && m.PlanarConfiguration !== 1) fail(`PlanarConfiguration ${m.PlanarConfiguration} is not 0 or 1`);

@@ -6,7 +6,10 @@ export function parseTime(tm: string | undefined): number | undefined {
   const text = tm.trim().replace(/:/g, '');
   const m = /^(\d{2})(\d{2})?(\d{2})?(\.\d+)?$/.exec(text);
   if (!m) return undefined;
-  const h = Number(m[1]), min = Number(m[2] ?? 0), s = Number(m[3] ?? 0), f = m[4] ? Number(m[4]) : 0;
+  const h = Number(m[1]),
+    min = Number(m[2] ?? 0),
+    s = Number(m[3] ?? 0),
+    f = m[4] ? Number(m[4]) : 0;
   if (h > 23 || min > 59 || s > 60) return undefined;
   return h * 3600 + min * 60 + s + f;
 }
@@ -46,7 +49,14 @@ export const TIME_SOURCES: readonly TimeSource[] = [
   { name: 'AcquisitionTime', read: (ds) => parseTime(ds.string('AcquisitionTime')), timeOfDay: true },
   { name: 'ContentDate+ContentTime', read: (ds) => parseDateTime(ds.string('ContentDate'), ds.string('ContentTime')), timeOfDay: false },
   { name: 'ContentTime', read: (ds) => parseTime(ds.string('ContentTime')), timeOfDay: true },
-  { name: 'TriggerTime', read: (ds) => { const ms = ds.number('TriggerTime'); return ms === undefined ? undefined : ms / 1000; }, timeOfDay: false },
+  {
+    name: 'TriggerTime',
+    read: (ds) => {
+      const ms = ds.number('TriggerTime');
+      return ms === undefined ? undefined : ms / 1000;
+    },
+    timeOfDay: false,
+  },
 ];
 
 const DAY = 86400;
@@ -58,7 +68,8 @@ const DAY = 86400;
 export function unwrapMidnight(times: (number | undefined)[]): (number | undefined)[] {
   const known = times.filter((t): t is number => t !== undefined);
   if (known.length === 0) return times;
-  const min = Math.min(...known), max = Math.max(...known);
+  const min = Math.min(...known),
+    max = Math.max(...known);
   if (max - min <= DAY / 2) return times;
   return times.map((t) => (t === undefined ? t : t < DAY / 2 ? t + DAY : t));
 }

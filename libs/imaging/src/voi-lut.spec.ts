@@ -64,13 +64,25 @@ describe(applyVoiLut.name, () => {
 
 describe(voisOf.name, () => {
   it('reads every window with its function and explanation, then VOI LUT Sequence items', () => {
-    const ds = readPart10(dicomFromDump([
-      '(0008,0016) UI 1.2.840.10008.5.1.4.1.1.2', `(0008,0018) UI ${generateUid()}`,
-      '(0028,1050) DS 40\\-600', '(0028,1051) DS 80\\1500', '(0028,1055) LO BRAIN\\LUNG', '(0028,1056) CS SIGMOID',
-      '(0028,3010) SQ (Sequence with undefined length)', '(fffe,e000) na (Item with undefined length)',
-      '(0028,3002) US 2\\0\\8', '(0028,3006) US 0\\255',
-      '(fffe,e00d) na (ItemDelimitationItem)', '(fffe,e0dd) na (SequenceDelimitationItem)',
-    ].join('\n'), '+te'));
+    const ds = readPart10(
+      dicomFromDump(
+        [
+          '(0008,0016) UI 1.2.840.10008.5.1.4.1.1.2',
+          `(0008,0018) UI ${generateUid()}`,
+          '(0028,1050) DS 40\\-600',
+          '(0028,1051) DS 80\\1500',
+          '(0028,1055) LO BRAIN\\LUNG',
+          '(0028,1056) CS SIGMOID',
+          '(0028,3010) SQ (Sequence with undefined length)',
+          '(fffe,e000) na (Item with undefined length)',
+          '(0028,3002) US 2\\0\\8',
+          '(0028,3006) US 0\\255',
+          '(fffe,e00d) na (ItemDelimitationItem)',
+          '(fffe,e0dd) na (SequenceDelimitationItem)',
+        ].join('\n'),
+        '+te',
+      ),
+    );
     const vois = voisOf(ds);
     expect(vois.slice(0, 2)).toEqual([
       { center: 40, width: 80, function: 'SIGMOID', explanation: 'BRAIN' },

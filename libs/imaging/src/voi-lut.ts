@@ -75,7 +75,10 @@ export function applyVoiLut(values: ArrayLike<number>, voi: Voi, range: VoiRange
   const { yMin, yMax } = range;
   if ((voi.function ?? 'LINEAR') === 'LINEAR' && w > 1) {
     // the LINEAR formula, unrolled for speed
-    const low = c - 0.5 - (w - 1) / 2, high = c - 0.5 + (w - 1) / 2, scale = (yMax - yMin) / (w - 1), base = (0.5 - (c - 0.5) / (w - 1)) * (yMax - yMin) + yMin;
+    const low = c - 0.5 - (w - 1) / 2,
+      high = c - 0.5 + (w - 1) / 2,
+      scale = (yMax - yMin) / (w - 1),
+      base = (0.5 - (c - 0.5) / (w - 1)) * (yMax - yMin) + yMin;
     for (let i = 0; i < values.length; i++) {
       const x = values[i];
       out[i] = x <= low ? yMin : x > high ? yMax : x * scale + base;

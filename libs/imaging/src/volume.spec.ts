@@ -3,13 +3,20 @@ import { shuffled, syntheticPerfusionFiles, syntheticStoredValue } from '../../t
 import { InconsistentVolumeError } from './imaging.errors';
 import { buildVolume, resampleVolume, sortSlices, splitIntoStacks, voxelToPatient } from './volume';
 
-function stack(o: { rows: number; columns: number; slices: number; orientation?: [number, number, number, number, number, number]; sliceSpacingMm?: number }): DicomDataset[] {
+function stack(o: {
+  rows: number;
+  columns: number;
+  slices: number;
+  orientation?: [number, number, number, number, number, number];
+  sliceSpacingMm?: number;
+}): DicomDataset[] {
   return syntheticPerfusionFiles({ ...o, timePoints: 1 }).map((f) => readPart10(f.bytes));
 }
 
 describe(sortSlices.name, () => {
   it('orders slices along the normal of an oblique orientation, whatever the file order', () => {
-    const c = Math.cos(0.4), s = Math.sin(0.4);
+    const c = Math.cos(0.4),
+      s = Math.sin(0.4);
     const slices = stack({ rows: 4, columns: 3, slices: 6, orientation: [c, s, 0, 0, 0, -1] });
     const sorted = sortSlices(shuffled(slices, 21));
     expect(sorted.map((x) => x.item)).toEqual(slices);
@@ -52,10 +59,23 @@ describe(buildVolume.name, () => {
 describe(resampleVolume.name, () => {
   it('interpolates linearly: a linear ramp stays exact at the new spacing', () => {
     const v = buildVolume(stack({ rows: 6, columns: 6, slices: 5 }));
-    const ramp = { ...v, data: Float32Array.from(v.data, (_, i) => { const x = i % 6, y = Math.floor(i / 6) % 6, z = Math.floor(i / 36); return 2 * x * 0.6 + 3 * y * 0.5 + 0.5 * z * 5; }) };
+    const ramp = {
+      ...v,
+      data: Float32Array.from(v.data, (_, i) => {
+        const x = i % 6,
+          y = Math.floor(i / 6) % 6,
+          z = Math.floor(i / 36);
+        return 2 * x * 0.6 + 3 * y * 0.5 + 0.5 * z * 5;
+      }),
+    };
     const r = resampleVolume(ramp, [0.3, 0.25, 2.5]);
     expect([r.columns, r.rows, r.slices]).toEqual([11, 11, 9]);
-    for (const [x, y, z] of [[0, 0, 0], [5, 7, 3], [10, 10, 8], [3, 1, 5]]) {
+    for (const [x, y, z] of [
+      [0, 0, 0],
+      [5, 7, 3],
+      [10, 10, 8],
+      [3, 1, 5],
+    ]) {
       expect(r.data[(z * r.rows + y) * r.columns + x]).toBeCloseTo(2 * x * 0.3 + 3 * y * 0.25 + 0.5 * z * 2.5, 4);
     }
     voxelToPatient(r.affine, 2, 0, 0).forEach((p, k) => expect(p).toBeCloseTo(voxelToPatient(v.affine, 1, 0, 0)[k], 9));

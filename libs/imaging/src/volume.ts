@@ -66,7 +66,10 @@ export function splitIntoStacks(datasets: readonly DicomDataset[], options: Stac
     let current: SortedSlice<DicomDataset>[] = [];
     let gap: number | undefined;
     for (const s of sorted) {
-      if (current.length === 0) { current.push(s); continue; }
+      if (current.length === 0) {
+        current.push(s);
+        continue;
+      }
       const d = s.position - current[current.length - 1].position;
       const fits = d > 1e-3 && (gap === undefined || Math.abs(d - gap) <= Math.max(0.01, tolerance * gap));
       if (fits) {
@@ -90,10 +93,22 @@ export function volumeAffine(orientation: Orientation, origin: Vec3, spacingMm: 
   const n = sliceNormal(orientation);
   const [dx, dy, dz] = spacingMm;
   return [
-    row[0] * dx, col[0] * dy, n[0] * dz, origin[0],
-    row[1] * dx, col[1] * dy, n[1] * dz, origin[1],
-    row[2] * dx, col[2] * dy, n[2] * dz, origin[2],
-    0, 0, 0, 1,
+    row[0] * dx,
+    col[0] * dy,
+    n[0] * dz,
+    origin[0],
+    row[1] * dx,
+    col[1] * dy,
+    n[1] * dz,
+    origin[1],
+    row[2] * dx,
+    col[2] * dy,
+    n[2] * dz,
+    origin[2],
+    0,
+    0,
+    0,
+    1,
   ];
 }
 
@@ -117,9 +132,12 @@ export function buildVolume(datasets: readonly DicomDataset[], options: StackOpt
   const first = sorted[0].geometry;
   for (const s of sorted) {
     const g = s.geometry;
-    if (!sameOrientation(g.ImageOrientationPatient, first.ImageOrientationPatient)) throw new InconsistentVolumeError('slices have different ImageOrientationPatient');
-    if (g.Rows !== first.Rows || g.Columns !== first.Columns) throw new InconsistentVolumeError(`slices have different sizes: ${g.Columns}x${g.Rows} and ${first.Columns}x${first.Rows}`);
-    if (Math.abs(g.PixelSpacing[0] - first.PixelSpacing[0]) > 1e-3 || Math.abs(g.PixelSpacing[1] - first.PixelSpacing[1]) > 1e-3) throw new InconsistentVolumeError('slices have different PixelSpacing');
+    if (!sameOrientation(g.ImageOrientationPatient, first.ImageOrientationPatient))
+      throw new InconsistentVolumeError('slices have different ImageOrientationPatient');
+    if (g.Rows !== first.Rows || g.Columns !== first.Columns)
+      throw new InconsistentVolumeError(`slices have different sizes: ${g.Columns}x${g.Rows} and ${first.Columns}x${first.Rows}`);
+    if (Math.abs(g.PixelSpacing[0] - first.PixelSpacing[0]) > 1e-3 || Math.abs(g.PixelSpacing[1] - first.PixelSpacing[1]) > 1e-3)
+      throw new InconsistentVolumeError('slices have different PixelSpacing');
   }
   let spacing: number;
   if (sorted.length > 1) {
@@ -139,7 +157,11 @@ export function buildVolume(datasets: readonly DicomDataset[], options: StackOpt
   const spacingMm: [number, number, number] = [first.PixelSpacing[1], first.PixelSpacing[0], spacing];
   const origin = [...first.ImagePositionPatient] as Vec3;
   return {
-    data, columns: first.Columns, rows: first.Rows, slices: sorted.length, spacingMm,
+    data,
+    columns: first.Columns,
+    rows: first.Rows,
+    slices: sorted.length,
+    spacingMm,
     ImageOrientationPatient: [...first.ImageOrientationPatient] as Orientation,
     origin,
     affine: volumeAffine(first.ImageOrientationPatient, origin, spacingMm),
@@ -164,7 +186,9 @@ export function resampleVolume(volume: Volume3D, spacingMm: [number, number, num
   const slices = size(volume.slices, sz, spacingMm[2]);
   const out = new Float32Array(columns * rows * slices);
   const src = volume.data;
-  const C = volume.columns, R = volume.rows, S = volume.slices;
+  const C = volume.columns,
+    R = volume.rows,
+    S = volume.slices;
   const axis = (i: number, step: number, from: number, n: number): [number, number, number] => {
     const p = Math.min(Math.max((i * step) / from, 0), n - 1);
     const i0 = Math.floor(p);

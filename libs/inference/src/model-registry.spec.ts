@@ -40,7 +40,10 @@ describe(ModelRegistry.name, () => {
     expect(() => new ModelRegistry(dir)).toThrow(/differs from its directory/);
     rmSync(join(dir, 'other'), { recursive: true });
     cpSync(join(MODELS, 'ctp-deconvolution'), join(dir, 'ctp-deconvolution'), { recursive: true });
-    writeFileSync(join(dir, 'ctp-deconvolution', 'model.json'), JSON.stringify({ id: 'ctp-deconvolution', version: '1', description: 'x', inputs: [], outputs: [] }));
+    writeFileSync(
+      join(dir, 'ctp-deconvolution', 'model.json'),
+      JSON.stringify({ id: 'ctp-deconvolution', version: '1', description: 'x', inputs: [], outputs: [] }),
+    );
     expect(() => new ModelRegistry(dir)).toThrow(InvalidModelManifestError);
   });
 });

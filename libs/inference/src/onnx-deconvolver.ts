@@ -21,7 +21,9 @@ export class OnnxDeconvolver implements Deconvolver {
   async deconvolve(request: DeconvolutionRequest): Promise<DeconvolutionResult> {
     const { curves, voxelCount: N, length: L, pseudoInverses, levels: K } = request;
     if (curves.length !== N * L || pseudoInverses.length !== K * L * L) {
-      throw new DeconvolutionError(`request sizes do not agree: ${curves.length} curve values for ${N} x ${L}, ${pseudoInverses.length} matrix values for ${K} x ${L} x ${L}`);
+      throw new DeconvolutionError(
+        `request sizes do not agree: ${curves.length} curve values for ${N} x ${L}, ${pseudoInverses.length} matrix values for ${K} x ${L} x ${L}`,
+      );
     }
     this.bytes ??= this.registry.load(CTP_DECONVOLUTION_MODEL).bytes;
     const residues = new Float32Array(N * L);

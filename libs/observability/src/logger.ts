@@ -6,7 +6,16 @@ export type { Logger } from 'pino';
  * Attributes that identify a person: never logged. UIDs are logged (they are how operators trace a study);
  * patient names, birth dates and IDs are not.
  */
-export const PHI_KEYS = ['PatientName', 'PatientBirthDate', 'PatientID', 'OtherPatientIDs', 'PatientAddress', 'ReferringPhysicianName', 'authorization', 'password'];
+export const PHI_KEYS = [
+  'PatientName',
+  'PatientBirthDate',
+  'PatientID',
+  'OtherPatientIDs',
+  'PatientAddress',
+  'ReferringPhysicianName',
+  'authorization',
+  'password',
+];
 
 /** Structured JSON logs on stderr (stdout is kept for command output). */
 export function createLogger(level: string, destination: pino.DestinationStream | number = 2): Logger {

@@ -4,14 +4,55 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 export class Metrics {
   readonly registry = new Registry();
 
-  readonly instancesReceived = new Counter({ name: 'nidus_instances_received_total', help: 'DICOM instances received, by protocol and outcome', labelNames: ['protocol', 'outcome'] as const, registers: [this.registry] });
-  readonly bytesReceived = new Counter({ name: 'nidus_bytes_received_total', help: 'Bytes of DICOM stored', labelNames: ['protocol'] as const, registers: [this.registry] });
-  readonly analyses = new Counter({ name: 'nidus_analyses_total', help: 'Analyses finished, by kind and status', labelNames: ['kind', 'status'] as const, registers: [this.registry] });
-  readonly analysisSeconds = new Histogram({ name: 'nidus_analysis_duration_seconds', help: 'Wall time of analyses', labelNames: ['kind'] as const, buckets: [1, 2, 5, 10, 20, 30, 60, 120, 300], registers: [this.registry] });
-  readonly jobs = new Counter({ name: 'nidus_jobs_total', help: 'Queue jobs handled, by name and outcome', labelNames: ['name', 'outcome'] as const, registers: [this.registry] });
-  readonly deliveries = new Counter({ name: 'nidus_deliveries_total', help: 'Result objects delivered, by target and outcome', labelNames: ['target', 'outcome'] as const, registers: [this.registry] });
-  readonly timeToAlertSeconds = new Histogram({ name: 'nidus_time_to_alert_seconds', help: 'Last instance received to alert webhook answered 2xx', buckets: [1, 2, 5, 10, 15, 20, 30, 60, 120, 300], registers: [this.registry] });
-  readonly dependencyUp = new Gauge({ name: 'nidus_dependency_up', help: '1 when a dependency answers (database, redis)', labelNames: ['dependency'] as const, registers: [this.registry] });
+  readonly instancesReceived = new Counter({
+    name: 'nidus_instances_received_total',
+    help: 'DICOM instances received, by protocol and outcome',
+    labelNames: ['protocol', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly bytesReceived = new Counter({
+    name: 'nidus_bytes_received_total',
+    help: 'Bytes of DICOM stored',
+    labelNames: ['protocol'] as const,
+    registers: [this.registry],
+  });
+  readonly analyses = new Counter({
+    name: 'nidus_analyses_total',
+    help: 'Analyses finished, by kind and status',
+    labelNames: ['kind', 'status'] as const,
+    registers: [this.registry],
+  });
+  readonly analysisSeconds = new Histogram({
+    name: 'nidus_analysis_duration_seconds',
+    help: 'Wall time of analyses',
+    labelNames: ['kind'] as const,
+    buckets: [1, 2, 5, 10, 20, 30, 60, 120, 300],
+    registers: [this.registry],
+  });
+  readonly jobs = new Counter({
+    name: 'nidus_jobs_total',
+    help: 'Queue jobs handled, by name and outcome',
+    labelNames: ['name', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly deliveries = new Counter({
+    name: 'nidus_deliveries_total',
+    help: 'Result objects delivered, by target and outcome',
+    labelNames: ['target', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly timeToAlertSeconds = new Histogram({
+    name: 'nidus_time_to_alert_seconds',
+    help: 'Last instance received to alert webhook answered 2xx',
+    buckets: [1, 2, 5, 10, 15, 20, 30, 60, 120, 300],
+    registers: [this.registry],
+  });
+  readonly dependencyUp = new Gauge({
+    name: 'nidus_dependency_up',
+    help: '1 when a dependency answers (database, redis)',
+    labelNames: ['dependency'] as const,
+    registers: [this.registry],
+  });
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'nidus_' });

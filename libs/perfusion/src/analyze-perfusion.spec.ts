@@ -16,7 +16,11 @@ interface Case {
 
 function phantomOf(c: Case): HeadPhantom {
   const times =
-    c.sampling === 'uniform' ? uniformSamplingTimes(30, 2) : c.sampling === 'uniform40' ? uniformSamplingTimes(40, 1.5) : nonUniformSamplingTimes(32, new SeededRandom(c.seed));
+    c.sampling === 'uniform'
+      ? uniformSamplingTimes(30, 2)
+      : c.sampling === 'uniform40'
+        ? uniformSamplingTimes(40, 1.5)
+        : nonUniformSamplingTimes(32, new SeededRandom(c.seed));
   return generateHeadPhantom({
     seed: c.seed,
     columns: 96,
@@ -92,13 +96,30 @@ describe(analyzePerfusion.name, () => {
     });
 
     it('fails with SeriesTooShortError when the series stops before the bolus has passed', async () => {
-      const phantom = generateHeadPhantom({ seed: 9102, columns: 64, slices: 2, timesSeconds: uniformSamplingTimes(12, 1.5), noiseHu: 6, arterial: { arrivalSeconds: 6 } });
+      const phantom = generateHeadPhantom({
+        seed: 9102,
+        columns: 64,
+        slices: 2,
+        timesSeconds: uniformSamplingTimes(12, 1.5),
+        noiseHu: 6,
+        arterial: { arrivalSeconds: 6 },
+      });
       await expect(analyzePerfusion(phantom.volume, deconvolver)).rejects.toThrow(SeriesTooShortError);
     });
 
     it('fails with SeriesTooShortError when contrast is already in the first image', async () => {
-      const phantom = generateHeadPhantom({ seed: 9103, columns: 64, slices: 2, timesSeconds: times.map((t) => t + 9), noiseHu: 6, arterial: { arrivalSeconds: 2 } });
-      await expect(analyzePerfusion(phantom.volume, deconvolver)).rejects.toMatchObject({ name: 'SeriesTooShortError', reason: expect.stringMatching(/baseline/) });
+      const phantom = generateHeadPhantom({
+        seed: 9103,
+        columns: 64,
+        slices: 2,
+        timesSeconds: times.map((t) => t + 9),
+        noiseHu: 6,
+        arterial: { arrivalSeconds: 2 },
+      });
+      await expect(analyzePerfusion(phantom.volume, deconvolver)).rejects.toMatchObject({
+        name: 'SeriesTooShortError',
+        reason: expect.stringMatching(/baseline/),
+      });
     });
 
     it('fails with NotPerfusionSeriesError on too few time points', async () => {

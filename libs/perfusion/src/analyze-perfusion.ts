@@ -8,12 +8,7 @@ import { removeSmallClusters } from './connected-clusters';
 import type { Deconvolver } from './deconvolver';
 import { eligibility, mismatchFigures } from './eligibility';
 import { findHeadGeometry } from './head-geometry';
-import {
-  CORE_RELATIVE_CBF,
-  HYPOPERFUSION_TMAX_SECONDS,
-  REFERENCE_TMAX_SECONDS,
-  SEVERE_TMAX_SECONDS,
-} from './perfusion-constants';
+import { CORE_RELATIVE_CBF, HYPOPERFUSION_TMAX_SECONDS, REFERENCE_TMAX_SECONDS, SEVERE_TMAX_SECONDS } from './perfusion-constants';
 import { DeconvolutionError, NotPerfusionSeriesError } from './perfusion.errors';
 import type { PerfusionResult } from './perfusion-result';
 import { CBF_SCALE, CBV_SCALE, residueArrival, residuePeak } from './residue-maps';
@@ -247,13 +242,17 @@ export async function analyzePerfusion(volume: Volume4D, deconvolver: Deconvolve
   const negativeLags = Math.round(5 / interval);
   const naive = options.estimator === 'naive';
   const bias =
-    options.correctTruncation === false || naive ? null : truncationBias(arterial, interval, matrices, thresholds.length, negativeLags, 24, new Set(result.levels), options.residueModels === true);
+    options.correctTruncation === false || naive
+      ? null
+      : truncationBias(arterial, interval, matrices, thresholds.length, negativeLags, 24, new Set(result.levels), options.residueModels === true);
   lap('bias tables');
   const areaRatios = new Float32Array(V);
   const startMtt = new Float32Array(V);
   for (let k = 0; k < V; k++) {
     const voxel = voxelIndex[k];
-    const peak = naive ? residuePeak(result.residues, k * L, L, N, negativeLags, interval) : residueArrival(result.residues, k * L, L, N, negativeLags, interval);
+    const peak = naive
+      ? residuePeak(result.residues, k * L, L, N, negativeLags, interval)
+      : residueArrival(result.residues, k * L, L, N, negativeLags, interval);
     let area = 0;
     for (let j = 0; j < N; j++) area += curves[k * L + j];
     tissueAreas[k] = area;
@@ -301,7 +300,8 @@ export async function analyzePerfusion(volume: Volume4D, deconvolver: Deconvolve
         const level = result.levels[k];
         let m = startMtt[k] || 4;
         const halfRange = options.arrivalSearchSeconds ?? 6;
-        const around = halfRange >= (maxTmax - MIN_TMAX) / 2 ? (maxTmax + MIN_TMAX) / 2 : Math.min(maxTmax - halfRange, Math.max(MIN_TMAX + halfRange, tmax[voxel]));
+        const around =
+          halfRange >= (maxTmax - MIN_TMAX) / 2 ? (maxTmax + MIN_TMAX) / 2 : Math.min(maxTmax - halfRange, Math.max(MIN_TMAX + halfRange, tmax[voxel]));
         let arrivalTime = matchArrival(bias, level, m, around, Math.min(halfRange, (maxTmax - MIN_TMAX) / 2), result.residues, k * L);
         for (let i = 0; i < (options.arrivalRefinements ?? 0); i++) {
           const amplitude = templateAmplitude(bias, level, m, arrivalTime, result.residues, k * L);
@@ -327,7 +327,7 @@ export async function analyzePerfusion(volume: Volume4D, deconvolver: Deconvolve
           let best = matchArrivalScored(bias, level, own.mtt, tmax[voxel], 0, result.residues, k * L, 0);
           for (let model = 1; model < bias.models; model++) {
             const candidate = matchArrivalScored(bias, level, own.mtt, tmax[voxel], 2, result.residues, k * L, model);
-            if (candidate.score > best.score) (best = candidate), (bestModel = model);
+            if (candidate.score > best.score) ((best = candidate), (bestModel = model));
           }
           if (bestModel !== 0) {
             tmax[voxel] = best.arrival;
@@ -341,7 +341,9 @@ export async function analyzePerfusion(volume: Volume4D, deconvolver: Deconvolve
     const inherited = inheritArrival(tmax, reliable, tissue, grid.columns, grid.rows, grid.slices, pixelMm);
     // Tmax where flow is too weak to time the bolus: that of the most delayed reliable tissue around
     // (hypoperfusion deepens towards the core; the voxel's own arrival would be its noise's).
-    const inheritedTmax = !options.inheritTmaxQuantile ? null : inheritArrival(tmax, reliable, tissue, grid.columns, grid.rows, grid.slices, pixelMm, options.inheritTmaxQuantile);
+    const inheritedTmax = !options.inheritTmaxQuantile
+      ? null
+      : inheritArrival(tmax, reliable, tissue, grid.columns, grid.rows, grid.slices, pixelMm, options.inheritTmaxQuantile);
     for (let k = 0; k < V; k++) {
       const voxel = voxelIndex[k];
       if (!reliable[voxel] && Number.isFinite(inherited[voxel])) {

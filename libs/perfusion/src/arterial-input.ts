@@ -16,7 +16,7 @@ export function curveShape(curve: ArrayLike<number>, offset: number, times: Floa
   const T = times.length;
   let peak = -Infinity;
   let p = 0;
-  for (let t = 0; t < T; t++) if (curve[offset + t] > peak) (peak = curve[offset + t]), (p = t);
+  for (let t = 0; t < T; t++) if (curve[offset + t] > peak) ((peak = curve[offset + t]), (p = t));
   const half = peak / 2;
   let rise = 0;
   for (let t = p; t > 0; t--) {
@@ -158,7 +158,7 @@ export function selectVascularCurves(
     const venousRise = curveShape(venous, 0, times).halfRiseTime;
     let sum = 0;
     let count = 0;
-    for (let t = 0; t < T && times[t] < venousRise - 2; t++) (sum += venous[t]), count++;
+    for (let t = 0; t < T && times[t] < venousRise - 2; t++) ((sum += venous[t]), count++);
     if (count > 0) for (let t = 0; t < T; t++) venous[t] -= sum / count;
     const venousShape = curveShape(venous, 0, times);
     const lag = Math.max(0, venousShape.halfRiseTime - rawShape.halfRiseTime);

@@ -43,7 +43,9 @@ export function detectBolusArrival(grid: AnalysisGrid): BolusArrival {
   }
   if (eligible === 0) throw new NoArterialInputError('no soft-tissue voxel in the series: nothing can carry a bolus');
   // Contrast already in the first image: strongly enhancing voxels whose highest value is the first one.
-  const ranked = Array.from(enhancement).filter((e) => e > -Infinity).sort((a, b) => b - a);
+  const ranked = Array.from(enhancement)
+    .filter((e) => e > -Infinity)
+    .sort((a, b) => b - a);
   const topRange = ranked[Math.min(ranked.length - 1, 2)];
   if (topRange < 2.5 * MIN_BOLUS_ENHANCEMENT_HU) {
     throw new NoArterialInputError(
@@ -59,7 +61,9 @@ export function detectBolusArrival(grid: AnalysisGrid): BolusArrival {
     if (peakIndex === 0) startHigh++;
   }
   if (startHigh >= 3) {
-    throw new SeriesTooShortError(`contrast is already present in the first image (${startHigh} strongly enhancing voxels are brightest in it): there is no pre-contrast baseline`);
+    throw new SeriesTooShortError(
+      `contrast is already present in the first image (${startHigh} strongly enhancing voxels are brightest in it): there is no pre-contrast baseline`,
+    );
   }
   // The 0.5 % that enhance most (arteries, veins, sinus). Each strong curve crosses half its peak at a
   // time that noise hardly moves; the earliest such crossing (second earliest, so no single voxel decides)

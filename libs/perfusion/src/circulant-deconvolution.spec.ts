@@ -7,7 +7,7 @@ function svdPseudoInverse(a: Float64Array, dt: number, threshold: number): Float
   const N = a.length;
   const L = 2 * N;
   const A = new Float64Array(L * L);
-  for (let i = 0; i < L; i++) for (let j = 0; j < L; j++) A[i * L + j] = dt * (((i - j + L) % L) < N ? a[(i - j + L) % L] : 0);
+  for (let i = 0; i < L; i++) for (let j = 0; j < L; j++) A[i * L + j] = dt * ((i - j + L) % L < N ? a[(i - j + L) % L] : 0);
   const AtA = new Float64Array(L * L);
   for (let i = 0; i < L; i++) for (let j = 0; j < L; j++) for (let k = 0; k < L; k++) AtA[i * L + j] += A[k * L + i] * A[k * L + j];
   const { values, vectors } = symmetricEigen(AtA, L);
@@ -47,7 +47,10 @@ describe(circulantPseudoInverses.name, () => {
   });
 
   it('is insensitive to delay: a tissue curve arriving later gives the same residue, shifted', async () => {
-    const longAif = new TracerKinetics({ ...DEFAULT_ARTERIAL_INPUT, arrivalSeconds: 3, recirculationFraction: 0 }, uniformSamplingTimes(40, 1.5)).arterialAtTimes();
+    const longAif = new TracerKinetics(
+      { ...DEFAULT_ARTERIAL_INPUT, arrivalSeconds: 3, recirculationFraction: 0 },
+      uniformSamplingTimes(40, 1.5),
+    ).arterialAtTimes();
     const N = longAif.length;
     const L = 2 * N;
     const { matrices } = circulantPseudoInverses(longAif, 1.5, [0.1]);

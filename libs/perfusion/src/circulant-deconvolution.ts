@@ -7,7 +7,11 @@ import type { DeconvolutionRequest, DeconvolutionResult, Deconvolver } from './d
  * the AIF spectrum, so the truncated-SVD pseudo-inverse (singular values below P * max dropped) is the
  * circulant matrix with spectrum 1/lambda on the kept frequencies and 0 elsewhere.
  */
-export function circulantPseudoInverses(arterial: Float64Array, intervalSeconds: number, thresholds: readonly number[]): { length: number; matrices: Float32Array } {
+export function circulantPseudoInverses(
+  arterial: Float64Array,
+  intervalSeconds: number,
+  thresholds: readonly number[],
+): { length: number; matrices: Float32Array } {
   const N = arterial.length;
   const L = 2 * N;
   const re = new Float64Array(L);

@@ -8,7 +8,12 @@ describe(removeSmallClusters.name, () => {
     const mask = new Uint8Array(C * R * S);
     const at = (x: number, y: number, z: number) => (z * R + y) * C + x;
     // a diagonal chain of 3 in slice 0 continued through slice 1 (4 voxels)
-    for (const [x, y] of [[0, 0], [1, 1], [2, 2]]) mask[at(x, y, 0)] = 1;
+    for (const [x, y] of [
+      [0, 0],
+      [1, 1],
+      [2, 2],
+    ])
+      mask[at(x, y, 0)] = 1;
     mask[at(2, 2, 1)] = 1;
     // an isolated speck of 2
     mask[at(5, 5, 0)] = 1;

@@ -19,7 +19,15 @@ describe(eligibility.name, () => {
   });
 
   it('reports mismatch, ratio and hypoperfusion intensity ratio', () => {
-    expect(mismatchFigures({ coreVolumeMl: 10, hypoperfusionVolumeMl: 40, tmax10VolumeMl: 16 })).toEqual({ mismatchVolumeMl: 30, mismatchRatio: 4, hypoperfusionIntensityRatio: 0.4 });
-    expect(mismatchFigures({ coreVolumeMl: 0, hypoperfusionVolumeMl: 0, tmax10VolumeMl: 0 })).toEqual({ mismatchVolumeMl: 0, mismatchRatio: null, hypoperfusionIntensityRatio: null });
+    expect(mismatchFigures({ coreVolumeMl: 10, hypoperfusionVolumeMl: 40, tmax10VolumeMl: 16 })).toEqual({
+      mismatchVolumeMl: 30,
+      mismatchRatio: 4,
+      hypoperfusionIntensityRatio: 0.4,
+    });
+    expect(mismatchFigures({ coreVolumeMl: 0, hypoperfusionVolumeMl: 0, tmax10VolumeMl: 0 })).toEqual({
+      mismatchVolumeMl: 0,
+      mismatchRatio: null,
+      hypoperfusionIntensityRatio: null,
+    });
   });
 });

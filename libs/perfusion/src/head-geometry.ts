@@ -25,11 +25,7 @@ export function patientPosition(grid: AnalysisGrid, x: number, y: number, z: num
   const row = y * grid.factor + (grid.factor - 1) / 2;
   const dc = grid.source.spacingMm[0];
   const dr = grid.source.spacingMm[1];
-  return [
-    ipp[0] + iop[0] * col * dc + iop[3] * row * dr,
-    ipp[1] + iop[1] * col * dc + iop[4] * row * dr,
-    ipp[2] + iop[2] * col * dc + iop[5] * row * dr,
-  ];
+  return [ipp[0] + iop[0] * col * dc + iop[3] * row * dr, ipp[1] + iop[1] * col * dc + iop[4] * row * dr, ipp[2] + iop[2] * col * dc + iop[5] * row * dr];
 }
 
 /**
@@ -54,8 +50,8 @@ export function findHeadGeometry(grid: AnalysisGrid, baseline: Float32Array, min
         stack.push(p);
       }
     };
-    for (let x = 0; x < C; x++) push(x), push((R - 1) * C + x);
-    for (let y = 0; y < R; y++) push(y * C), push(y * C + C - 1);
+    for (let x = 0; x < C; x++) (push(x), push((R - 1) * C + x));
+    for (let y = 0; y < R; y++) (push(y * C), push(y * C + C - 1));
     while (stack.length) {
       const p = stack.pop()!;
       const x = p % C;
@@ -91,8 +87,7 @@ function hemisphereSides(grid: AnalysisGrid, intracranial: Uint8Array): Int8Arra
   let su = 0;
   let sv = 0;
   for (let z = 0; z < S; z++)
-    for (let y = 0; y < R; y++)
-      for (let x = 0; x < C; x++) if (intracranial[(z * R + y) * C + x]) (n++, (su += x * dc), (sv += y * dr));
+    for (let y = 0; y < R; y++) for (let x = 0; x < C; x++) if (intracranial[(z * R + y) * C + x]) (n++, (su += x * dc), (sv += y * dr));
   const cu = su / n;
   const cv = sv / n;
   let suu = 0;
@@ -128,7 +123,7 @@ function hemisphereSides(grid: AnalysisGrid, intracranial: Uint8Array): Int8Arra
   }
   // Orient the axis towards the patient's left (+x in LPS): the x component of mu*row + mv*col direction.
   const towardsLeft = mu * iop[0] + mv * iop[3];
-  if (towardsLeft < 0) (mu = -mu), (mv = -mv);
+  if (towardsLeft < 0) ((mu = -mu), (mv = -mv));
   const side = new Int8Array(C * R * S);
   for (let z = 0; z < S; z++)
     for (let y = 0; y < R; y++)

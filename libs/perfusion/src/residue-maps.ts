@@ -19,8 +19,8 @@ export interface ResiduePeak {
 export function residuePeak(residues: Float32Array, offset: number, L: number, positiveCount: number, negativeCount: number, interval: number): ResiduePeak {
   let best = -Infinity;
   let bestIndex = 0;
-  for (let j = 0; j < positiveCount; j++) if (residues[offset + j] > best) (best = residues[offset + j]), (bestIndex = j);
-  for (let j = L - negativeCount; j < L; j++) if (residues[offset + j] > best) (best = residues[offset + j]), (bestIndex = j);
+  for (let j = 0; j < positiveCount; j++) if (residues[offset + j] > best) ((best = residues[offset + j]), (bestIndex = j));
+  for (let j = L - negativeCount; j < L; j++) if (residues[offset + j] > best) ((best = residues[offset + j]), (bestIndex = j));
   const before = residues[offset + ((bestIndex - 1 + L) % L)];
   const after = residues[offset + ((bestIndex + 1) % L)];
   const curvature = before - 2 * best + after;
@@ -60,7 +60,7 @@ export function residueArrival(
   const from = Math.max(-negativeCount + 1, peakIndex - Math.ceil(8 / interval));
   for (let j = from; j <= peakIndex; j++) {
     const rise = at(j) - at(j - 1);
-    if (rise > best) (best = rise), (bestIndex = j);
+    if (rise > best) ((best = rise), (bestIndex = j));
   }
   const before = at(bestIndex - 1) - at(bestIndex - 2);
   const after = at(bestIndex + 1) - at(bestIndex);

@@ -119,39 +119,40 @@ export function truncationBias(
     moment[i] = moment[i - 1] + 0.5 * fine * ((i - 1) * fine * fineArterial[i - 1] + i * fine * fineArterial[i]);
   }
   const at = (table: Float64Array, index: number) => (index <= 0 ? 0 : table[Math.min(table.length - 1, index)]);
-  for (let model = 0; model < models; model++) mtts.forEach((m, mi) => {
-    const conv = new Float64Array(fineArterial.length);
-    if (RESIDUE_MODELS[model] === 'exponential') {
-      const decay = Math.exp(-fine / m);
-      for (let i = 1; i < conv.length; i++) conv[i] = conv[i - 1] * decay + 0.5 * fine * (fineArterial[i - 1] * decay + fineArterial[i]);
-    } else if (RESIDUE_MODELS[model] === 'box') {
-      const width = Math.round(m / fine);
-      for (let i = 0; i < conv.length; i++) conv[i] = cumulative[i] - at(cumulative, i - width);
-    } else {
-      // R(u) = 1 - u / (2m) on [0, 2m]
-      const width = Math.round((2 * m) / fine);
-      for (let i = 0; i < conv.length; i++) {
-        const area = cumulative[i] - at(cumulative, i - width);
-        const first = moment[i] - at(moment, i - width);
-        conv[i] = area - (i * fine * area - first) / (2 * m);
-      }
-    }
-    for (let q = 0; q < delayCount; q++) {
-      const delay = delayFrom + q * delayStep;
-      sampleDelayed(curve, N, conv, fine, interval, delay);
-      for (let k = 0; k < levels; k++) {
-        if (!used(k)) continue;
-        const out = (((model * levels + k) * M + mi) * delayCount + q) * L;
-        const base = k * L * L;
-        for (let i = 0; i < N; i++) {
-          const c = curve[i];
-          if (c === 0) continue;
-          const row = base + i * L;
-          for (let j = 0; j < L; j++) delayed[out + j] += c * pseudoInverses[row + j];
+  for (let model = 0; model < models; model++)
+    mtts.forEach((m, mi) => {
+      const conv = new Float64Array(fineArterial.length);
+      if (RESIDUE_MODELS[model] === 'exponential') {
+        const decay = Math.exp(-fine / m);
+        for (let i = 1; i < conv.length; i++) conv[i] = conv[i - 1] * decay + 0.5 * fine * (fineArterial[i - 1] * decay + fineArterial[i]);
+      } else if (RESIDUE_MODELS[model] === 'box') {
+        const width = Math.round(m / fine);
+        for (let i = 0; i < conv.length; i++) conv[i] = cumulative[i] - at(cumulative, i - width);
+      } else {
+        // R(u) = 1 - u / (2m) on [0, 2m]
+        const width = Math.round((2 * m) / fine);
+        for (let i = 0; i < conv.length; i++) {
+          const area = cumulative[i] - at(cumulative, i - width);
+          const first = moment[i] - at(moment, i - width);
+          conv[i] = area - (i * fine * area - first) / (2 * m);
         }
       }
-    }
-  });
+      for (let q = 0; q < delayCount; q++) {
+        const delay = delayFrom + q * delayStep;
+        sampleDelayed(curve, N, conv, fine, interval, delay);
+        for (let k = 0; k < levels; k++) {
+          if (!used(k)) continue;
+          const out = (((model * levels + k) * M + mi) * delayCount + q) * L;
+          const base = k * L * L;
+          for (let i = 0; i < N; i++) {
+            const c = curve[i];
+            if (c === 0) continue;
+            const row = base + i * L;
+            for (let j = 0; j < L; j++) delayed[out + j] += c * pseudoInverses[row + j];
+          }
+        }
+      }
+    });
   const bias: TruncationBias = {
     mtts,
     levels,
@@ -174,7 +175,7 @@ export function truncationBias(
   for (let k = 0; k < levels; k++) {
     if (!used(k)) continue;
     for (let mi = 0; mi < M; mi++) {
-      const t0 = ((k * M + mi) * phases.length) * L;
+      const t0 = (k * M + mi) * phases.length * L;
       const arrival = baseDelay * interval;
       const start = Math.floor(arrival / interval - 2 / interval);
       const end = Math.ceil(arrival / interval + (2 * mtts[mi] + 6) / interval);
@@ -212,7 +213,15 @@ function interpolate(bias: TruncationBias, table: Float64Array, level: number, m
  * `arrival`) in the measured residue, over a window from 2 s before the arrival to 2 MTT + 6 s after it.
  * Linear in the data: noise averages out instead of lifting a maximum.
  */
-export function templateAmplitude(bias: TruncationBias, level: number, mtt: number, arrival: number, residues: Float32Array, offset: number, model = 0): number {
+export function templateAmplitude(
+  bias: TruncationBias,
+  level: number,
+  mtt: number,
+  arrival: number,
+  residues: Float32Array,
+  offset: number,
+  model = 0,
+): number {
   const { num, den } = templateProjection(bias, level, mtt, arrival, residues, offset, model);
   return den > 0 ? num / den : 0;
 }

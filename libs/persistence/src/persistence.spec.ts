@@ -12,9 +12,16 @@ import { InstanceRecord, StudyIndexRepository } from './study/study-index.reposi
 function record(study: string, series: string, sop: string, n = 1): InstanceRecord {
   return {
     instance: {
-      SOPInstanceUID: sop, SeriesInstanceUID: series, StudyInstanceUID: study, SOPClassUID: '1.2.840.10008.5.1.4.1.1.2',
-      TransferSyntaxUID: '1.2.840.10008.1.2.1', InstanceNumber: n, path: `instances/${sop}.dcm`, sizeBytes: 5_000_000_000 + n,
-      sha256: 'a'.repeat(64), callingAETitle: 'PACS',
+      SOPInstanceUID: sop,
+      SeriesInstanceUID: series,
+      StudyInstanceUID: study,
+      SOPClassUID: '1.2.840.10008.5.1.4.1.1.2',
+      TransferSyntaxUID: '1.2.840.10008.1.2.1',
+      InstanceNumber: n,
+      path: `instances/${sop}.dcm`,
+      sizeBytes: 5_000_000_000 + n,
+      sha256: 'a'.repeat(64),
+      callingAETitle: 'PACS',
     },
     study: { PatientID: 'P1', AccessionNumber: 'ACC1', StudyDescription: 'CT PERFUSION HEAD' },
     series: { Modality: 'CT', SeriesDescription: 'PERFUSION', SeriesNumber: 3 },
@@ -65,7 +72,14 @@ describe.each(DATABASE_KINDS)('persistence on %s', (kind) => {
 
   it('creates one analysis per input, even when asked twice at once', async () => {
     const analyses = new AnalysisRepository(db);
-    const input = { inputKey: 'k'.repeat(64), StudyInstanceUID: '1.2.3', SeriesInstanceUID: '1.2.3.4', kind: 'ctp', priority: 'stat' as const, instanceCount: 2 };
+    const input = {
+      inputKey: 'k'.repeat(64),
+      StudyInstanceUID: '1.2.3',
+      SeriesInstanceUID: '1.2.3.4',
+      kind: 'ctp',
+      priority: 'stat' as const,
+      instanceCount: 2,
+    };
     const [a, b] = await Promise.all([analyses.createOnce(input), analyses.createOnce(input)]);
     expect([a.created, b.created].filter(Boolean)).toHaveLength(1);
     expect(a.analysis.id).toBe(b.analysis.id);
@@ -80,7 +94,14 @@ describe.each(DATABASE_KINDS)('persistence on %s', (kind) => {
 
   it('records result objects once and their delivery attempts', async () => {
     const results = new ResultObjectRepository(db);
-    const object = { SOPInstanceUID: '2.25.1', analysisId: 'a', kind: 'seg' as const, SOPClassUID: '1.2.840.10008.5.1.4.1.1.66.4', SeriesInstanceUID: '2.25.2', path: 'results/a/seg.dcm' };
+    const object = {
+      SOPInstanceUID: '2.25.1',
+      analysisId: 'a',
+      kind: 'seg' as const,
+      SOPClassUID: '1.2.840.10008.5.1.4.1.1.66.4',
+      SeriesInstanceUID: '2.25.2',
+      path: 'results/a/seg.dcm',
+    };
     expect(await results.recordOnce(object)).toBe(true);
     expect(await results.recordOnce(object)).toBe(false);
     await results.recordAttempt('2.25.1', 'pacs', 1, 'retry', 'HTTP 503');
@@ -102,6 +123,8 @@ describe.each(DATABASE_KINDS)('persistence on %s', (kind) => {
 describe(openDatabase.name, () => {
   it('says which database it could not open', async () => {
     await expect(openDatabase({ type: 'postgres', url: 'postgres://postgres@127.0.0.1:1/none' })).rejects.toThrow(DatabaseUnavailableError);
-    await expect(openDatabase({ type: 'postgres', url: 'postgres://postgres@127.0.0.1:1/none' })).rejects.toThrow(/cannot open PostgreSQL postgres:\/\/postgres@127\.0\.0\.1:1\/none/);
+    await expect(openDatabase({ type: 'postgres', url: 'postgres://postgres@127.0.0.1:1/none' })).rejects.toThrow(
+      /cannot open PostgreSQL postgres:\/\/postgres@127\.0\.0\.1:1\/none/,
+    );
   });
 });

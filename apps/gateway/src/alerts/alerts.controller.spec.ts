@@ -52,7 +52,8 @@ class EventStreamClient {
   async waitFor(predicate: () => boolean, timeoutMs = 5000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!predicate()) {
-      if (Date.now() > deadline) throw new Error(`event stream: not seen within ${timeoutMs} ms (got ${this.events.map((e) => e.event).join(', ') || 'nothing'})`);
+      if (Date.now() > deadline)
+        throw new Error(`event stream: not seen within ${timeoutMs} ms (got ${this.events.map((e) => e.event).join(', ') || 'nothing'})`);
       await new Promise((r) => setTimeout(r, 20));
     }
   }
@@ -104,7 +105,10 @@ describe(AlertsController.name, () => {
     await worker['alert.evaluate']({ analysisId }, { attempt: 1, jobId: 'b' });
     await stream.waitFor(() => stream.events.filter((e) => e.data.alert.analysisId === analysisId).length >= 2);
     const live = stream.events.filter((e) => e.data.alert.analysisId === analysisId);
-    expect(live.map((e) => [e.event, e.data.alert.state])).toEqual([['alert.raised', 'pending'], ['alert.paged', 'sent']]);
+    expect(live.map((e) => [e.event, e.data.alert.state])).toEqual([
+      ['alert.raised', 'pending'],
+      ['alert.paged', 'sent'],
+    ]);
     expect(live[1].data.alert.content).toMatchObject({ results: { coreVolumeMl: 20, hypoperfusionVolumeMl: 100 }, study: { AccessionNumber: 'ACC-778899' } });
     const alertId = live[0].data.alert.id;
     await stream.waitFor(() => stream.comments.length > 0, 2000);

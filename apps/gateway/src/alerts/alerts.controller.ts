@@ -24,8 +24,13 @@ export class AlertsController {
 
   @Get()
   async list(@Query('state') state?: string, @Query('limit') limit?: string, @Query('offset') offset?: string): Promise<{ alerts: AlertView[] }> {
-    if (state !== undefined && !ALERT_STATES.includes(state as AlertState)) throw new BadRequestException(`state: expected one of ${ALERT_STATES.join(', ')}, got '${state}'`);
-    const alerts = await this.alerts.list({ state: state as AlertState | undefined, limit: intParam('limit', limit, 100, 500) || 100, offset: intParam('offset', offset, 0, 1_000_000) });
+    if (state !== undefined && !ALERT_STATES.includes(state as AlertState))
+      throw new BadRequestException(`state: expected one of ${ALERT_STATES.join(', ')}, got '${state}'`);
+    const alerts = await this.alerts.list({
+      state: state as AlertState | undefined,
+      limit: intParam('limit', limit, 100, 500) || 100,
+      offset: intParam('offset', offset, 0, 1_000_000),
+    });
     return { alerts };
   }
 
@@ -35,7 +40,12 @@ export class AlertsController {
    */
   @Get('stream')
   async stream(@Req() req: Request, @Res() res: Response): Promise<void> {
-    res.status(200).set({ 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache, no-transform', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+    res.status(200).set({
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-cache, no-transform',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
     res.flushHeaders();
     const send = (event: AlertEvent | { type: 'alert.open'; at: string; alert: AlertView }) => {
       if (!res.writableEnded) res.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);

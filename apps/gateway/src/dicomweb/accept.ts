@@ -19,7 +19,10 @@ export function parseAccept(header: string | undefined): MediaRange[] {
       const eq = p.indexOf('=');
       if (eq < 0) continue;
       const name = p.slice(0, eq).trim().toLowerCase();
-      const value = p.slice(eq + 1).trim().replace(/^"|"$/g, '');
+      const value = p
+        .slice(eq + 1)
+        .trim()
+        .replace(/^"|"$/g, '');
       if (name === 'q') q = Number(value);
       else parameters[name] = value;
     }
@@ -35,9 +38,7 @@ export function admits(range: MediaRange, type: string): boolean {
   return range.type === type || range.type === `${major}/*`;
 }
 
-export type DicomRetrieveForm =
-  | { form: 'multipart'; transferSyntax?: string }
-  | { form: 'single'; transferSyntax?: string };
+export type DicomRetrieveForm = { form: 'multipart'; transferSyntax?: string } | { form: 'single'; transferSyntax?: string };
 
 /**
  * What a retrieve of DICOM instances may answer: multipart/related; type="application/dicom" (the

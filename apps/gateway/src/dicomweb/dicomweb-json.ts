@@ -26,7 +26,10 @@ export function studyJson(study: StudyEntity, series: SeriesEntity[], baseUrl: s
     '00100040': el('CS', study.PatientSex),
     '0020000D': el('UI', study.StudyInstanceUID),
     '00201206': el('IS', series.length),
-    '00201208': el('IS', series.reduce((n, s) => n + s.instanceCount, 0)),
+    '00201208': el(
+      'IS',
+      series.reduce((n, s) => n + s.instanceCount, 0),
+    ),
   };
 }
 

@@ -12,7 +12,10 @@ export interface Page {
 }
 
 function escapeLike(value: string): string {
-  return value.replace(/[\\%_]/g, (c) => `\\${c}`).replace(/\*/g, '%').replace(/\?/g, '_');
+  return value
+    .replace(/[\\%_]/g, (c) => `\\${c}`)
+    .replace(/\*/g, '%')
+    .replace(/\?/g, '_');
 }
 
 let parameterCount = 0;
@@ -40,7 +43,12 @@ function matchText<T extends object>(qb: SelectQueryBuilder<T>, column: string, 
 function matchUids<T extends object>(qb: SelectQueryBuilder<T>, column: string, value: string | undefined): void {
   if (!value) return;
   const p = param();
-  qb.andWhere(`${column} IN (:...${p})`, { [p]: value.split(/[\\,]/).map((v) => v.trim()).filter(Boolean) });
+  qb.andWhere(`${column} IN (:...${p})`, {
+    [p]: value
+      .split(/[\\,]/)
+      .map((v) => v.trim())
+      .filter(Boolean),
+  });
 }
 
 /** DA: a date or a range (PS3.4 C.2.2.2.5): 20240101, 20240101-20240131, -20240131, 20240101-. */
@@ -81,7 +89,9 @@ export class DicomWebQueryRepository {
     const modality = queryKey(params, 'ModalitiesInStudy', '00080061');
     if (modality) {
       const p = param();
-      qb.andWhere(`study.StudyInstanceUID IN (SELECT s."StudyInstanceUID" FROM series s WHERE UPPER(s."Modality") IN (:...${p}))`, { [p]: modality.split(/[\\,]/).map((m) => m.toUpperCase()) });
+      qb.andWhere(`study.StudyInstanceUID IN (SELECT s."StudyInstanceUID" FROM series s WHERE UPPER(s."Modality") IN (:...${p}))`, {
+        [p]: modality.split(/[\\,]/).map((m) => m.toUpperCase()),
+      });
     }
     return qb.orderBy('study.lastReceivedAt', 'DESC').addOrderBy('study.StudyInstanceUID', 'ASC').take(page.limit).skip(page.offset).getMany();
   }
@@ -96,7 +106,13 @@ export class DicomWebQueryRepository {
     matchText(qb, 'series.BodyPartExamined', queryKey(params, 'BodyPartExamined', '00180015'));
     const number = queryKey(params, 'SeriesNumber', '00200011');
     if (number && /^-?\d+$/.test(number)) qb.andWhere('series.SeriesNumber = :number', { number: Number(number) });
-    return qb.orderBy('series.StudyInstanceUID', 'ASC').addOrderBy('series.SeriesNumber', 'ASC').addOrderBy('series.SeriesInstanceUID', 'ASC').take(page.limit).skip(page.offset).getMany();
+    return qb
+      .orderBy('series.StudyInstanceUID', 'ASC')
+      .addOrderBy('series.SeriesNumber', 'ASC')
+      .addOrderBy('series.SeriesInstanceUID', 'ASC')
+      .take(page.limit)
+      .skip(page.offset)
+      .getMany();
   }
 
   async searchInstances(params: QueryParams, page: Page, scope: { StudyInstanceUID?: string; SeriesInstanceUID?: string } = {}): Promise<InstanceEntity[]> {
@@ -109,12 +125,22 @@ export class DicomWebQueryRepository {
     matchUids(qb, 'instance.SOPClassUID', queryKey(params, 'SOPClassUID', '00080016'));
     const number = queryKey(params, 'InstanceNumber', '00200013');
     if (number && /^-?\d+$/.test(number)) qb.andWhere('instance.InstanceNumber = :number', { number: Number(number) });
-    return qb.orderBy('instance.SeriesInstanceUID', 'ASC').addOrderBy('instance.InstanceNumber', 'ASC').addOrderBy('instance.SOPInstanceUID', 'ASC').take(page.limit).skip(page.offset).getMany();
+    return qb
+      .orderBy('instance.SeriesInstanceUID', 'ASC')
+      .addOrderBy('instance.InstanceNumber', 'ASC')
+      .addOrderBy('instance.SOPInstanceUID', 'ASC')
+      .take(page.limit)
+      .skip(page.offset)
+      .getMany();
   }
 
   seriesOfStudies(StudyInstanceUIDs: string[]): Promise<SeriesEntity[]> {
     if (!StudyInstanceUIDs.length) return Promise.resolve([]);
-    return this.db.getRepository(SeriesEntity).createQueryBuilder('series').where('series.StudyInstanceUID IN (:...uids)', { uids: StudyInstanceUIDs }).getMany();
+    return this.db
+      .getRepository(SeriesEntity)
+      .createQueryBuilder('series')
+      .where('series.StudyInstanceUID IN (:...uids)', { uids: StudyInstanceUIDs })
+      .getMany();
   }
 
   findStudy(StudyInstanceUID: string): Promise<StudyEntity | null> {

@@ -26,7 +26,11 @@ export class DicomWebModule {
       providers: [
         { provide: DICOMWEB_OPTIONS, useValue: { ...DEFAULT_DICOMWEB_OPTIONS, ...options } },
         { provide: DicomWebQueryRepository, inject: [DataSource], useFactory: (db: DataSource) => new DicomWebQueryRepository(db) },
-        { provide: StowService, inject: [IngestService, DICOMWEB_OPTIONS], useFactory: (ingest: IngestService, o: DicomWebOptions) => new StowService(ingest, o) },
+        {
+          provide: StowService,
+          inject: [IngestService, DICOMWEB_OPTIONS],
+          useFactory: (ingest: IngestService, o: DicomWebOptions) => new StowService(ingest, o),
+        },
         { provide: WadoService, inject: [InstanceFileStore], useFactory: (store: InstanceFileStore) => new WadoService(store) },
       ],
     };

@@ -50,7 +50,11 @@ async function parseMultipart(contentType: string, body: Buffer): Promise<{ head
 
 async function stow(url: string, files: Buffer[], path = '/dicomweb/studies'): Promise<{ status: number; json: any; headers: Headers }> {
   const boundary = `b-${randomBytes(8).toString('hex')}`;
-  const res = await fetch(url + path, { method: 'POST', headers: { 'Content-Type': `multipart/related; type="application/dicom"; boundary=${boundary}`, Accept: 'application/dicom+json' }, body: multipartBody(boundary, files) });
+  const res = await fetch(url + path, {
+    method: 'POST',
+    headers: { 'Content-Type': `multipart/related; type="application/dicom"; boundary=${boundary}`, Accept: 'application/dicom+json' },
+    body: multipartBody(boundary, files),
+  });
   const text = await res.text();
   return { status: res.status, json: text ? JSON.parse(text) : undefined, headers: res.headers };
 }
@@ -61,11 +65,17 @@ const seq = (json: any, tag: string): any[] => json?.[tag]?.Value ?? [];
 function streamOnePart(url: string, header: Buffer, bytes: number, extraHeaders: Record<string, string> = {}): Promise<number> {
   const boundary = 'streamed-part';
   return new Promise<number>((resolve, reject) => {
-    const req = request(`${url}/dicomweb/studies`, { method: 'POST', headers: { 'Content-Type': `multipart/related; type="application/dicom"; boundary=${boundary}`, ...extraHeaders } }, (res) => {
-      res.resume();
-      resolve(res.statusCode!);
-    });
-    req.on('error', (error) => ((error as NodeJS.ErrnoException).code === 'EPIPE' || (error as NodeJS.ErrnoException).code === 'ECONNRESET' ? undefined : reject(error)));
+    const req = request(
+      `${url}/dicomweb/studies`,
+      { method: 'POST', headers: { 'Content-Type': `multipart/related; type="application/dicom"; boundary=${boundary}`, ...extraHeaders } },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode!);
+      },
+    );
+    req.on('error', (error) =>
+      (error as NodeJS.ErrnoException).code === 'EPIPE' || (error as NodeJS.ErrnoException).code === 'ECONNRESET' ? undefined : reject(error),
+    );
     const chunk = Buffer.alloc(256 * 1024, 7);
     let sent = 0;
     const pump = () => {
@@ -94,7 +104,9 @@ describe('DICOMweb', () => {
     dataDir = mkdtempSync(join(tmpdir(), 'nidus-dicomweb-'));
     const config = loadConfig({ DATA_DIR: dataDir, DICOM_PORT: '0', HTTP_PORT: '0', HTTP_HOST: '127.0.0.1', LOG_LEVEL: 'silent', DISK_RESERVE_MB: '0' });
     context = await openAppContext(config, { queuePrefix: `test-dicomweb-${process.pid}` });
-    @Module({ imports: [NidusCoreModule.forContext(context), DicomWebModule.register({ maxRequestBytes: 256 * 1024 ** 2, maxInstanceBytes: 160 * 1024 ** 2 })] })
+    @Module({
+      imports: [NidusCoreModule.forContext(context), DicomWebModule.register({ maxRequestBytes: 256 * 1024 ** 2, maxInstanceBytes: 160 * 1024 ** 2 })],
+    })
     class TestModule {}
     app = await NestFactory.create(TestModule, { logger: false, bodyParser: false });
     await app.listen(0, '127.0.0.1');
@@ -120,7 +132,13 @@ describe('DICOMweb', () => {
 
     const studies: any = await (await fetch(`${url}/dicomweb/studies?StudyInstanceUID=${StudyInstanceUID}`)).json();
     expect(studies).toHaveLength(1);
-    expect(studies[0]).toMatchObject({ '0020000D': { vr: 'UI', Value: [StudyInstanceUID] }, '00201208': { vr: 'IS', Value: [5] }, '00201206': { vr: 'IS', Value: [1] }, '00080061': { vr: 'CS', Value: ['CT'] }, '00100010': { vr: 'PN', Value: [{ Alphabetic: 'Synthetic^Head' }] } });
+    expect(studies[0]).toMatchObject({
+      '0020000D': { vr: 'UI', Value: [StudyInstanceUID] },
+      '00201208': { vr: 'IS', Value: [5] },
+      '00201206': { vr: 'IS', Value: [1] },
+      '00080061': { vr: 'CS', Value: ['CT'] },
+      '00100010': { vr: 'PN', Value: [{ Alphabetic: 'Synthetic^Head' }] },
+    });
     const byName: any = await (await fetch(`${url}/dicomweb/studies?PatientName=synth*&ModalitiesInStudy=CT&StudyDate=20230101-20241231`)).json();
     expect(byName.map((s: any) => s['0020000D'].Value[0])).toContain(StudyInstanceUID);
     expect(await (await fetch(`${url}/dicomweb/studies?PatientName=nobody*`)).json()).toEqual([]);
@@ -131,7 +149,9 @@ describe('DICOMweb', () => {
     const instances: any = await (await fetch(`${url}/dicomweb/studies/${StudyInstanceUID}/series/${SeriesInstanceUID}/instances`)).json();
     expect(instances.map((i: any) => i['00080018'].Value[0])).toEqual(uids);
 
-    const retrieved = await fetch(`${url}/dicomweb/studies/${StudyInstanceUID}/series/${SeriesInstanceUID}`, { headers: { Accept: 'multipart/related; type="application/dicom"; transfer-syntax=*' } });
+    const retrieved = await fetch(`${url}/dicomweb/studies/${StudyInstanceUID}/series/${SeriesInstanceUID}`, {
+      headers: { Accept: 'multipart/related; type="application/dicom"; transfer-syntax=*' },
+    });
     expect(retrieved.status).toBe(200);
     const parts = await parseMultipart(retrieved.headers.get('content-type')!, Buffer.from(await retrieved.arrayBuffer()));
     expect(parts.map((p) => p.body.equals(files[uids.indexOf(readPart10Layout(p.body).SOPInstanceUID)]))).toEqual(files.map(() => true));
@@ -145,7 +165,12 @@ describe('DICOMweb', () => {
     expect(frame.body.equals(Buffer.from(readPart10(files[2]).bytes('PixelData')!))).toBe(true);
 
     const api: any = await (await fetch(`${url}/api/studies/${StudyInstanceUID}`)).json();
-    expect(api).toMatchObject({ StudyInstanceUID, seriesCount: 1, instanceCount: 5, series: [{ SeriesInstanceUID, instanceCount: 5, state: 'receiving', analyses: [] }] });
+    expect(api).toMatchObject({
+      StudyInstanceUID,
+      seriesCount: 1,
+      instanceCount: 5,
+      series: [{ SeriesInstanceUID, instanceCount: 5, state: 'receiving', analyses: [] }],
+    });
     expect(((await (await fetch(`${url}/api/studies`)).json()) as any[]).map((s: any) => s.StudyInstanceUID)).toContain(StudyInstanceUID);
     expect((await fetch(`${url}/api/studies/1.2.3.404`)).status).toBe(404);
   });
@@ -157,7 +182,20 @@ describe('DICOMweb', () => {
     try {
       const body = join(dir, 'body');
       writeFileSync(body, multipartBody('curl-boundary', files));
-      const { stdout } = await run('curl', ['-sS', '-w', '\n%{http_code}', '-X', 'POST', '-H', 'Content-Type: multipart/related; type="application/dicom"; boundary=curl-boundary', '-H', 'Expect:', '-T', body, `${url}/dicomweb/studies/${StudyInstanceUID}`]);
+      const { stdout } = await run('curl', [
+        '-sS',
+        '-w',
+        '\n%{http_code}',
+        '-X',
+        'POST',
+        '-H',
+        'Content-Type: multipart/related; type="application/dicom"; boundary=curl-boundary',
+        '-H',
+        'Expect:',
+        '-T',
+        body,
+        `${url}/dicomweb/studies/${StudyInstanceUID}`,
+      ]);
       const [json, code] = stdout.split('\n');
       expect(code).toBe('200');
       expect(seq(JSON.parse(json), '00081199').map(uidOf)).toEqual(files.map((f) => readPart10Layout(f).SOPInstanceUID));
@@ -175,7 +213,8 @@ describe('DICOMweb', () => {
     const failed = seq(result.json, '00081198');
     expect(stored.length + failed.length).toBe(files.length);
     expect(stored.length).toBeGreaterThan(40);
-    for (const f of failed) expect([DimseStatus.CannotUnderstand, DimseStatus.DataSetDoesNotMatchSOPClass, DimseStatus.TransferSyntaxNotSupported]).toContain(f['00081197'].Value[0]);
+    for (const f of failed)
+      expect([DimseStatus.CannotUnderstand, DimseStatus.DataSetDoesNotMatchSOPClass, DimseStatus.TransferSyntaxNotSupported]).toContain(f['00081197'].Value[0]);
     expect(result.headers.get('warning')).toMatch(/^299 nidus /);
     // each stored instance comes back as it was sent (for repeated UIDs in the corpus: the first copy)
     const seen = new Set<string>();
@@ -200,11 +239,23 @@ describe('DICOMweb', () => {
   it('answers 415, 400, 409, 404 and 406 as PS3.18 says, and keeps serving', async () => {
     const json = await fetch(`${url}/dicomweb/studies`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
     expect(json.status).toBe(415);
-    const dicomJson = await fetch(`${url}/dicomweb/studies`, { method: 'POST', headers: { 'Content-Type': 'multipart/related; type="application/dicom+json"; boundary=x' }, body: '--x--' });
+    const dicomJson = await fetch(`${url}/dicomweb/studies`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'multipart/related; type="application/dicom+json"; boundary=x' },
+      body: '--x--',
+    });
     expect(dicomJson.status).toBe(415);
-    const noBoundary = await fetch(`${url}/dicomweb/studies`, { method: 'POST', headers: { 'Content-Type': 'multipart/related; type="application/dicom"' }, body: 'x' });
+    const noBoundary = await fetch(`${url}/dicomweb/studies`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'multipart/related; type="application/dicom"' },
+      body: 'x',
+    });
     expect(noBoundary.status).toBe(400);
-    const cut = await fetch(`${url}/dicomweb/studies`, { method: 'POST', headers: { 'Content-Type': 'multipart/related; type="application/dicom"; boundary=zz' }, body: '--zz\r\n\r\nhalf a part' });
+    const cut = await fetch(`${url}/dicomweb/studies`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'multipart/related; type="application/dicom"; boundary=zz' },
+      body: '--zz\r\n\r\nhalf a part',
+    });
     expect(cut.status).toBe(400);
     const garbage = await stow(url, [Buffer.from('not dicom at all'.repeat(20))]);
     expect(garbage.status).toBe(409);
@@ -250,7 +301,11 @@ describe('DICOMweb', () => {
           return p;
         }),
       );
-      await Promise.all(senders.map((paths, s) => run('storescu', ['-aet', `SENDER${s}`, '-aec', 'NIDUS', '127.0.0.1', String(dimsePort), ...paths], { env: { ...process.env, TCP_NODELAY: '1' } })));
+      await Promise.all(
+        senders.map((paths, s) =>
+          run('storescu', ['-aet', `SENDER${s}`, '-aec', 'NIDUS', '127.0.0.1', String(dimsePort), ...paths], { env: { ...process.env, TCP_NODELAY: '1' } }),
+        ),
+      );
       const uids = senders.flat().map((p) => readPart10Layout(readFileSync(p)).SOPInstanceUID);
       const rows = await context.db.getRepository(InstanceEntity).createQueryBuilder('i').where('i.SOPInstanceUID IN (:...uids)', { uids }).getMany();
       expect(rows).toHaveLength(80);
@@ -265,7 +320,10 @@ describe('DICOMweb', () => {
       const files = syntheticCtSeries({ count: 6, rows: 32, columns: 32 });
       const ids: string[] = [];
       for (const f of files) ids.push(((await orthanc.restJson('/instances', { method: 'POST', body: f })) as { ID: string }).ID);
-      const sent = await orthanc.restJson<{ FailedInstancesCount?: number }>('/modalities/nidus/store', { method: 'POST', body: JSON.stringify({ Resources: ids, Synchronous: true }) });
+      const sent = await orthanc.restJson<{ FailedInstancesCount?: number }>('/modalities/nidus/store', {
+        method: 'POST',
+        body: JSON.stringify({ Resources: ids, Synchronous: true }),
+      });
       expect(sent.FailedInstancesCount ?? 0).toBe(0);
       for (const f of files) {
         const row = await context.db.getRepository(InstanceEntity).findOneByOrFail({ SOPInstanceUID: readPart10Layout(f).SOPInstanceUID });

@@ -6,7 +6,10 @@ import type { Response } from 'express';
 export class MultipartResponse {
   readonly boundary = `nidus-${randomBytes(12).toString('hex')}`;
 
-  constructor(private readonly res: Response, type: string) {
+  constructor(
+    private readonly res: Response,
+    type: string,
+  ) {
     res.status(200);
     res.setHeader('Content-Type', `multipart/related; type="${type}"; boundary=${this.boundary}`);
   }

@@ -23,7 +23,16 @@ export class QidoController {
     const studies = await this.query.searchStudies(params, page);
     const series = await this.query.seriesOfStudies(studies.map((s) => s.StudyInstanceUID));
     const base = baseUrlOf(req);
-    this.send(res, studies.map((s) => studyJson(s, series.filter((x) => x.StudyInstanceUID === s.StudyInstanceUID), base)));
+    this.send(
+      res,
+      studies.map((s) =>
+        studyJson(
+          s,
+          series.filter((x) => x.StudyInstanceUID === s.StudyInstanceUID),
+          base,
+        ),
+      ),
+    );
   }
 
   @Get('series')
@@ -47,7 +56,13 @@ export class QidoController {
   }
 
   @Get('studies/:study/series/:series/instances')
-  async seriesInstances(@Param('study') study: string, @Param('series') series: string, @Query() params: QueryParams, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async seriesInstances(
+    @Param('study') study: string,
+    @Param('series') series: string,
+    @Query() params: QueryParams,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
     return this.instances({ StudyInstanceUID: study, SeriesInstanceUID: series }, params, req, res);
   }
 
@@ -56,7 +71,10 @@ export class QidoController {
     const page = this.page(params, res);
     if (!page) return;
     const base = baseUrlOf(req);
-    this.send(res, (await this.query.searchSeries(params, page, study)).map((s) => seriesJson(s, base)));
+    this.send(
+      res,
+      (await this.query.searchSeries(params, page, study)).map((s) => seriesJson(s, base)),
+    );
   }
 
   private async instances(scope: { StudyInstanceUID?: string; SeriesInstanceUID?: string }, params: QueryParams, req: Request, res: Response): Promise<void> {
@@ -64,7 +82,10 @@ export class QidoController {
     const page = this.page(params, res);
     if (!page) return;
     const base = baseUrlOf(req);
-    this.send(res, (await this.query.searchInstances(params, page, scope)).map((i) => instanceJson(i, base)));
+    this.send(
+      res,
+      (await this.query.searchInstances(params, page, scope)).map((i) => instanceJson(i, base)),
+    );
   }
 
   /** limit and offset (PS3.18 8.3.4.4); a limit over the maximum is cut, with a Warning. */

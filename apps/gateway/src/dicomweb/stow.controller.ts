@@ -29,7 +29,11 @@ export class StowController {
       res.status(result.httpStatus);
       res.setHeader('Content-Type', 'application/dicom+json');
       // one Warning per failure, bounded (PS3.18 8.7.5)
-      if (result.reasons.length) res.setHeader('Warning', result.reasons.slice(0, 20).map((r) => `299 nidus "${r.replace(/["\r\n]/g, "'").slice(0, 200)}"`));
+      if (result.reasons.length)
+        res.setHeader(
+          'Warning',
+          result.reasons.slice(0, 20).map((r) => `299 nidus "${r.replace(/["\r\n]/g, "'").slice(0, 200)}"`),
+        );
       res.send(JSON.stringify(result.body));
     } catch (error) {
       // drain what the client still sends, so it reads our answer rather than a reset

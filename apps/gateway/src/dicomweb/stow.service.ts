@@ -8,7 +8,10 @@ import { DicomWebOptions } from './dicomweb.options';
 /** A STOW-RS request refused as a whole (PS3.18 10.5.3): its HTTP status and why. */
 export class StowRequestError extends Error {
   override name = 'StowRequestError';
-  constructor(readonly httpStatus: 400 | 413 | 415, message: string) {
+  constructor(
+    readonly httpStatus: 400 | 413 | 415,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -47,7 +50,8 @@ export class StowService {
 
   async store(request: IncomingMessage, baseUrl: string, StudyInstanceUID?: string): Promise<StowResult> {
     const contentType = request.headers['content-type'] ?? '';
-    if (!/^multipart\/related\s*(;|$)/i.test(contentType)) throw new StowRequestError(415, `Content-Type must be multipart/related; type="application/dicom", not '${contentType}'`);
+    if (!/^multipart\/related\s*(;|$)/i.test(contentType))
+      throw new StowRequestError(415, `Content-Type must be multipart/related; type="application/dicom", not '${contentType}'`);
     const type = contentTypeParameter(contentType, 'type');
     if (type !== undefined && type.toLowerCase() !== 'application/dicom') {
       throw new StowRequestError(415, `type="${type}" is not supported: only application/dicom parts (PS3.18 10.5.1.1)`);
@@ -55,7 +59,8 @@ export class StowService {
     const boundary = boundaryOf(contentType);
     if (!boundary) throw new StowRequestError(400, 'multipart/related without a boundary parameter');
     const declared = Number(request.headers['content-length']);
-    if (Number.isFinite(declared) && declared > this.options.maxRequestBytes) throw new StowRequestError(413, `request of ${declared} bytes is larger than ${this.options.maxRequestBytes}`);
+    if (Number.isFinite(declared) && declared > this.options.maxRequestBytes)
+      throw new StowRequestError(413, `request of ${declared} bytes is larger than ${this.options.maxRequestBytes}`);
 
     const outcomes: IngestOutcome[] = [];
     const parser = new MultipartRelatedParser(
@@ -76,7 +81,10 @@ export class StowService {
   private sinkFor(headers: PartHeaders, index: number, outcomes: IngestOutcome[], StudyInstanceUID: string | undefined): PartSink {
     const type = (headers['content-type'] ?? 'application/dicom').split(';')[0].trim().toLowerCase();
     if (type !== 'application/dicom') {
-      outcomes[index] = { ok: false, failure: { status: DimseStatus.CannotUnderstand, reason: `part ${index + 1} is ${type}, not application/dicom`, transient: false } };
+      outcomes[index] = {
+        ok: false,
+        failure: { status: DimseStatus.CannotUnderstand, reason: `part ${index + 1} is ${type}, not application/dicom`, transient: false },
+      };
       return { stream: discard(), done: async () => undefined, abort: async () => undefined };
     }
     let temp;
@@ -126,7 +134,10 @@ export function respond(outcomes: IngestOutcome[], baseUrl: string): StowResult 
       Value: stored.map((o) => ({
         [ReferencedSOPClassUID]: ui(o.header.SOPClassUID),
         [ReferencedSOPInstanceUID]: ui(o.header.SOPInstanceUID),
-        [RetrieveURL]: { vr: 'UR', Value: [`${baseUrl}/studies/${o.header.StudyInstanceUID}/series/${o.header.SeriesInstanceUID}/instances/${o.header.SOPInstanceUID}`] },
+        [RetrieveURL]: {
+          vr: 'UR',
+          Value: [`${baseUrl}/studies/${o.header.StudyInstanceUID}/series/${o.header.SeriesInstanceUID}/instances/${o.header.SOPInstanceUID}`],
+        },
       })),
     };
   }

@@ -47,7 +47,14 @@ function summary(study: StudyEntity, series: SeriesEntity[], analyses: AnalysisE
       state: s.state,
       analyses: analyses
         .filter((a) => a.SeriesInstanceUID === s.SeriesInstanceUID)
-        .map((a) => ({ id: a.id, kind: a.kind, status: a.status, priority: a.priority, queuedAt: a.queuedAt.toISOString(), finishedAt: a.finishedAt?.toISOString() ?? null })),
+        .map((a) => ({
+          id: a.id,
+          kind: a.kind,
+          status: a.status,
+          priority: a.priority,
+          queuedAt: a.queuedAt.toISOString(),
+          finishedAt: a.finishedAt?.toISOString() ?? null,
+        })),
     })),
   };
 }
@@ -67,7 +74,15 @@ export class StudiesApiController {
     const skip = Math.max(Number(offset ?? 0) || 0, 0);
     const studies = await this.index.listStudies(take, skip);
     const series = await this.query.seriesOfStudies(studies.map((s) => s.StudyInstanceUID));
-    return Promise.all(studies.map(async (s) => summary(s, series.filter((x) => x.StudyInstanceUID === s.StudyInstanceUID), await this.analyses.forStudy(s.StudyInstanceUID))));
+    return Promise.all(
+      studies.map(async (s) =>
+        summary(
+          s,
+          series.filter((x) => x.StudyInstanceUID === s.StudyInstanceUID),
+          await this.analyses.forStudy(s.StudyInstanceUID),
+        ),
+      ),
+    );
   }
 
   @Get(':study')

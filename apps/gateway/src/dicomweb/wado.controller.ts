@@ -36,17 +36,38 @@ export class WadoController {
   }
 
   @Get(':study/series/:series/instances/:instance')
-  instance(@Param('study') study: string, @Param('series') series: string, @Param('instance') instance: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+  instance(
+    @Param('study') study: string,
+    @Param('series') series: string,
+    @Param('instance') instance: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
     return this.guard(res, async () => this.wado.retrieve(await this.query.instances(study, series, instance), req.get('accept'), res));
   }
 
   @Get(':study/series/:series/instances/:instance/metadata')
-  instanceMetadata(@Param('study') study: string, @Param('series') series: string, @Param('instance') instance: string, @Req() req: Request, @Res() res: Response): Promise<void> {
-    return this.guard(res, async () => this.json(res, await this.wado.metadata(await this.query.instances(study, series, instance), req.get('accept'), baseUrlOf(req))));
+  instanceMetadata(
+    @Param('study') study: string,
+    @Param('series') series: string,
+    @Param('instance') instance: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    return this.guard(res, async () =>
+      this.json(res, await this.wado.metadata(await this.query.instances(study, series, instance), req.get('accept'), baseUrlOf(req))),
+    );
   }
 
   @Get(':study/series/:series/instances/:instance/frames/:frames')
-  frames(@Param('study') study: string, @Param('series') series: string, @Param('instance') instance: string, @Param('frames') frames: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+  frames(
+    @Param('study') study: string,
+    @Param('series') series: string,
+    @Param('instance') instance: string,
+    @Param('frames') frames: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
     return this.guard(res, async () => this.wado.frames((await this.query.instances(study, series, instance))[0], frames, req.get('accept'), res));
   }
 

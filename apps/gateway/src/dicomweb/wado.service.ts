@@ -11,7 +11,10 @@ import { MultipartResponse } from './multipart-response';
 /** A retrieve that cannot be answered: its HTTP status and why. */
 export class WadoError extends Error {
   override name = 'WadoError';
-  constructor(readonly httpStatus: 400 | 404 | 406, message: string) {
+  constructor(
+    readonly httpStatus: 400 | 404 | 406,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -49,7 +52,9 @@ export class WadoService {
     }
     const multipart = new MultipartResponse(res, 'application/dicom');
     for (const i of instances) {
-      await multipart.part(`application/dicom; transfer-syntax=${i.TransferSyntaxUID}`, this.store.openRead(i.path), { 'Content-Length': await this.store.size(i.path) });
+      await multipart.part(`application/dicom; transfer-syntax=${i.TransferSyntaxUID}`, this.store.openRead(i.path), {
+        'Content-Length': await this.store.size(i.path),
+      });
     }
     await multipart.end();
   }
@@ -75,7 +80,9 @@ export class WadoService {
       const url = this.instanceUrl(baseUrl, i);
       out.push(
         // Pixel Data by its frames; other binary values inline
-        toDicomJson(ds, { bulkDataUri: (tag) => (tag === '7FE00010' && frames ? `${url}/frames/${Array.from({ length: frames }, (_, k) => k + 1).join(',')}` : undefined) }),
+        toDicomJson(ds, {
+          bulkDataUri: (tag) => (tag === '7FE00010' && frames ? `${url}/frames/${Array.from({ length: frames }, (_, k) => k + 1).join(',')}` : undefined),
+        }),
       );
     }
     return out;
@@ -85,7 +92,13 @@ export class WadoService {
   async frames(instance: InstanceEntity | undefined, frameList: string, accept: string | undefined, res: Response): Promise<void> {
     if (!instance) throw new WadoError(404, 'no such instance');
     const ranges = parseAccept(accept);
-    const octet = ranges.some((r) => (r.type === 'multipart/related' && (r.parameters.type ?? 'application/octet-stream').toLowerCase() === 'application/octet-stream') || r.type === '*/*' || r.type === 'multipart/*' || r.type === 'application/octet-stream');
+    const octet = ranges.some(
+      (r) =>
+        (r.type === 'multipart/related' && (r.parameters.type ?? 'application/octet-stream').toLowerCase() === 'application/octet-stream') ||
+        r.type === '*/*' ||
+        r.type === 'multipart/*' ||
+        r.type === 'application/octet-stream',
+    );
     if (!octet) throw new WadoError(406, `cannot answer Accept '${accept}': frames are served as application/octet-stream`);
     if (!/^\d+(,\d+)*$/.test(frameList)) throw new WadoError(400, `'${frameList}' is not a list of frame numbers`);
     const numbers = frameList.split(',').map(Number);

@@ -33,7 +33,10 @@ export class HealthController {
   }
 
   private async checks(): Promise<{ database: Check; redis: Check }> {
-    const database = await this.db.query('SELECT 1').then(() => 'up' as const, () => 'down' as const);
+    const database = await this.db.query('SELECT 1').then(
+      () => 'up' as const,
+      () => 'down' as const,
+    );
     const redis = (await this.queue.healthy()) ? 'up' : 'down';
     this.metrics.dependencyUp.set({ dependency: 'database' }, database === 'up' ? 1 : 0);
     this.metrics.dependencyUp.set({ dependency: 'redis' }, redis === 'up' ? 1 : 0);

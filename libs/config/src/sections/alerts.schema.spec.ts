@@ -51,7 +51,10 @@ describe('alertsSectionSchema', () => {
     [{ rules: [{ name: 'x', team: 'stroke', when: 'coreVolumeMl >= big' }] }, /^rules\.0\.when: cannot read 'coreVolumeMl >= big': '>=' needs a number/],
     [{ rules: [{ name: 'x', team: 'stroke', when: '>= 15' }] }, /^rules\.0\.when: /],
     [{ rules: [{ name: 'x', team: 'nobody', when: 'eligibility.extend' }] }, /^rules\.0\.team: no team 'nobody' in alerts\.teams$/],
-    [{ teams: [{ id: 'stroke', onCall: [{ name: 'r', url: 'https://x.example', secret: 'short' }] }] }, /^teams\.0\.onCall\.0\.secret: a secret of at least 16 characters$/],
+    [
+      { teams: [{ id: 'stroke', onCall: [{ name: 'r', url: 'https://x.example', secret: 'short' }] }] },
+      /^teams\.0\.onCall\.0\.secret: a secret of at least 16 characters$/,
+    ],
     [{ teams: [{ id: 'stroke' }, { id: 'stroke' }] }, /^teams\.1\.id: team 'stroke' is defined twice$/],
   ])('rejects a bad section with a message naming the setting: %j', (input, message) => {
     const parsed = alertsSectionSchema.safeParse(input);

@@ -32,7 +32,8 @@ function literal(text: string): number | boolean | string | null {
 /** Parses one comparison; a bare path means `path == true`. Returns a one-line reason when it cannot. */
 export function parseAlertComparison(source: string): AlertComparison | string {
   const m = COMPARISON.exec(source);
-  if (!m || !PATH.test(m[1])) return `cannot read '${source}': expected '<field> <op> <value>' (op one of >= > <= < == !=) or a bare boolean field such as 'eligibility.defuse3'`;
+  if (!m || !PATH.test(m[1]))
+    return `cannot read '${source}': expected '<field> <op> <value>' (op one of >= > <= < == !=) or a bare boolean field such as 'eligibility.defuse3'`;
   const [, path, op, raw] = m;
   if (!op) return { path: path.split('.'), op: '==', value: true, source: source.trim() };
   const value = literal(raw.trim());
@@ -78,7 +79,11 @@ const webhookStep = z
     /** shared secret of the HMAC-SHA256 signature (X-Nidus-Signature) */
     secret: z.string().min(16, 'a secret of at least 16 characters'),
     /** if nobody acknowledges within this time, the next step is paged */
-    ackTimeoutSeconds: z.number().positive().max(24 * 3600).default(300),
+    ackTimeoutSeconds: z
+      .number()
+      .positive()
+      .max(24 * 3600)
+      .default(300),
   })
   .strict();
 export type AlertTarget = z.output<typeof webhookStep>;
@@ -105,7 +110,13 @@ export type AlertPhiOptions = z.output<typeof phiSchema>;
 
 /** Shipped default: the stroke team, critical on DEFUSE 3 or EXTEND eligibility or Tmax > 6 s >= 15 mL; no targets. */
 export const DEFAULT_ALERT_RULES: z.input<typeof ruleSchema>[] = [
-  { name: 'stroke-treatable-perfusion', analysis: 'ctp', level: 'critical', team: 'stroke', when: { any: ['eligibility.defuse3', 'eligibility.extend', 'hypoperfusionVolumeMl >= 15'] } },
+  {
+    name: 'stroke-treatable-perfusion',
+    analysis: 'ctp',
+    level: 'critical',
+    team: 'stroke',
+    when: { any: ['eligibility.defuse3', 'eligibility.extend', 'hypoperfusionVolumeMl >= 15'] },
+  },
 ];
 export const DEFAULT_ALERT_TEAMS: z.input<typeof teamSchema>[] = [{ id: 'stroke', name: 'Stroke team', onCall: [] }];
 
@@ -118,7 +129,10 @@ export const alertsSectionSchema = z
     /** public base URL of the Nidus gateway, for the study link and the acknowledge link; absent: no links */
     publicBaseUrl: z.string().url().optional(),
     /** a small PNG of the result in the payload */
-    image: z.object({ enabled: z.boolean().default(true), width: z.number().int().min(64).max(1024).default(320) }).strict().default({}),
+    image: z
+      .object({ enabled: z.boolean().default(true), width: z.number().int().min(64).max(1024).default(320) })
+      .strict()
+      .default({}),
     webhook: z
       .object({
         timeoutSeconds: z.number().positive().max(120).default(5),

@@ -9,7 +9,12 @@ export const dicomSectionSchema = z
     allowedHosts: z.array(z.string().min(1)).default([]),
     maxAssociations: z.number().int().min(1).max(1000).default(32),
     /** our maximum PDU length (PS3.8 D.1) */
-    maxPduLength: z.number().int().min(4096).max(16 * 1024 * 1024).default(1024 * 1024),
+    maxPduLength: z
+      .number()
+      .int()
+      .min(4096)
+      .max(16 * 1024 * 1024)
+      .default(1024 * 1024),
     idleTimeoutSeconds: z.number().positive().max(3600).default(60),
   })
   .strict();

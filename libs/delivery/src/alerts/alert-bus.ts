@@ -54,7 +54,10 @@ export class RedisAlertBus implements AlertEventBus {
   private readonly local = new InMemoryAlertBus();
   readonly channel: string;
 
-  constructor(private readonly redisUrl: string, prefix = 'nidus') {
+  constructor(
+    private readonly redisUrl: string,
+    prefix = 'nidus',
+  ) {
     this.channel = `${prefix}:alert-events`;
     this.publisher = new Redis(redisUrl, { maxRetriesPerRequest: 2, lazyConnect: false });
     this.publisher.on('error', () => undefined); // health reports Redis; publishing failures are logged by callers

@@ -40,7 +40,9 @@ export function createAlertHandlers(deps: AlertDeps): AlertHandlers {
  * not added twice; one Redis kept as finished (e.g. failed for good) is replaced. The database's guards
  * keep each step to one page whatever runs.
  */
-export async function recoverPendingEscalations(deps: Pick<AlertDeps, 'db' | 'logger' | 'now'> & { queue: AlertJobQueue }): Promise<{ escalations: number; unsent: number }> {
+export async function recoverPendingEscalations(
+  deps: Pick<AlertDeps, 'db' | 'logger' | 'now'> & { queue: AlertJobQueue },
+): Promise<{ escalations: number; unsent: number }> {
   const repo = new AlertRepository(deps.db);
   const now = (deps.now ?? (() => new Date()))();
   const rearm = async <N extends AlertJobName>(name: N, payload: AlertJobPayloads[N], delayMs: number) => {

@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { renderAlertImage } from './alert-image';
 
-const results = { coreVolumeMl: 20, hypoperfusionVolumeMl: 100, mismatchVolumeMl: 80, mismatchRatio: 5, affectedHemisphere: 'left', eligibility: { defuse3: true, extend: true } };
+const results = {
+  coreVolumeMl: 20,
+  hypoperfusionVolumeMl: 100,
+  mismatchVolumeMl: 80,
+  mismatchRatio: 5,
+  affectedHemisphere: 'left',
+  eligibility: { defuse3: true, extend: true },
+};
 
 async function pixels(base64: string) {
   return sharp(Buffer.from(base64, 'base64')).removeAlpha().raw().toBuffer({ resolveWithObject: true });
@@ -28,7 +35,9 @@ describe(renderAlertImage.name, () => {
 
   it('scales an existing summary image down, and has none for other analyses', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'nidus-alert-image-')), 'summary.png');
-    await sharp({ create: { width: 1024, height: 512, channels: 3, background: { r: 0, g: 0, b: 255 } } }).png().toFile(path);
+    await sharp({ create: { width: 1024, height: 512, channels: 3, background: { r: 0, g: 0, b: 255 } } })
+      .png()
+      .toFile(path);
     const image = await renderAlertImage({ kind: 'cxr-findings', results: {}, summaryImagePath: path, width: 256 });
     expect(image).toMatchObject({ width: 256, height: 128 });
     const { data } = await pixels(image!.base64);

@@ -50,7 +50,12 @@ async function png(input: sharp.Sharp, width: number): Promise<AlertImage> {
  * The small picture in an alert: the analysis's summary image scaled down when there is one, else a card
  * drawn from the perfusion numbers; null for other analyses without an image.
  */
-export async function renderAlertImage(options: { kind: string; results: Record<string, unknown>; summaryImagePath?: string | null; width: number }): Promise<AlertImage | null> {
+export async function renderAlertImage(options: {
+  kind: string;
+  results: Record<string, unknown>;
+  summaryImagePath?: string | null;
+  width: number;
+}): Promise<AlertImage | null> {
   if (options.summaryImagePath && existsSync(options.summaryImagePath)) return png(sharp(options.summaryImagePath), options.width);
   if (options.kind !== 'ctp') return null;
   return png(sharp(Buffer.from(perfusionCardSvg(options.results)), { density: 72 * (options.width / 320) }), options.width);

@@ -87,7 +87,10 @@ describe(AlertPager.name, () => {
     expect(count).toBe(1);
     expect(sum).toBeGreaterThan(2);
     expect(sum).toBeLessThan(10);
-    expect(events.map((e) => [e.type, e.alert.id])).toEqual([['alert.raised', payload.id], ['alert.paged', payload.id]]);
+    expect(events.map((e) => [e.type, e.alert.id])).toEqual([
+      ['alert.raised', payload.id],
+      ['alert.paged', payload.id],
+    ]);
     expect((await new AuditRepository(h.db).recent()).map((e) => e.action)).toEqual(expect.arrayContaining(['alert.raised', 'alert.paged']));
   });
 
@@ -128,7 +131,12 @@ describe(AlertPager.name, () => {
     await new AlertsService({ db: h.db }).acknowledge(alertId, 'dr.attending');
     await sleep(1600);
     expect(receiver.received.map((r) => r.path)).toEqual(['/resident', '/attending']);
-    expect(await new AlertRepository(h.db).findById(alertId)).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'dr.attending', escalationLevel: 1, nextEscalationAt: null });
+    expect(await new AlertRepository(h.db).findById(alertId)).toMatchObject({
+      state: 'acknowledged',
+      acknowledgedBy: 'dr.attending',
+      escalationLevel: 1,
+      nextEscalationAt: null,
+    });
     const audit = await new AuditRepository(h.db).recent();
     expect(audit.find((e) => e.action === 'alert.acknowledged')).toMatchObject({ actor: 'dr.attending', subject: alertId });
   });
@@ -154,7 +162,12 @@ describe(AlertPager.name, () => {
     expect(alert).toMatchObject({ state: 'pending', escalationLevel: 0, lastError: expect.stringContaining('HTTP 410') });
     await handlers['alert.escalate']({ alertId: alert.id, level: 1 }, context);
     await handlers['alert.escalate']({ alertId: alert.id, level: 2 }, context);
-    expect(await new AlertRepository(h.db).findById(alert.id)).toMatchObject({ state: 'failed', escalationLevel: 2, nextEscalationAt: null, lastError: expect.stringContaining('HTTP 503') });
+    expect(await new AlertRepository(h.db).findById(alert.id)).toMatchObject({
+      state: 'failed',
+      escalationLevel: 2,
+      nextEscalationAt: null,
+      lastError: expect.stringContaining('HTTP 503'),
+    });
     expect(receiver.received.map((r) => r.path)).toEqual(['/resident', '/attending', '/attending', '/attending', '/chief', '/chief', '/chief']);
   });
 
@@ -258,7 +271,9 @@ describe.each(DATABASE_KINDS)('alerts exactly once on %s', (kind) => {
     dying.send = async () => {
       throw new Error('killed');
     };
-    await expect(createAlertHandlers({ db: h.db, alerts, logger: silent, webhook: dying })['alert.evaluate']({ analysisId }, context)).rejects.toThrow('killed');
+    await expect(createAlertHandlers({ db: h.db, alerts, logger: silent, webhook: dying })['alert.evaluate']({ analysisId }, context)).rejects.toThrow(
+      'killed',
+    );
     const alert = (await new AlertRepository(h.db).findByAnalysisId(analysisId))!;
     expect(alert).toMatchObject({ state: 'pending', escalationLevel: -1 });
     await h.db.destroy();

@@ -81,16 +81,34 @@ export class AlertPager {
     const teamId = root?.team ?? decision!.team;
     const [study, series] = await Promise.all([this.index.findStudy(analysis.StudyInstanceUID), this.index.findSeries(analysis.SeriesInstanceUID)]);
     const team = this.deps.alerts.teams.find((t) => t.id === teamId);
-    const content = alertContent(decision, root ? 'update' : 'alert', teamId, {
-      analysis, study, series, teamName: team?.name ?? null, ruleFields: ruleFields(this.deps.alerts.rules, analysis.kind),
-    }, this.deps.alerts.phi);
+    const content = alertContent(
+      decision,
+      root ? 'update' : 'alert',
+      teamId,
+      {
+        analysis,
+        study,
+        series,
+        teamName: team?.name ?? null,
+        ruleFields: ruleFields(this.deps.alerts.rules, analysis.kind),
+      },
+      this.deps.alerts.phi,
+    );
     const { alert, created } = await this.repo.createOnce(
       { analysisId, updatesAlertId: root?.id ?? null, level: content.level, team: teamId, payload: content as unknown as Record<string, unknown> },
       this.now(),
     );
     if (created) {
-      this.deps.logger.info({ alertId: alert.id, analysisId, level: alert.level, team: teamId, updatesAlertId: alert.updatesAlertId, rules: content.rules }, 'alert raised');
-      await this.audit.record(AUDIT_ACTOR, alert.updatesAlertId ? 'alert.update-raised' : 'alert.raised', alert.id, { analysisId, level: alert.level, team: teamId, rules: content.rules });
+      this.deps.logger.info(
+        { alertId: alert.id, analysisId, level: alert.level, team: teamId, updatesAlertId: alert.updatesAlertId, rules: content.rules },
+        'alert raised',
+      );
+      await this.audit.record(AUDIT_ACTOR, alert.updatesAlertId ? 'alert.update-raised' : 'alert.raised', alert.id, {
+        analysisId,
+        level: alert.level,
+        team: teamId,
+        rules: content.rules,
+      });
       await this.publish('alert.raised', alert);
     }
     return this.resume(alert);
@@ -143,13 +161,23 @@ export class AlertPager {
     if (chain.length === 0 && level === 0) return this.dashboardOnly(claimed);
     const target = chain[level];
     if (!target) {
-      await this.repo.recordPage(alert.id, level, { delivered: false, error: `team ${alert.team} has no on-call step ${level}`, nextEscalationAt: null, exhausted: true }, this.now());
+      await this.repo.recordPage(
+        alert.id,
+        level,
+        { delivered: false, error: `team ${alert.team} has no on-call step ${level}`, nextEscalationAt: null, exhausted: true },
+        this.now(),
+      );
       return {};
     }
     const outcome = await this.send(claimed, [{ step: level, target }], chain.length);
     const hasNext = claimed.level === 'critical' && level + 1 < chain.length;
     const next = hasNext ? new Date(this.now().getTime() + (outcome.delivered ? target.ackTimeoutSeconds * 1000 : 0)) : null;
-    await this.repo.recordPage(alert.id, level, { delivered: outcome.delivered, error: outcome.error, nextEscalationAt: next, exhausted: !outcome.delivered && !hasNext }, this.now());
+    await this.repo.recordPage(
+      alert.id,
+      level,
+      { delivered: outcome.delivered, error: outcome.error, nextEscalationAt: next, exhausted: !outcome.delivered && !hasNext },
+      this.now(),
+    );
     const after = (await this.repo.findById(alert.id))!;
     await this.publish('alert.paged', after);
     return this.scheduled(after);
@@ -163,8 +191,17 @@ export class AlertPager {
     if (chain.length === 0) return this.dashboardOnly(claimed);
     const root = alert.updatesAlertId ? await this.repo.findById(alert.updatesAlertId) : null;
     const reached = Math.min(chain.length, Math.max(root?.escalationLevel ?? 0, 0) + 1);
-    const outcome = await this.send(claimed, chain.slice(0, reached).map((target, step) => ({ step, target })), chain.length);
-    await this.repo.recordPage(alert.id, 0, { delivered: outcome.delivered, error: outcome.error, nextEscalationAt: null, exhausted: !outcome.delivered }, this.now());
+    const outcome = await this.send(
+      claimed,
+      chain.slice(0, reached).map((target, step) => ({ step, target })),
+      chain.length,
+    );
+    await this.repo.recordPage(
+      alert.id,
+      0,
+      { delivered: outcome.delivered, error: outcome.error, nextEscalationAt: null, exhausted: !outcome.delivered },
+      this.now(),
+    );
     await this.publish('alert.paged', (await this.repo.findById(alert.id))!);
     return {};
   }

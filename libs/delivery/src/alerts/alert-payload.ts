@@ -83,7 +83,13 @@ function results(analysis: AnalysisEntity, ruleFields: string[][]): Record<strin
   return Object.fromEntries(ruleFields.map((path) => [path.join('.'), round(valueAt(result, path))]).filter(([, v]) => v !== undefined));
 }
 
-function summaryLine(level: AlertLevel, kind: 'alert' | 'update', decision: AlertDecision | null, analysis: AnalysisEntity, values: Record<string, unknown>): string {
+function summaryLine(
+  level: AlertLevel,
+  kind: 'alert' | 'update',
+  decision: AlertDecision | null,
+  analysis: AnalysisEntity,
+  values: Record<string, unknown>,
+): string {
   const parts: string[] = [];
   if (analysis.kind === 'ctp') {
     const r = values;
@@ -91,7 +97,9 @@ function summaryLine(level: AlertLevel, kind: 'alert' | 'update', decision: Aler
     const eligible = [eligibility.defuse3 ? 'DEFUSE 3' : '', eligibility.extend ? 'EXTEND' : ''].filter(Boolean);
     if (eligible.length) parts.push(`${eligible.join(' and ')} eligible`);
     const ml = (v: unknown) => (typeof v === 'number' ? `${v} mL` : 'n/a');
-    parts.push(`core ${ml(r.coreVolumeMl)}, Tmax>6s ${ml(r.hypoperfusionVolumeMl)}, mismatch ${ml(r.mismatchVolumeMl)}${typeof r.mismatchRatio === 'number' ? ` (ratio ${r.mismatchRatio})` : ''}`);
+    parts.push(
+      `core ${ml(r.coreVolumeMl)}, Tmax>6s ${ml(r.hypoperfusionVolumeMl)}, mismatch ${ml(r.mismatchVolumeMl)}${typeof r.mismatchRatio === 'number' ? ` (ratio ${r.mismatchRatio})` : ''}`,
+    );
     if (r.affectedHemisphere) parts.push(`${r.affectedHemisphere} hemisphere`);
   } else {
     parts.push(decision?.reasons.join(', ') ?? analysis.kind);

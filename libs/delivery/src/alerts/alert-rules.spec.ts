@@ -53,7 +53,10 @@ describe(evaluateAlertRules.name, () => {
       ],
     });
     expect(evaluateAlertRules(rules, 'ctp', perfusion({ core: 75, hypo: 100 }))).toEqual({
-      level: 'critical', team: 'stroke', rules: ['large-core', 'left'], reasons: ['coreVolumeMl >= 70', "affectedHemisphere == 'left'", 'affectedHemisphere == left'],
+      level: 'critical',
+      team: 'stroke',
+      rules: ['large-core', 'left'],
+      reasons: ['coreVolumeMl >= 70', "affectedHemisphere == 'left'", 'affectedHemisphere == left'],
     });
     expect(evaluateAlertRules(rules, 'ctp', perfusion({ core: 20, hypo: 30 }))).toMatchObject({ level: 'info', team: 'radiology', rules: ['any-core'] });
     expect(ruleFields(rules, 'ctp')).toEqual([['coreVolumeMl'], ['affectedHemisphere']]);

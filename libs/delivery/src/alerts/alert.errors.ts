@@ -1,7 +1,11 @@
 /** A webhook answered with a final refusal (4xx other than 408 and 429): trying again will not help. */
 export class WebhookRejectedError extends Error {
   override name = 'WebhookRejectedError';
-  constructor(readonly url: string, readonly status: number, readonly reason: string) {
+  constructor(
+    readonly url: string,
+    readonly status: number,
+    readonly reason: string,
+  ) {
     super(`webhook ${url} refused the alert: HTTP ${status}${reason ? ` ${reason}` : ''}`);
   }
 }
@@ -9,7 +13,11 @@ export class WebhookRejectedError extends Error {
 /** A webhook did not answer 2xx after every try (5xx, 408, 429, timeout or network error). */
 export class WebhookUnavailableError extends Error {
   override name = 'WebhookUnavailableError';
-  constructor(readonly url: string, readonly attempts: number, readonly reason: string) {
+  constructor(
+    readonly url: string,
+    readonly attempts: number,
+    readonly reason: string,
+  ) {
     super(`webhook ${url} unavailable after ${attempts} ${attempts === 1 ? 'try' : 'tries'}: ${reason}`);
   }
 }
@@ -25,7 +33,11 @@ export class AlertNotFoundError extends Error {
 /** Someone acknowledged the alert first. */
 export class AlertAlreadyAcknowledgedError extends Error {
   override name = 'AlertAlreadyAcknowledgedError';
-  constructor(readonly alertId: string, readonly by: string | null, readonly at: Date | null) {
+  constructor(
+    readonly alertId: string,
+    readonly by: string | null,
+    readonly at: Date | null,
+  ) {
     super(`alert ${alertId} was already acknowledged${by ? ` by ${by}` : ''}${at ? ` at ${at.toISOString()}` : ''}`);
   }
 }
@@ -33,7 +45,10 @@ export class AlertAlreadyAcknowledgedError extends Error {
 /** Another worker holds the lease to page this alert's next step. */
 export class AlertBusyError extends Error {
   override name = 'AlertBusyError';
-  constructor(readonly alertId: string, readonly level: number) {
+  constructor(
+    readonly alertId: string,
+    readonly level: number,
+  ) {
     super(`alert ${alertId}: step ${level} is being paged by another worker`);
   }
 }

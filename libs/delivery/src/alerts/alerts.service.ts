@@ -51,7 +51,11 @@ export class AlertsService {
       throw new AlertAlreadyAcknowledgedError(root.id, current?.acknowledgedBy ?? null, current?.acknowledgedAt ?? null);
     }
     for (const update of await this.repo.updatesOf(root.id)) await this.repo.acknowledge(update.id, by, at);
-    await this.audit.record(by, 'alert.acknowledged', root.id, { via: id === root.id ? undefined : id, escalationLevel: acknowledged.escalationLevel, team: acknowledged.team });
+    await this.audit.record(by, 'alert.acknowledged', root.id, {
+      via: id === root.id ? undefined : id,
+      escalationLevel: acknowledged.escalationLevel,
+      team: acknowledged.team,
+    });
     this.deps.logger?.info({ alertId: root.id, escalationLevel: acknowledged.escalationLevel }, 'alert acknowledged');
     const view = toAlertView(acknowledged);
     try {

@@ -44,7 +44,9 @@ describe(WebhookChannel.name, () => {
     await expect(channel.send({ url: receiver.url('/down'), secret: SECRET }, '{}', { deliveryId: 'd', event: 'alert' })).rejects.toThrow(
       new WebhookUnavailableError(receiver.url('/down'), 3, 'HTTP 503'),
     );
-    await expect(channel.send({ url: receiver.url('/denied'), secret: SECRET }, '{}', { deliveryId: 'd', event: 'alert' })).rejects.toBeInstanceOf(WebhookRejectedError);
+    await expect(channel.send({ url: receiver.url('/denied'), secret: SECRET }, '{}', { deliveryId: 'd', event: 'alert' })).rejects.toBeInstanceOf(
+      WebhookRejectedError,
+    );
     expect(receiver.on('/down')).toHaveLength(3);
     expect(receiver.on('/denied')).toHaveLength(1);
   });
@@ -52,7 +54,9 @@ describe(WebhookChannel.name, () => {
   it('times out a receiver that does not answer, and retries network errors', async () => {
     receiver.respond = () => new Promise((resolve) => setTimeout(() => resolve(0), 1000)); // never answers in time
     const slow = new WebhookChannel({ timeoutSeconds: 0.2, attempts: 2, retryDelaySeconds: 0 });
-    await expect(slow.send({ url: receiver.url('/slow'), secret: SECRET }, '{}', { deliveryId: 'd', event: 'alert' })).rejects.toThrow(/after 2 tries: no answer within 0.2 s/);
+    await expect(slow.send({ url: receiver.url('/slow'), secret: SECRET }, '{}', { deliveryId: 'd', event: 'alert' })).rejects.toThrow(
+      /after 2 tries: no answer within 0.2 s/,
+    );
     const gone = receiver.url('/gone');
     await receiver.close();
     await expect(slow.send({ url: gone, secret: SECRET }, '{}', { deliveryId: 'd', event: 'alert' })).rejects.toThrow(/ECONNREFUSED/);

@@ -14,7 +14,15 @@ function resultObjects(): { objects: DeliveryObject[]; StudyInstanceUID: string 
       source: source.datasets[0],
       geometry: source.geometry,
       algorithm: { name: 'Nidus CTP', version: '0.1.0-test', family: code('123110', 'DCM', 'Artificial Intelligence') },
-      segments: [{ SegmentLabel: 'Ischemic core', category: Codes.MorphologicallyAlteredStructure, type: Codes.Infarct, displayColorRgb: [255, 0, 255], mask: boxMask(2, 8, 8, { z: [0, 1], y: [2, 5], x: [2, 5] }) }],
+      segments: [
+        {
+          SegmentLabel: 'Ischemic core',
+          category: Codes.MorphologicallyAlteredStructure,
+          type: Codes.Infarct,
+          displayColorRgb: [255, 0, 255],
+          mask: boxMask(2, 8, 8, { z: [0, 1], y: [2, 5], x: [2, 5] }),
+        },
+      ],
     },
     options,
   );
@@ -49,7 +57,13 @@ describe(CStoreTarget.name, () => {
 
   it('delivers what the PACS takes and refuses, for good, an object of a SOP class it does not support', async () => {
     const { objects, StudyInstanceUID } = resultObjects();
-    const odd = writePart10({ SOPClassUID: '1.2.826.0.1.3680043.10.1234.999', SOPInstanceUID: generateUid(), StudyInstanceUID, SeriesInstanceUID: generateUid(), Modality: 'OT' });
+    const odd = writePart10({
+      SOPClassUID: '1.2.826.0.1.3680043.10.1234.999',
+      SOPInstanceUID: generateUid(),
+      StudyInstanceUID,
+      SeriesInstanceUID: generateUid(),
+      Modality: 'OT',
+    });
     const oddObject = { SOPInstanceUID: '1.2.826.0.1.3680043.10.1234.998', bytes: odd };
     const outcomes = await target().deliver([objects[0], oddObject, { SOPInstanceUID: '9.9', bytes: Buffer.from('not dicom') }]);
     expect(outcomes.map((o) => o.outcome)).toEqual(['delivered', 'rejected', 'rejected']);

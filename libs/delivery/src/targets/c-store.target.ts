@@ -1,4 +1,11 @@
-import { AssociationRejectedError, formatStatus, NoAcceptedPresentationContextError, statusCategory, storeInstances, StoreInstanceOutcome } from '@nidus/dicom-net';
+import {
+  AssociationRejectedError,
+  formatStatus,
+  NoAcceptedPresentationContextError,
+  statusCategory,
+  storeInstances,
+  StoreInstanceOutcome,
+} from '@nidus/dicom-net';
 import { DicomError } from '@nidus/dicom';
 import { DeliveryFailedError, DeliveryRejectedError } from './delivery.errors';
 import { DeliveryObject, DeliveryOutcome, DeliveryTarget, outcomeFor } from './delivery-target';
@@ -32,10 +39,17 @@ export class CStoreTarget implements DeliveryTarget {
 
   async deliver(objects: readonly DeliveryObject[]): Promise<DeliveryOutcome[]> {
     const { host, port, calledAETitle, callingAETitle } = this.options;
-    const results = await storeInstances(host, port, calledAETitle, callingAETitle, objects.map((o) => o.bytes), {
-      connectTimeoutMs: this.options.connectTimeoutMs,
-      dimseTimeoutMs: this.options.dimseTimeoutMs,
-    });
+    const results = await storeInstances(
+      host,
+      port,
+      calledAETitle,
+      callingAETitle,
+      objects.map((o) => o.bytes),
+      {
+        connectTimeoutMs: this.options.connectTimeoutMs,
+        dimseTimeoutMs: this.options.dimseTimeoutMs,
+      },
+    );
     return objects.map((o, i) => this.outcome(o, results[i]));
   }
 

@@ -23,7 +23,12 @@ export class DeliveryRejectedError extends DeliveryError {}
  * resources", association lost or rejected transiently): worth trying again later.
  */
 export class DeliveryFailedError extends DeliveryError {
-  constructor(targetId: string, message: string, status?: number, readonly retryAfterMs?: number) {
+  constructor(
+    targetId: string,
+    message: string,
+    status?: number,
+    readonly retryAfterMs?: number,
+  ) {
     super(targetId, message, status);
   }
 }

@@ -18,7 +18,15 @@ function resultObjects(): { objects: DeliveryObject[]; StudyInstanceUID: string 
       source: source.datasets[0],
       geometry: source.geometry,
       algorithm: { name: 'Nidus CTP', version: '0.1.0-test', family: code('123110', 'DCM', 'Artificial Intelligence') },
-      segments: [{ SegmentLabel: 'Ischemic core', category: Codes.MorphologicallyAlteredStructure, type: Codes.Infarct, displayColorRgb: [255, 0, 255], mask: boxMask(2, 8, 8, { z: [0, 1], y: [2, 5], x: [2, 5] }) }],
+      segments: [
+        {
+          SegmentLabel: 'Ischemic core',
+          category: Codes.MorphologicallyAlteredStructure,
+          type: Codes.Infarct,
+          displayColorRgb: [255, 0, 255],
+          mask: boxMask(2, 8, 8, { z: [0, 1], y: [2, 5], x: [2, 5] }),
+        },
+      ],
     },
     options,
   );
@@ -30,7 +38,9 @@ function resultObjects(): { objects: DeliveryObject[]; StudyInstanceUID: string 
       imageLibrary: source.geometry.slices.map((s) => ({ ...s, SeriesInstanceUID: source.SeriesInstanceUID })),
       segmentation: seg,
       sourceSeriesInstanceUID: source.SeriesInstanceUID,
-      volumetricGroups: [{ trackingIdentifier: 'core', segmentNumber: 1, finding: Codes.Infarct, measurements: [{ concept: Codes.Volume, value: 1.5, unit: Codes.Milliliter }] }],
+      volumetricGroups: [
+        { trackingIdentifier: 'core', segmentNumber: 1, finding: Codes.Infarct, measurements: [{ concept: Codes.Volume, value: 1.5, unit: Codes.Milliliter }] },
+      ],
     },
     options,
   );
@@ -44,7 +54,9 @@ async function orthancStudy(orthanc: OrthancHandle, StudyInstanceUID: string) {
   const found = await orthanc.restJson<{ ID: string; Type: string }[]>('/tools/lookup', { method: 'POST', body: StudyInstanceUID });
   const study = found.find((f) => f.Type === 'Study');
   if (!study) return null;
-  const series = await orthanc.restJson<{ MainDicomTags: { SeriesDescription?: string; Modality: string }; Instances: string[] }[]>(`/studies/${study.ID}/series`);
+  const series = await orthanc.restJson<{ MainDicomTags: { SeriesDescription?: string; Modality: string }; Instances: string[] }[]>(
+    `/studies/${study.ID}/series`,
+  );
   return series;
 }
 
@@ -64,7 +76,9 @@ describe(StowRsTarget.name, () => {
 
     const series = await orthancStudy(orthanc, StudyInstanceUID);
     expect(series!.map((s) => [s.MainDicomTags.Modality, s.MainDicomTags.SeriesDescription]).sort()).toEqual([
-      ['OT', 'NIDUS CTP SUMMARY'], ['SEG', 'NIDUS CTP SEG'], ['SR', 'NIDUS CTP REPORT'],
+      ['OT', 'NIDUS CTP SUMMARY'],
+      ['SEG', 'NIDUS CTP SEG'],
+      ['SR', 'NIDUS CTP REPORT'],
     ]);
     for (const o of objects) {
       const [instance] = await orthanc.restJson<{ ID: string }[]>('/tools/lookup', { method: 'POST', body: o.SOPInstanceUID });
@@ -99,7 +113,10 @@ describe(StowRsTarget.name, () => {
     const { objects } = resultObjects();
     const broken = { SOPInstanceUID: '1.2.3.4.5', bytes: Buffer.from('this is not DICOM') };
     const outcomes = await new StowRsTarget({ id: 'pacs', baseUrl: orthanc.dicomWebUrl }).deliver([objects[0], broken]);
-    expect(outcomes.map((o) => [o.SOPInstanceUID, o.outcome])).toEqual([[objects[0].SOPInstanceUID, 'delivered'], ['1.2.3.4.5', 'rejected']]);
+    expect(outcomes.map((o) => [o.SOPInstanceUID, o.outcome])).toEqual([
+      [objects[0].SOPInstanceUID, 'delivered'],
+      ['1.2.3.4.5', 'rejected'],
+    ]);
     expect(outcomes[1].error!.status).toBe(400);
   });
 
@@ -210,7 +227,10 @@ describe('StowRsTarget against a scripted HTTP peer', () => {
 
 describe(parseStowResponse.name, () => {
   it('reads both sequences from an object or a one-element array, and nothing from other bodies', () => {
-    const body = { '00081198': { vr: 'SQ', Value: [{ '00081155': { vr: 'UI', Value: ['9.1'] }, '00081197': { vr: 'US', Value: [272] } }] }, '00081199': { vr: 'SQ' } };
+    const body = {
+      '00081198': { vr: 'SQ', Value: [{ '00081155': { vr: 'UI', Value: ['9.1'] }, '00081197': { vr: 'US', Value: [272] } }] },
+      '00081199': { vr: 'SQ' },
+    };
     const expected = { referenced: [], failed: [{ SOPInstanceUID: '9.1', reason: 272 }] };
     expect(parseStowResponse(JSON.stringify(body))).toEqual(expected);
     expect(parseStowResponse(JSON.stringify([body]))).toEqual(expected);

@@ -142,7 +142,8 @@ export class StowRsTarget implements DeliveryTarget {
     const parsed = status >= 200 && status < 600 ? parseStowResponse(body) : null;
     const requestError = (): DeliveryFailedError | DeliveryRejectedError | undefined => {
       if (status === 200 || status === 202) return undefined;
-      if (isRetryableStatus(status)) return new DeliveryFailedError(this.id, `STOW-RS ${this.url}: ${statusText}`, status, retryAfterMs(response.headers.get('retry-after')));
+      if (isRetryableStatus(status))
+        return new DeliveryFailedError(this.id, `STOW-RS ${this.url}: ${statusText}`, status, retryAfterMs(response.headers.get('retry-after')));
       return new DeliveryRejectedError(this.id, `STOW-RS ${this.url}: ${statusText} ${body.slice(0, 200)}`.trim(), status);
     };
 
@@ -150,11 +151,20 @@ export class StowRsTarget implements DeliveryTarget {
       const stored = parsed?.referenced.find((r) => r.SOPInstanceUID === o.SOPInstanceUID);
       if (stored) return outcomeFor(o.SOPInstanceUID, stored.reason !== undefined ? `${statusText}, warning ${hex(stored.reason)}` : statusText);
       const failed = parsed?.failed.find((r) => r.SOPInstanceUID === o.SOPInstanceUID);
-      if (failed) return outcomeFor(o.SOPInstanceUID, `${statusText}, failure ${failed.reason !== undefined ? hex(failed.reason) : 'without reason'}`, this.failureError(o, failed.reason, status));
+      if (failed)
+        return outcomeFor(
+          o.SOPInstanceUID,
+          `${statusText}, failure ${failed.reason !== undefined ? hex(failed.reason) : 'without reason'}`,
+          this.failureError(o, failed.reason, status),
+        );
       // not listed: the request's status speaks for it
       const error = requestError();
       if (!error && parsed) {
-        return outcomeFor(o.SOPInstanceUID, `${statusText}, not acknowledged`, new DeliveryFailedError(this.id, `STOW-RS ${this.url}: ${o.SOPInstanceUID} missing from the response`, status));
+        return outcomeFor(
+          o.SOPInstanceUID,
+          `${statusText}, not acknowledged`,
+          new DeliveryFailedError(this.id, `STOW-RS ${this.url}: ${o.SOPInstanceUID} missing from the response`, status),
+        );
       }
       return outcomeFor(o.SOPInstanceUID, statusText, error);
     });

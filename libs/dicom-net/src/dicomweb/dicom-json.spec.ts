@@ -15,7 +15,14 @@ function withoutBinary(json: DicomJson): unknown {
     Object.entries(json)
       .filter(([, a]) => !['OB', 'OW', 'OD', 'OF', 'OL', 'OV', 'UN'].includes(a.vr))
       // FL values: dcmtk prints 9 digits, we print the shortest that reads back: compare as 32-bit floats
-      .map(([k, a]) => [k, a.vr === 'SQ' ? { vr: 'SQ', Value: (a.Value as DicomJson[] | undefined)?.map(withoutBinary) } : a.vr === 'FL' ? { vr: 'FL', Value: a.Value?.map((v) => Math.fround(v as number)) } : a]),
+      .map(([k, a]) => [
+        k,
+        a.vr === 'SQ'
+          ? { vr: 'SQ', Value: (a.Value as DicomJson[] | undefined)?.map(withoutBinary) }
+          : a.vr === 'FL'
+            ? { vr: 'FL', Value: a.Value?.map((v) => Math.fround(v as number)) }
+            : a,
+      ]),
   );
 }
 
@@ -44,6 +51,10 @@ describe(toDicomJson.name, () => {
     const json = toDicomJson(readPart10(readFileSync(path)), { bulkDataUri: (tag, length) => (length > 1024 ? `bulk/${tag}` : undefined) });
     expect(json['7FE00010']).toEqual({ vr: 'OW', BulkDataURI: 'bulk/7FE00010' });
     const little = toDicomJson(readPart10(readFileSync(pydicomFiles().find((f) => f.endsWith('/MR_small.dcm'))!)));
-    expect(Buffer.from(little['7FE00010'].InlineBinary!, 'base64').equals(Buffer.from(toDicomJson(readPart10(readFileSync(path)))['7FE00010'].InlineBinary!, 'base64'))).toBe(true);
+    expect(
+      Buffer.from(little['7FE00010'].InlineBinary!, 'base64').equals(
+        Buffer.from(toDicomJson(readPart10(readFileSync(path)))['7FE00010'].InlineBinary!, 'base64'),
+      ),
+    ).toBe(true);
   });
 });

@@ -100,7 +100,11 @@ const DECODERS: Record<string, string> = {
 };
 
 function decoderFor(specificCharacterSet: string | undefined): (bytes: Buffer) => string {
-  const first = (specificCharacterSet ?? '').split('\\').map((v) => v.trim()).find(Boolean) ?? '';
+  const first =
+    (specificCharacterSet ?? '')
+      .split('\\')
+      .map((v) => v.trim())
+      .find(Boolean) ?? '';
   const name = DECODERS[first.replace(/^ISO 2022 /, '').replace(/ /g, '_')] ?? 'latin1';
   if (name === 'latin1') return (b) => b.toString('latin1');
   const decoder = new TextDecoder(name);
@@ -123,7 +127,14 @@ function float32(value: number): number {
   return value;
 }
 
-function attribute(ds: ParserDataSet, element: ParserElement, options: DicomJsonOptions, path: string, bigEndian: boolean, decode: (bytes: Buffer) => string): DicomJsonAttribute {
+function attribute(
+  ds: ParserDataSet,
+  element: ParserElement,
+  options: DicomJsonOptions,
+  path: string,
+  bigEndian: boolean,
+  decode: (bytes: Buffer) => string,
+): DicomJsonAttribute {
   const vr = vrOf(element, ds);
   const key = element.tag.slice(1).toUpperCase();
   if (vr === 'SQ' || element.items) {

@@ -41,7 +41,7 @@ function collector(): { parts: Collected[]; parser: (boundary: string, limits?: 
 
 function chunked(body: Buffer, sizes: () => number): Readable {
   const pieces: Buffer[] = [];
-  for (let o = 0; o < body.length; ) {
+  for (let o = 0; o < body.length;) {
     const n = Math.max(1, sizes());
     pieces.push(body.subarray(o, o + n));
     o += n;
@@ -64,12 +64,20 @@ function multipart(boundary: string, bodies: Buffer[], options: { preamble?: str
 describe(MultipartRelatedParser.name, () => {
   const boundary = 'nidus-boundary-0123';
   // bodies that contain near-misses of the delimiter, CRLFs and a boundary without its leading CRLF
-  const bodies = [randomBytes(100_000), Buffer.from(`\r\n--${boundary.slice(0, -1)}x\r\n--\r\n`), Buffer.alloc(0), Buffer.concat([Buffer.from(`--${boundary}`), randomBytes(5000)])];
+  const bodies = [
+    randomBytes(100_000),
+    Buffer.from(`\r\n--${boundary.slice(0, -1)}x\r\n--\r\n`),
+    Buffer.alloc(0),
+    Buffer.concat([Buffer.from(`--${boundary}`), randomBytes(5000)]),
+  ];
 
   it.each([1, 3, 17, 4096, 65536, 1 << 20])('splits parts exactly whatever the chunking (%i-byte chunks)', async (size) => {
     const { parts, parser } = collector();
     const p = parser(boundary);
-    await pipeline(chunked(multipart(boundary, bodies, { preamble: 'ignored preamble', epilogue: 'ignored epilogue' }), () => size), p);
+    await pipeline(
+      chunked(multipart(boundary, bodies, { preamble: 'ignored preamble', epilogue: 'ignored epilogue' }), () => size),
+      p,
+    );
     expect(parts.map((x) => x.body.toString('hex'))).toEqual(bodies.map((b) => b.toString('hex')));
     expect(parts.map((x) => x.headers)).toEqual(bodies.map((_, i) => ({ 'content-type': 'application/dicom', 'content-location': `part${i}` })));
     expect(p.partCount).toBe(4);
@@ -78,7 +86,10 @@ describe(MultipartRelatedParser.name, () => {
   it('splits parts exactly with random chunk sizes and transport padding', async () => {
     for (let run = 0; run < 20; run++) {
       const { parts, parser } = collector();
-      await pipeline(chunked(multipart(boundary, bodies, { padding: ' \t ' }), () => Math.floor(Math.random() * 300)), parser(boundary));
+      await pipeline(
+        chunked(multipart(boundary, bodies, { padding: ' \t ' }), () => Math.floor(Math.random() * 300)),
+        parser(boundary),
+      );
       expect(parts.map((x) => x.body.equals(bodies[parts.indexOf(x)]))).toEqual([true, true, true, true]);
     }
   });
@@ -88,12 +99,18 @@ describe(MultipartRelatedParser.name, () => {
     await expect(pipeline(Readable.from([cut]), collector().parser(boundary))).rejects.toThrow(/ends before the closing boundary/);
     await expect(pipeline(Readable.from([Buffer.from(`--${boundary}--`)]), collector().parser(boundary))).rejects.toThrow(/no parts/);
     await expect(pipeline(Readable.from([Buffer.from('no boundary here')]), collector().parser(boundary))).rejects.toThrow(/no multipart boundary/);
-    await expect(pipeline(Readable.from([Buffer.from(`--${boundary}\r\nbroken header line\r\n\r\nx\r\n--${boundary}--`)]), collector().parser(boundary))).rejects.toBeInstanceOf(MultipartError);
+    await expect(
+      pipeline(Readable.from([Buffer.from(`--${boundary}\r\nbroken header line\r\n\r\nx\r\n--${boundary}--`)]), collector().parser(boundary)),
+    ).rejects.toBeInstanceOf(MultipartError);
   });
 
   it('stops at the part size and part count limits', async () => {
-    await expect(pipeline(Readable.from([multipart(boundary, bodies)]), collector().parser(boundary, { maxPartBytes: 50_000 }))).rejects.toMatchObject({ kind: 'too-large' });
-    await expect(pipeline(Readable.from([multipart(boundary, bodies)]), collector().parser(boundary, { maxParts: 2 }))).rejects.toMatchObject({ kind: 'too-large' });
+    await expect(pipeline(Readable.from([multipart(boundary, bodies)]), collector().parser(boundary, { maxPartBytes: 50_000 }))).rejects.toMatchObject({
+      kind: 'too-large',
+    });
+    await expect(pipeline(Readable.from([multipart(boundary, bodies)]), collector().parser(boundary, { maxParts: 2 }))).rejects.toMatchObject({
+      kind: 'too-large',
+    });
   });
 
   it('holds the request back while a part sink is slow (backpressure), in bounded memory', async () => {

@@ -8,7 +8,10 @@ import { drained } from '../stream-drained';
 /** The multipart body breaks RFC 2046, or a limit: the request is refused. */
 export class MultipartError extends Error {
   override name = 'MultipartError';
-  constructor(message: string, readonly kind: 'malformed' | 'too-large') {
+  constructor(
+    message: string,
+    readonly kind: 'malformed' | 'too-large',
+  ) {
     super(message);
   }
 }
@@ -75,7 +78,11 @@ export class MultipartRelatedParser extends Writable {
   private readonly inFlight = new Set<Promise<void>>();
   private readonly limits: Required<MultipartLimits>;
 
-  constructor(boundary: string, private readonly handlers: MultipartHandlers, limits: MultipartLimits = {}) {
+  constructor(
+    boundary: string,
+    private readonly handlers: MultipartHandlers,
+    limits: MultipartLimits = {},
+  ) {
     super({ highWaterMark: 256 * 1024 });
     this.delimiter = Buffer.from(`\r\n--${boundary}`, 'latin1');
     this.limits = {
@@ -99,7 +106,10 @@ export class MultipartRelatedParser extends Writable {
   override _final(callback: (error?: Error | null) => void): void {
     const finish = async () => {
       if (this.state !== 'epilogue') {
-        const error = new MultipartError(this.state === 'preamble' ? 'no multipart boundary in the body' : 'the body ends before the closing boundary', 'malformed');
+        const error = new MultipartError(
+          this.state === 'preamble' ? 'no multipart boundary in the body' : 'the body ends before the closing boundary',
+          'malformed',
+        );
         if (this.sink) await this.sink.abort(error).catch(() => undefined);
         this.sink = undefined;
         throw error;

@@ -40,13 +40,29 @@ async function waitForPort(port: number, timeoutMs: number): Promise<void> {
  * every transfer syntax it knows accepted (+xa; or only uncompressed ones, +xe; or only Implicit VR
  * Little Endian, +xi), files into `directory`.
  */
-export async function startStorescp(directory: string, options: { accept?: 'all' | 'uncompressed' | 'implicit'; extraArgs?: string[] } = {}): Promise<StorescpHandle> {
+export async function startStorescp(
+  directory: string,
+  options: { accept?: 'all' | 'uncompressed' | 'implicit'; extraArgs?: string[] } = {},
+): Promise<StorescpHandle> {
   const port = await freePort();
   const aeTitle = 'STORESCP';
-  const child = spawn('storescp', ['+B', { all: '+xa', uncompressed: '+xe', implicit: '+xi' }[options.accept ?? 'all'], '-aet', aeTitle, '-od', directory, ...(options.extraArgs ?? []), String(port)], {
-    env: { ...process.env, TCP_NODELAY: '1' },
-    stdio: 'ignore',
-  });
+  const child = spawn(
+    'storescp',
+    [
+      '+B',
+      { all: '+xa', uncompressed: '+xe', implicit: '+xi' }[options.accept ?? 'all'],
+      '-aet',
+      aeTitle,
+      '-od',
+      directory,
+      ...(options.extraArgs ?? []),
+      String(port),
+    ],
+    {
+      env: { ...process.env, TCP_NODELAY: '1' },
+      stdio: 'ignore',
+    },
+  );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   await waitForPort(port, 10_000);
   return {

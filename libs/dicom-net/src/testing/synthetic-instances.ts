@@ -13,7 +13,10 @@ export interface SyntheticSeriesOptions {
 }
 
 /** One CT slice with an Int16 pixel ramp; enough attributes for a Storage SCP and the ingest index. */
-export function syntheticCtElements(index: number, o: { rows: number; columns: number; StudyInstanceUID: string; SeriesInstanceUID: string; SeriesDescription?: string }): DicomElements {
+export function syntheticCtElements(
+  index: number,
+  o: { rows: number; columns: number; StudyInstanceUID: string; SeriesInstanceUID: string; SeriesDescription?: string },
+): DicomElements {
   const pixels = new Int16Array(o.rows * o.columns);
   for (let i = 0; i < pixels.length; i++) pixels[i] = ((i * 7 + index * 13) % 2000) - 1000;
   return {
@@ -53,6 +56,8 @@ export function syntheticCtSeries(options: SyntheticSeriesOptions): Buffer[] {
   const rows = options.rows ?? 64;
   const columns = options.columns ?? 64;
   return Array.from({ length: options.count }, (_, i) =>
-    writePart10(syntheticCtElements(i, { rows, columns, StudyInstanceUID, SeriesInstanceUID, SeriesDescription: options.SeriesDescription }), { transferSyntaxUID: options.transferSyntaxUID }),
+    writePart10(syntheticCtElements(i, { rows, columns, StudyInstanceUID, SeriesInstanceUID, SeriesDescription: options.SeriesDescription }), {
+      transferSyntaxUID: options.transferSyntaxUID,
+    }),
   );
 }

@@ -12,7 +12,12 @@ describe(packBitFrames.name, () => {
     expect(Array.from(unpackBitFrame(packed, 1, 11))).toEqual(Array.from(b));
   });
 
-  it.each([[1, 1], [3, 7], [5, 13], [4, 64]])('round-trips %i frames of %i pixels of random bits', (frames, pixels) => {
+  it.each([
+    [1, 1],
+    [3, 7],
+    [5, 13],
+    [4, 64],
+  ])('round-trips %i frames of %i pixels of random bits', (frames, pixels) => {
     const input = Array.from({ length: frames }, () => Uint8Array.from({ length: pixels }, () => (Math.random() < 0.4 ? 1 : 0)));
     const packed = packBitFrames(input, pixels);
     expect(packed.length).toBe(Math.ceil((frames * pixels) / 8) + (Math.ceil((frames * pixels) / 8) % 2));

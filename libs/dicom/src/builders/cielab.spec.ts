@@ -16,7 +16,13 @@ describe(rgbToDicomLab.name, () => {
     expect((b * 255) / 65535 - 128).toBeCloseTo(67.2, 0);
   });
 
-  it.each([[255, 0, 255], [0, 200, 0], [30, 144, 255], [250, 250, 0], [12, 34, 56]])('round-trips rgb(%i, %i, %i) within 1 level', (r, g, b) => {
+  it.each([
+    [255, 0, 255],
+    [0, 200, 0],
+    [30, 144, 255],
+    [250, 250, 0],
+    [12, 34, 56],
+  ])('round-trips rgb(%i, %i, %i) within 1 level', (r, g, b) => {
     const back = dicomLabToRgb(rgbToDicomLab([r, g, b]));
     back.forEach((v, i) => expect(Math.abs(v - [r, g, b][i])).toBeLessThanOrEqual(1));
   });

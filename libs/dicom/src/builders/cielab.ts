@@ -12,7 +12,7 @@ export function rgbToDicomLab([r, g, b]: readonly [number, number, number]): [nu
   const x = (0.4124564 * R + 0.3575761 * G + 0.1804375 * B) / 0.95047;
   const y = 0.2126729 * R + 0.7151522 * G + 0.072175 * B;
   const z = (0.0193339 * R + 0.119192 * G + 0.9503041 * B) / 1.08883;
-  const f = (t: number) => (t > 216 / 24389 ? Math.cbrt(t) : (24389 / 27 * t + 16) / 116);
+  const f = (t: number) => (t > 216 / 24389 ? Math.cbrt(t) : ((24389 / 27) * t + 16) / 116);
   const L = 116 * f(y) - 16;
   const a = 500 * (f(x) - f(y));
   const bb = 200 * (f(y) - f(z));
@@ -29,7 +29,9 @@ export function dicomLabToRgb([l, a, b]: readonly [number, number, number]): [nu
   const fx = fy + A / 500;
   const fz = fy - B / 200;
   const inv = (t: number) => (t ** 3 > 216 / 24389 ? t ** 3 : (116 * t - 16) / (24389 / 27));
-  const X = inv(fx) * 0.95047, Y = inv(fy), Z = inv(fz) * 1.08883;
+  const X = inv(fx) * 0.95047,
+    Y = inv(fy),
+    Z = inv(fz) * 1.08883;
   const R = 3.2404542 * X - 1.5371385 * Y - 0.4985314 * Z;
   const G = -0.969266 * X + 1.8760108 * Y + 0.041556 * Z;
   const Bl = 0.0556434 * X - 0.2040259 * Y + 1.0572252 * Z;

@@ -11,7 +11,11 @@ import { syntheticCtSeries, SyntheticSeries } from './synthetic-source.fixture';
 const options = { softwareVersion: '0.1.0-test', uidRoot: '1.2.826.0.1.3680043.10.1234' };
 const DIVIDE_BY_ZERO = code('114003', 'DCM', 'Divide by zero');
 
-interface Values { core: number; hypo: number; ratio: number | null }
+interface Values {
+  core: number;
+  hypo: number;
+  ratio: number | null;
+}
 
 function reportInput(source: SyntheticSeries, values: Values) {
   const seg = { SOPClassUID: SEGMENTATION_STORAGE, SOPInstanceUID: generateUid(), SeriesInstanceUID: generateUid() };
@@ -19,7 +23,11 @@ function reportInput(source: SyntheticSeries, values: Values) {
     source: source.datasets[0],
     algorithm: { name: 'Nidus CTP', version: '0.1.0-test' },
     observer: { uid: '1.2.826.0.1.3680043.10.1234.1', name: 'nidus-worker', modelName: 'Nidus' },
-    imageLibrary: source.geometry.slices.map((s) => ({ SOPClassUID: s.SOPClassUID, SOPInstanceUID: s.SOPInstanceUID, SeriesInstanceUID: source.SeriesInstanceUID })),
+    imageLibrary: source.geometry.slices.map((s) => ({
+      SOPClassUID: s.SOPClassUID,
+      SOPInstanceUID: s.SOPInstanceUID,
+      SeriesInstanceUID: source.SeriesInstanceUID,
+    })),
     segmentation: seg,
     sourceSeriesInstanceUID: source.SeriesInstanceUID,
     volumetricGroups: [
@@ -28,13 +36,27 @@ function reportInput(source: SyntheticSeries, values: Values) {
         segmentNumber: 1,
         finding: Codes.Infarct,
         findingSite: Codes.Brain,
-        measurements: [{ concept: Codes.Volume, value: values.core, unit: Codes.Milliliter, derivationParameters: [{ concept: Codes.RelativeCbfThreshold, value: 30, unit: Codes.Percent }] }],
+        measurements: [
+          {
+            concept: Codes.Volume,
+            value: values.core,
+            unit: Codes.Milliliter,
+            derivationParameters: [{ concept: Codes.RelativeCbfThreshold, value: 30, unit: Codes.Percent }],
+          },
+        ],
       },
       {
         trackingIdentifier: 'Hypoperfusion',
         segmentNumber: 2,
         finding: Codes.Ischemia,
-        measurements: [{ concept: Codes.Volume, value: values.hypo, unit: Codes.Milliliter, derivationParameters: [{ concept: Codes.TmaxThreshold, value: 6, unit: Codes.Second }] }],
+        measurements: [
+          {
+            concept: Codes.Volume,
+            value: values.hypo,
+            unit: Codes.Milliliter,
+            derivationParameters: [{ concept: Codes.TmaxThreshold, value: 6, unit: Codes.Second }],
+          },
+        ],
       },
     ],
     groups: [
@@ -96,12 +118,17 @@ describe(buildMeasurementReport.name, () => {
     expect(find('Volume', 'Relative CBF threshold').map((i) => [i.value, i.unit])).toEqual([[30, '%']]);
     expect(find('Algorithm Name').map((i) => i.value)).toEqual(['Nidus CTP', 'Nidus CTP', 'Nidus CTP', 'Nidus CTP']);
     expect(new Set(find('Algorithm Version').map((i) => i.value))).toEqual(new Set(['0.1.0-test']));
-    expect(find('Referenced Segment').map((i) => [i.value, i.segment])).toEqual([[seg.SOPInstanceUID, 1], [seg.SOPInstanceUID, 2]]);
+    expect(find('Referenced Segment').map((i) => [i.value, i.segment])).toEqual([
+      [seg.SOPInstanceUID, 1],
+      [seg.SOPInstanceUID, 2],
+    ]);
     expect(find('Source series for segmentation').map((i) => i.value)).toEqual([source.SeriesInstanceUID, source.SeriesInstanceUID]);
     expect(find('Measurement Group', 'Finding').map((i) => i.value)).toEqual(['Infarct', 'Ischemia', 'Perfusion mismatch']);
     expect(find('Tracking Identifier').map((i) => i.value)).toEqual(['Ischemic core', 'Hypoperfusion', 'Mismatch']);
     expect(find('Image Library Group').length).toBe(1);
-    expect(items.filter((i) => i.path[1] === 'Image Library Group' && i.ValueType === 'IMAGE').map((i) => i.value)).toEqual(source.geometry.slices.map((s) => s.SOPInstanceUID));
+    expect(items.filter((i) => i.path[1] === 'Image Library Group' && i.ValueType === 'IMAGE').map((i) => i.value)).toEqual(
+      source.geometry.slices.map((s) => s.SOPInstanceUID),
+    );
     expect(find('Qualitative Evaluations', 'DEFUSE 3 perfusion criteria met').map((i) => i.value)).toEqual(['Yes']);
     expect(find('Observer Type').map((i) => i.value)).toEqual(['Device']);
   });
@@ -119,13 +146,19 @@ describe(buildMeasurementReport.name, () => {
     for (const keyword of ['PatientName', 'PatientID', 'PatientBirthDate', 'PatientSex', 'StudyInstanceUID', 'StudyDate', 'StudyID', 'AccessionNumber']) {
       expect([keyword, ds.string(keyword)]).toEqual([keyword, source.datasets[0].string(keyword)]);
     }
-    expect([ds.string('SeriesDescription'), ds.string('Modality'), ds.string('Manufacturer'), ds.string('SoftwareVersions'), ds.string('ContentQualification')]).toEqual([
-      'NIDUS CTP REPORT', 'SR', 'Nidus', '0.1.0-test', 'RESEARCH',
-    ]);
+    expect([
+      ds.string('SeriesDescription'),
+      ds.string('Modality'),
+      ds.string('Manufacturer'),
+      ds.string('SoftwareVersions'),
+      ds.string('ContentQualification'),
+    ]).toEqual(['NIDUS CTP REPORT', 'SR', 'Nidus', '0.1.0-test', 'RESEARCH']);
     expect(ds.string('SeriesInstanceUID')).not.toBe(source.SeriesInstanceUID);
     const evidence = ds.sequence('CurrentRequestedProcedureEvidenceSequence');
     expect(evidence.map((e) => e.string('StudyInstanceUID'))).toEqual([source.StudyInstanceUID]);
-    const series = evidence[0].sequence('ReferencedSeriesSequence').map((s) => [s.string('SeriesInstanceUID'), s.sequence('ReferencedSOPSequence').map((r) => r.string('ReferencedSOPInstanceUID'))]);
+    const series = evidence[0]
+      .sequence('ReferencedSeriesSequence')
+      .map((s) => [s.string('SeriesInstanceUID'), s.sequence('ReferencedSOPSequence').map((r) => r.string('ReferencedSOPInstanceUID'))]);
     expect(series).toEqual([
       [source.SeriesInstanceUID, source.geometry.slices.map((s) => s.SOPInstanceUID)],
       [seg.SeriesInstanceUID, [seg.SOPInstanceUID]],

@@ -92,9 +92,13 @@ function measurementItem(m: Measurement, algorithm: MeasurementReportInput['algo
     NumericValueQualifier: m.value === null ? m.nullReason : undefined,
     children: [
       ...algorithmModifiers(algorithm),
-      ...(m.derivationParameters ?? []).map(
-        (p): NumItem => ({ RelationshipType: 'INFERRED FROM', ValueType: 'NUM', ConceptName: p.concept, value: p.value, unit: p.unit }),
-      ),
+      ...(m.derivationParameters ?? []).map((p): NumItem => ({
+        RelationshipType: 'INFERRED FROM',
+        ValueType: 'NUM',
+        ConceptName: p.concept,
+        value: p.value,
+        unit: p.unit,
+      })),
     ],
   };
 }
@@ -157,17 +161,41 @@ export function buildMeasurementReport(input: MeasurementReportInput, options: R
         children: [
           // TID 1602 descriptors shared by the group
           ...(sourceString(input.source, 'Modality')
-            ? [{ RelationshipType: 'HAS ACQ CONTEXT', ValueType: 'CODE', ConceptName: Codes.Modality, ConceptCode: modalityCode(sourceString(input.source, 'Modality')!) } as ContentItem]
+            ? [
+                {
+                  RelationshipType: 'HAS ACQ CONTEXT',
+                  ValueType: 'CODE',
+                  ConceptName: Codes.Modality,
+                  ConceptCode: modalityCode(sourceString(input.source, 'Modality')!),
+                } as ContentItem,
+              ]
             : []),
           ...(sourceString(input.source, 'StudyDate')
-            ? [{ RelationshipType: 'HAS ACQ CONTEXT', ValueType: 'DATE', ConceptName: Codes.StudyDate, Date: sourceString(input.source, 'StudyDate')! } as ContentItem]
+            ? [
+                {
+                  RelationshipType: 'HAS ACQ CONTEXT',
+                  ValueType: 'DATE',
+                  ConceptName: Codes.StudyDate,
+                  Date: sourceString(input.source, 'StudyDate')!,
+                } as ContentItem,
+              ]
             : []),
           ...(sourceString(input.source, 'FrameOfReferenceUID')
-            ? [{ RelationshipType: 'HAS ACQ CONTEXT', ValueType: 'UIDREF', ConceptName: Codes.FrameOfReferenceUID, UID: sourceString(input.source, 'FrameOfReferenceUID')! } as ContentItem]
+            ? [
+                {
+                  RelationshipType: 'HAS ACQ CONTEXT',
+                  ValueType: 'UIDREF',
+                  ConceptName: Codes.FrameOfReferenceUID,
+                  UID: sourceString(input.source, 'FrameOfReferenceUID')!,
+                } as ContentItem,
+              ]
             : []),
-          ...input.imageLibrary.map(
-            (r): ContentItem => ({ RelationshipType: 'CONTAINS', ValueType: 'IMAGE', ReferencedSOPClassUID: r.SOPClassUID, ReferencedSOPInstanceUID: r.SOPInstanceUID }),
-          ),
+          ...input.imageLibrary.map((r): ContentItem => ({
+            RelationshipType: 'CONTAINS',
+            ValueType: 'IMAGE',
+            ReferencedSOPClassUID: r.SOPClassUID,
+            ReferencedSOPInstanceUID: r.SOPInstanceUID,
+          })),
         ],
       },
     ],
@@ -181,7 +209,9 @@ export function buildMeasurementReport(input: MeasurementReportInput, options: R
     children: [
       ...trackingItems(g.trackingIdentifier, g.trackingUid ?? resultUid(options, `sr-tracking-volumetric-${i}`)),
       { RelationshipType: 'CONTAINS', ValueType: 'CODE', ConceptName: Codes.Finding, ConceptCode: g.finding },
-      ...(g.findingSite ? [{ RelationshipType: 'HAS CONCEPT MOD', ValueType: 'CODE', ConceptName: Codes.FindingSite, ConceptCode: g.findingSite } as ContentItem] : []),
+      ...(g.findingSite
+        ? [{ RelationshipType: 'HAS CONCEPT MOD', ValueType: 'CODE', ConceptName: Codes.FindingSite, ConceptCode: g.findingSite } as ContentItem]
+        : []),
       {
         RelationshipType: 'CONTAINS',
         ValueType: 'IMAGE',
@@ -227,14 +257,31 @@ export function buildMeasurementReport(input: MeasurementReportInput, options: R
       { RelationshipType: 'HAS OBS CONTEXT', ValueType: 'TEXT', ConceptName: Codes.DeviceObserverName, TextValue: input.observer.name },
       { RelationshipType: 'HAS OBS CONTEXT', ValueType: 'TEXT', ConceptName: Codes.DeviceObserverManufacturer, TextValue: 'Nidus' },
       ...(input.observer.modelName
-        ? [{ RelationshipType: 'HAS OBS CONTEXT', ValueType: 'TEXT', ConceptName: Codes.DeviceObserverModelName, TextValue: input.observer.modelName } as ContentItem]
+        ? [
+            {
+              RelationshipType: 'HAS OBS CONTEXT',
+              ValueType: 'TEXT',
+              ConceptName: Codes.DeviceObserverModelName,
+              TextValue: input.observer.modelName,
+            } as ContentItem,
+          ]
         : []),
-      ...(input.procedureReported ?? [Codes.ImagingProcedure]).map(
-        (p): ContentItem => ({ RelationshipType: 'HAS CONCEPT MOD', ValueType: 'CODE', ConceptName: Codes.ProcedureReported, ConceptCode: p }),
-      ),
+      ...(input.procedureReported ?? [Codes.ImagingProcedure]).map((p): ContentItem => ({
+        RelationshipType: 'HAS CONCEPT MOD',
+        ValueType: 'CODE',
+        ConceptName: Codes.ProcedureReported,
+        ConceptCode: p,
+      })),
       library,
       ...(volumetricItems.length || groupItems.length
-        ? [{ RelationshipType: 'CONTAINS', ValueType: 'CONTAINER', ConceptName: Codes.ImagingMeasurements, children: [...volumetricItems, ...groupItems] } as ContentItem]
+        ? [
+            {
+              RelationshipType: 'CONTAINS',
+              ValueType: 'CONTAINER',
+              ConceptName: Codes.ImagingMeasurements,
+              children: [...volumetricItems, ...groupItems],
+            } as ContentItem,
+          ]
         : []),
       ...(evaluations.length
         ? [
@@ -242,11 +289,10 @@ export function buildMeasurementReport(input: MeasurementReportInput, options: R
               RelationshipType: 'CONTAINS',
               ValueType: 'CONTAINER',
               ConceptName: Codes.QualitativeEvaluations,
-              children: evaluations.map(
-                (e): ContentItem =>
-                  'code' in e
-                    ? { RelationshipType: 'CONTAINS', ValueType: 'CODE', ConceptName: e.concept, ConceptCode: e.code }
-                    : { RelationshipType: 'CONTAINS', ValueType: 'TEXT', ConceptName: e.concept, TextValue: e.text },
+              children: evaluations.map((e): ContentItem =>
+                'code' in e
+                  ? { RelationshipType: 'CONTAINS', ValueType: 'CODE', ConceptName: e.concept, ConceptCode: e.code }
+                  : { RelationshipType: 'CONTAINS', ValueType: 'TEXT', ConceptName: e.concept, TextValue: e.text },
               ),
             } as ContentItem,
           ]
@@ -287,6 +333,13 @@ export function buildMeasurementReport(input: MeasurementReportInput, options: R
 
 /** Modality as a code (PS3.16 CID 29 / CID 33: DCM, the Modality value itself). */
 function modalityCode(modality: string): CodedConcept {
-  const meanings: Record<string, string> = { CT: 'Computed Tomography', MR: 'Magnetic Resonance', CR: 'Computed Radiography', DX: 'Digital Radiography', PT: 'Positron emission tomography', US: 'Ultrasound' };
+  const meanings: Record<string, string> = {
+    CT: 'Computed Tomography',
+    MR: 'Magnetic Resonance',
+    CR: 'Computed Radiography',
+    DX: 'Digital Radiography',
+    PT: 'Positron emission tomography',
+    US: 'Ultrasound',
+  };
   return { CodeValue: modality, CodingSchemeDesignator: 'DCM', CodeMeaning: meanings[modality] ?? modality };
 }

@@ -114,7 +114,23 @@ describe(buildSegmentation.name, () => {
     const seg = buildSegmentation({ source: source.datasets[1], geometry: source.geometry, segments: twoSegments(2, 6, 6), algorithm }, options);
     const ds = readPart10(seg.bytes);
     const src = source.datasets[1];
-    for (const keyword of ['PatientName', 'PatientID', 'IssuerOfPatientID', 'PatientBirthDate', 'PatientSex', 'PatientAge', 'StudyInstanceUID', 'StudyDate', 'StudyTime', 'StudyID', 'AccessionNumber', 'ReferringPhysicianName', 'StudyDescription', 'FrameOfReferenceUID', 'SpecificCharacterSet']) {
+    for (const keyword of [
+      'PatientName',
+      'PatientID',
+      'IssuerOfPatientID',
+      'PatientBirthDate',
+      'PatientSex',
+      'PatientAge',
+      'StudyInstanceUID',
+      'StudyDate',
+      'StudyTime',
+      'StudyID',
+      'AccessionNumber',
+      'ReferringPhysicianName',
+      'StudyDescription',
+      'FrameOfReferenceUID',
+      'SpecificCharacterSet',
+    ]) {
       expect([keyword, ds.string(keyword)]).toEqual([keyword, src.string(keyword)]);
     }
     expect(ds.bytes('PatientName')).toEqual(src.bytes('PatientName')); // byte for byte, in the source's character set
@@ -130,7 +146,9 @@ describe(buildSegmentation.name, () => {
     expect(ds.string('ContentQualification')).toBe('RESEARCH');
     const referenced = ds.sequence('ReferencedSeriesSequence');
     expect(referenced.map((r) => r.string('SeriesInstanceUID'))).toEqual([source.SeriesInstanceUID]);
-    expect(referenced[0].sequence('ReferencedInstanceSequence').map((r) => r.string('ReferencedSOPInstanceUID'))).toEqual(source.geometry.slices.map((s) => s.SOPInstanceUID));
+    expect(referenced[0].sequence('ReferencedInstanceSequence').map((r) => r.string('ReferencedSOPInstanceUID'))).toEqual(
+      source.geometry.slices.map((s) => s.SOPInstanceUID),
+    );
   });
 
   it('describes segments: labels, SCT codes, algorithm, and display colours that come back as the given RGB', () => {
@@ -159,7 +177,14 @@ describe(buildSegmentation.name, () => {
     expect(sparse.frames.filter(([n]) => n === 1)).toEqual([[1, 0]]);
     expect(dciodvfy(sparse.bytes).errors).toEqual([]);
     const dense = buildSegmentation({ source: source.datasets[0], geometry: source.geometry, segments, algorithm, omitEmptyFrames: false }, options);
-    expect(dense.frames).toEqual([[1, 0], [1, 1], [1, 2], [2, 0], [2, 1], [2, 2]]);
+    expect(dense.frames).toEqual([
+      [1, 0],
+      [1, 1],
+      [1, 2],
+      [2, 0],
+      [2, 1],
+      [2, 2],
+    ]);
     expect(readPart10(dense.bytes).number('NumberOfFrames')).toBe(6);
   });
 

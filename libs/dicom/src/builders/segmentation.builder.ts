@@ -96,7 +96,10 @@ export function buildSegmentation(input: SegmentationInput, options: ResultObjec
   const sliceCount = geometry.slices.length;
   segments.forEach((s, i) => {
     if (s.mask.length !== sliceCount * pixels) {
-      throw new InvalidAttributeError('PixelData', `segment ${i + 1} mask has ${s.mask.length} voxels, the grid ${sliceCount}x${geometry.Rows}x${geometry.Columns}`);
+      throw new InvalidAttributeError(
+        'PixelData',
+        `segment ${i + 1} mask has ${s.mask.length} voxels, the grid ${sliceCount}x${geometry.Rows}x${geometry.Columns}`,
+      );
     }
   });
 
@@ -142,7 +145,7 @@ export function buildSegmentation(input: SegmentationInput, options: ResultObjec
     AnatomicRegionSequence: segment.anatomicRegion ? codeSequence(segment.anatomicRegion) : undefined,
     RecommendedDisplayCIELabValue: rgbToDicomLab(segment.displayColorRgb),
     TrackingID: segment.TrackingID ?? (segment.TrackingUID ? segment.SegmentLabel.slice(0, 64) : undefined),
-    TrackingUID: segment.TrackingID || segment.TrackingUID ? segment.TrackingUID ?? resultUid(options, `seg-tracking-${s + 1}`) : undefined,
+    TrackingUID: segment.TrackingID || segment.TrackingUID ? (segment.TrackingUID ?? resultUid(options, `seg-tracking-${s + 1}`)) : undefined,
   }));
 
   const perFrame: DicomElements[] = frames.map(([segmentNumber, z]) => {
@@ -183,7 +186,10 @@ export function buildSegmentation(input: SegmentationInput, options: ResultObjec
     // General Image / Segmentation Image (C.8.20.2)
     ImageType: ['DERIVED', 'PRIMARY'],
     InstanceNumber: 1,
-    ContentLabel: (input.ContentLabel ?? 'NIDUS_SEG').toUpperCase().replace(/[^A-Z0-9_ ]/g, '_').slice(0, 16),
+    ContentLabel: (input.ContentLabel ?? 'NIDUS_SEG')
+      .toUpperCase()
+      .replace(/[^A-Z0-9_ ]/g, '_')
+      .slice(0, 16),
     ContentDescription: input.ContentDescription?.slice(0, 64) ?? null,
     ContentCreatorName: null,
     SegmentationType: 'BINARY',

@@ -19,10 +19,26 @@ export interface ContainerItem extends ItemBase {
   /** TID of the template this container starts (ContentTemplateSequence, DCMR) */
   TemplateIdentifier?: string;
 }
-export interface TextItem extends ItemBase { ValueType: 'TEXT'; ConceptName: CodedConcept; TextValue: string }
-export interface CodeItem extends ItemBase { ValueType: 'CODE'; ConceptName: CodedConcept; ConceptCode: CodedConcept }
-export interface UidRefItem extends ItemBase { ValueType: 'UIDREF'; ConceptName: CodedConcept; UID: string }
-export interface DateItem extends ItemBase { ValueType: 'DATE'; ConceptName: CodedConcept; Date: string }
+export interface TextItem extends ItemBase {
+  ValueType: 'TEXT';
+  ConceptName: CodedConcept;
+  TextValue: string;
+}
+export interface CodeItem extends ItemBase {
+  ValueType: 'CODE';
+  ConceptName: CodedConcept;
+  ConceptCode: CodedConcept;
+}
+export interface UidRefItem extends ItemBase {
+  ValueType: 'UIDREF';
+  ConceptName: CodedConcept;
+  UID: string;
+}
+export interface DateItem extends ItemBase {
+  ValueType: 'DATE';
+  ConceptName: CodedConcept;
+  Date: string;
+}
 export interface NumItem extends ItemBase {
   ValueType: 'NUM';
   ConceptName: CodedConcept;
@@ -67,7 +83,8 @@ function valueElements(item: ContentItem): DicomElements {
       return { Date: item.Date };
     case 'NUM': {
       if (item.value === null) {
-        if (!item.NumericValueQualifier) throw new InvalidAttributeError('NumericValueQualifierCodeSequence', `NUM ${item.ConceptName.CodeMeaning} without a value needs a qualifier`);
+        if (!item.NumericValueQualifier)
+          throw new InvalidAttributeError('NumericValueQualifierCodeSequence', `NUM ${item.ConceptName.CodeMeaning} without a value needs a qualifier`);
         return { MeasuredValueSequence: [], NumericValueQualifierCodeSequence: codeSequence(item.NumericValueQualifier) };
       }
       if (!Number.isFinite(item.value)) throw new InvalidAttributeError('NumericValue', `${item.ConceptName.CodeMeaning} is ${item.value}`);
@@ -135,7 +152,7 @@ export function flattenContent(ds: DicomDataset, path: string[] = [], out: Conte
     const node: ContentNode = { path: here, ValueType: item.requireString('ValueType'), RelationshipType: item.string('RelationshipType') };
     if (node.ValueType === 'NUM') {
       const measured = item.sequence('MeasuredValueSequence')[0];
-      node.value = measured ? measured.number('FloatingPointValue') ?? measured.requireNumber('NumericValue') : null;
+      node.value = measured ? (measured.number('FloatingPointValue') ?? measured.requireNumber('NumericValue')) : null;
       node.unit = measured?.sequence('MeasurementUnitsCodeSequence')[0]?.string('CodeValue');
       node.qualifier = item.sequence('NumericValueQualifierCodeSequence')[0]?.string('CodeValue');
     } else if (node.ValueType === 'CODE') {

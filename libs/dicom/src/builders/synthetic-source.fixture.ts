@@ -39,7 +39,11 @@ export function syntheticCtSeries(o: SyntheticSeriesOptions): SyntheticSeries {
   const normal = sliceNormal(iop);
   const PixelSpacing = o.PixelSpacing ?? [0.5, 0.5];
   const slices = Array.from({ length: o.slices }, (_, z) => ({
-    ImagePositionPatient: [origin[0] + normal[0] * spacing * z, origin[1] + normal[1] * spacing * z, origin[2] + normal[2] * spacing * z] as [number, number, number],
+    ImagePositionPatient: [origin[0] + normal[0] * spacing * z, origin[1] + normal[1] * spacing * z, origin[2] + normal[2] * spacing * z] as [
+      number,
+      number,
+      number,
+    ],
     SOPClassUID: CT_IMAGE_STORAGE,
     SOPInstanceUID: generateUid(),
   }));
@@ -102,7 +106,6 @@ export function syntheticCtSeries(o: SyntheticSeriesOptions): SyntheticSeries {
 export function boxMask(slices: number, rows: number, columns: number, box: { z: [number, number]; y: [number, number]; x: [number, number] }): Uint8Array {
   const mask = new Uint8Array(slices * rows * columns);
   for (let z = box.z[0]; z < box.z[1]; z++)
-    for (let y = box.y[0]; y < box.y[1]; y++)
-      for (let x = box.x[0]; x < box.x[1]; x++) mask[(z * rows + y) * columns + x] = 1;
+    for (let y = box.y[0]; y < box.y[1]; y++) for (let x = box.x[0]; x < box.x[1]; x++) mask[(z * rows + y) * columns + x] = 1;
   return mask;
 }

@@ -16,7 +16,12 @@ export interface CodecOutput {
 }
 
 /** Runs one decode through a cornerstone codec object and frees it, whatever happens. */
-export function runCornerstoneDecoder<D extends CornerstoneDecoder>(decoder: D, encoded: Uint8Array, transferSyntaxUID: string, after?: (d: D) => void): CodecOutput {
+export function runCornerstoneDecoder<D extends CornerstoneDecoder>(
+  decoder: D,
+  encoded: Uint8Array,
+  transferSyntaxUID: string,
+  after?: (d: D) => void,
+): CodecOutput {
   try {
     decoder.getEncodedBuffer(encoded.length).set(encoded);
     decoder.decode();

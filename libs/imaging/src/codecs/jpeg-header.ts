@@ -25,9 +25,15 @@ export function readJpegFrameHeader(bytes: Uint8Array): JpegFrameHeader {
   let jfif = false;
   let adobeTransform: number | undefined;
   while (i + 4 <= bytes.length) {
-    if (bytes[i] !== 0xff) { i++; continue; }
+    if (bytes[i] !== 0xff) {
+      i++;
+      continue;
+    }
     const marker = bytes[i + 1];
-    if (marker === 0xff || marker === 0x00 || (marker >= 0xd0 && marker <= 0xd8)) { i += marker === 0xff ? 1 : 2; continue; }
+    if (marker === 0xff || marker === 0x00 || (marker >= 0xd0 && marker <= 0xd8)) {
+      i += marker === 0xff ? 1 : 2;
+      continue;
+    }
     const length = (bytes[i + 2] << 8) | bytes[i + 3];
     const isSof = (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) || marker === 0xf7;
     if (marker === 0xe0 && bytes[i + 4] === 0x4a && bytes[i + 5] === 0x46 && bytes[i + 6] === 0x49 && bytes[i + 7] === 0x46) jfif = true;

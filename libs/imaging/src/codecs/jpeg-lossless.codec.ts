@@ -25,7 +25,10 @@ export interface JpegLosslessOutput {
 function padBeforeEndOfImage(encoded: Uint8Array): Uint8Array {
   let eoi = -1;
   for (let i = encoded.length - 2; i >= Math.max(0, encoded.length - 16); i--) {
-    if (encoded[i] === 0xff && encoded[i + 1] === 0xd9) { eoi = i; break; }
+    if (encoded[i] === 0xff && encoded[i + 1] === 0xd9) {
+      eoi = i;
+      break;
+    }
   }
   if (eoi < 0) return encoded;
   const out = new Uint8Array(encoded.length + 2);
@@ -37,7 +40,8 @@ function padBeforeEndOfImage(encoded: Uint8Array): Uint8Array {
 export function decodeWithJpegLossless(encoded: Uint8Array, transferSyntaxUID: string): JpegLosslessOutput {
   const header = readJpegFrameHeader(encoded);
   if (header.marker !== 0xc3) throw new FrameDecodeError(transferSyntaxUID, `frame header SOF${(header.marker - 0xc0).toString(16)} is not lossless (SOF3)`);
-  if (header.components > 1 && header.precision > 8) throw new FrameDecodeError(transferSyntaxUID, `${header.components} components of ${header.precision} bits are not supported by the lossless decoder`);
+  if (header.components > 1 && header.precision > 8)
+    throw new FrameDecodeError(transferSyntaxUID, `${header.components} components of ${header.precision} bits are not supported by the lossless decoder`);
   const { Decoder } = jpegLossless.module(transferSyntaxUID);
   let samples: Uint8Array | Uint16Array;
   const padded = padBeforeEndOfImage(encoded);

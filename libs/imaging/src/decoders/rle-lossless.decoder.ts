@@ -44,7 +44,8 @@ export function rleSegments(frame: Uint8Array): Uint8Array[] {
   if (offsets[0] !== 64) throw new CorruptPixelDataError(`RLE first segment starts at ${offsets[0]}, not 64`);
   const segments: Uint8Array[] = [];
   for (let s = 0; s < count; s++) {
-    if (offsets[s + 1] < offsets[s] || offsets[s + 1] > frame.length) throw new CorruptPixelDataError(`RLE segment ${s} offsets are out of order or past the frame`);
+    if (offsets[s + 1] < offsets[s] || offsets[s + 1] > frame.length)
+      throw new CorruptPixelDataError(`RLE segment ${s} offsets are out of order or past the frame`);
     segments.push(frame.subarray(offsets[s], offsets[s + 1]));
   }
   return segments;
@@ -61,9 +62,12 @@ export function decodeRleFrame(frame: Uint8Array, m: PixelModule): DecodedFrame 
   const pixels = m.Rows * m.Columns;
   const segments = rleSegments(frame);
   if (segments.length !== bytesPerSample * samples) {
-    throw new CorruptPixelDataError(`RLE frame has ${segments.length} segments; ${samples} samples of ${m.BitsAllocated} bits need ${bytesPerSample * samples}`);
+    throw new CorruptPixelDataError(
+      `RLE frame has ${segments.length} segments; ${samples} samples of ${m.BitsAllocated} bits need ${bytesPerSample * samples}`,
+    );
   }
-  const raw = bytesPerSample === 1 ? new Uint8Array(pixels * samples) : bytesPerSample === 2 ? new Uint16Array(pixels * samples) : new Uint32Array(pixels * samples);
+  const raw =
+    bytesPerSample === 1 ? new Uint8Array(pixels * samples) : bytesPerSample === 2 ? new Uint16Array(pixels * samples) : new Uint32Array(pixels * samples);
   const plane = new Uint8Array(pixels);
   for (let s = 0; s < samples; s++) {
     for (let b = 0; b < bytesPerSample; b++) {

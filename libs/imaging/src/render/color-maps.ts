@@ -14,12 +14,31 @@ export const colorMaps = {
   rainbow: {
     name: 'rainbow',
     stops: [
-      { at: 0, rgb: [0, 0, 128] }, { at: 0.125, rgb: [0, 0, 255] }, { at: 0.375, rgb: [0, 255, 255] },
-      { at: 0.5, rgb: [0, 255, 0] }, { at: 0.625, rgb: [255, 255, 0] }, { at: 0.875, rgb: [255, 0, 0] }, { at: 1, rgb: [128, 0, 0] },
+      { at: 0, rgb: [0, 0, 128] },
+      { at: 0.125, rgb: [0, 0, 255] },
+      { at: 0.375, rgb: [0, 255, 255] },
+      { at: 0.5, rgb: [0, 255, 0] },
+      { at: 0.625, rgb: [255, 255, 0] },
+      { at: 0.875, rgb: [255, 0, 0] },
+      { at: 1, rgb: [128, 0, 0] },
     ],
   },
-  hot: { name: 'hot', stops: [{ at: 0, rgb: [0, 0, 0] }, { at: 0.4, rgb: [255, 0, 0] }, { at: 0.8, rgb: [255, 255, 0] }, { at: 1, rgb: [255, 255, 255] }] },
-  grey: { name: 'grey', stops: [{ at: 0, rgb: [0, 0, 0] }, { at: 1, rgb: [255, 255, 255] }] },
+  hot: {
+    name: 'hot',
+    stops: [
+      { at: 0, rgb: [0, 0, 0] },
+      { at: 0.4, rgb: [255, 0, 0] },
+      { at: 0.8, rgb: [255, 255, 0] },
+      { at: 1, rgb: [255, 255, 255] },
+    ],
+  },
+  grey: {
+    name: 'grey',
+    stops: [
+      { at: 0, rgb: [0, 0, 0] },
+      { at: 1, rgb: [255, 255, 255] },
+    ],
+  },
 } as const satisfies Record<string, ColorMap>;
 
 /** 256 RGB entries sampled from a colour map. */
@@ -31,7 +50,8 @@ export function colorMapTable(map: ColorMap): Uint8Array {
     const p = i / 255;
     let k = 0;
     while (k < stops.length - 2 && p > stops[k + 1].at) k++;
-    const a = stops[k], b = stops[k + 1];
+    const a = stops[k],
+      b = stops[k + 1];
     const f = b.at === a.at ? 0 : (p - a.at) / (b.at - a.at);
     for (let c = 0; c < 3; c++) table[i * 3 + c] = Math.round(a.rgb[c] + (b.rgb[c] - a.rgb[c]) * f);
   }

@@ -11,8 +11,12 @@ export function maskContour(mask: ArrayLike<number>, rows: number, columns: numb
       for (let x = 0; x < columns; x++) {
         const i = y * columns + x;
         if (!inside[i]) continue;
-        const border = x === 0 || y === 0 || x === columns - 1 || y === rows - 1 || !inside[i - 1] || !inside[i + 1] || !inside[i - columns] || !inside[i + columns];
-        if (border) { edge[i] = 1; next[i] = 0; }
+        const border =
+          x === 0 || y === 0 || x === columns - 1 || y === rows - 1 || !inside[i - 1] || !inside[i + 1] || !inside[i - columns] || !inside[i + columns];
+        if (border) {
+          edge[i] = 1;
+          next[i] = 0;
+        }
       }
     }
     inside = next;

@@ -51,13 +51,17 @@ export function composeOverlay(image: OverlayImage): Uint8Array {
 /** The base with its coloured masks, contours, colour maps and text labels, as PNG or JPEG. */
 export async function renderOverlay(image: OverlayImage, options: EncodeOptions = {}): Promise<Buffer> {
   const scale = image.scale ?? 1;
-  const width = Math.round(image.columns * scale), height = Math.round(image.rows * scale);
+  const width = Math.round(image.columns * scale),
+    height = Math.round(image.rows * scale);
   const rgb = composeOverlay(image);
   let pipeline = sharp(Buffer.from(rgb.buffer, rgb.byteOffset, rgb.byteLength), { raw: { width: image.columns, height: image.rows, channels: 3 } });
   if (scale !== 1) pipeline = sharp(await pipeline.resize(width, height, { kernel: 'nearest' }).raw().toBuffer(), { raw: { width, height, channels: 3 } });
   if (image.labels?.length) {
     // composite runs last in a sharp pipeline and adds alpha: render it, then drop the alpha in a second pass
-    const { data, info } = await pipeline.composite([{ input: Buffer.from(labelsSvg(image.labels, width, height)), top: 0, left: 0 }]).raw().toBuffer({ resolveWithObject: true });
+    const { data, info } = await pipeline
+      .composite([{ input: Buffer.from(labelsSvg(image.labels, width, height)), top: 0, left: 0 }])
+      .raw()
+      .toBuffer({ resolveWithObject: true });
     pipeline = sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } }).removeAlpha();
   }
   return (options.format ?? 'png') === 'png' ? pipeline.png().toBuffer() : pipeline.jpeg({ quality: options.quality ?? 90 }).toBuffer();

@@ -10,7 +10,12 @@ export interface FrameSize {
  * A greyscale frame of modality values (HU for CT) under a window, as PNG or JPEG. MONOCHROME1 is shown
  * inverted (PS3.3 C.7.6.3.1.2).
  */
-export function renderFrame(values: ArrayLike<number>, size: FrameSize, voi: Voi, options: EncodeOptions & { photometricInterpretation?: string } = {}): Promise<Buffer> {
+export function renderFrame(
+  values: ArrayLike<number>,
+  size: FrameSize,
+  voi: Voi,
+  options: EncodeOptions & { photometricInterpretation?: string } = {},
+): Promise<Buffer> {
   const grey = toDisplayBytes(values, voi, options.photometricInterpretation);
   return encodeRaw(grey, size.columns, size.rows, 1, options);
 }

@@ -28,7 +28,8 @@ describe(renderFrame.name, () => {
 
 describe(renderOverlay.name, () => {
   it('blends masks with alpha, draws contours, colour maps and labels', async () => {
-    const rows = 40, columns = 60;
+    const rows = 40,
+      columns = 60;
     const base = new Uint8Array(rows * columns).fill(100);
     const mask = new Uint8Array(rows * columns);
     for (let y = 10; y < 30; y++) for (let x = 10; x < 30; x++) mask[y * columns + x] = 1;
@@ -46,8 +47,13 @@ describe(renderOverlay.name, () => {
     const withLabel = await rawOf(await renderOverlay({ base, rows, columns, labels: [{ text: 'Core 12 mL <&>', x: 2, y: 36, fontSize: 12 }] }));
     const plain = await rawOf(await renderOverlay({ base, rows, columns }));
     expect(withLabel.info.channels).toBe(3);
-    let changed = 0, changedTop = 0;
-    for (let i = 0; i < plain.data.length; i++) if (plain.data[i] !== withLabel.data[i]) { changed++; if (i < 20 * columns * 3) changedTop++; }
+    let changed = 0,
+      changedTop = 0;
+    for (let i = 0; i < plain.data.length; i++)
+      if (plain.data[i] !== withLabel.data[i]) {
+        changed++;
+        if (i < 20 * columns * 3) changedTop++;
+      }
     expect(changed).toBeGreaterThan(50); // the text is drawn
     expect(changedTop).toBe(0); // and only where it was placed
     const scaled = await rawOf(await renderOverlay({ base, rows, columns, scale: 2 }, { format: 'jpeg' }));

@@ -71,7 +71,9 @@ describe.each(DATABASE_KINDS)(`${AlertRepository.name} on %s`, (kind) => {
     expect(await alerts.acknowledge(alert.id, 'someone.else')).toBeNull();
     expect(await alerts.claim(alert.id, 1, 10_000, new Date(Date.now() + 3_600_000))).toBe(false);
     // the step that was in flight when the acknowledgement came is recorded without undoing it
-    expect(await alerts.recordPage(alert.id, 1, { delivered: true, error: null, nextEscalationAt: new Date(Date.now() + 60_000), exhausted: false })).toBe(true);
+    expect(await alerts.recordPage(alert.id, 1, { delivered: true, error: null, nextEscalationAt: new Date(Date.now() + 60_000), exhausted: false })).toBe(
+      true,
+    );
     expect(await alerts.findById(alert.id)).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'dr.house', escalationLevel: 1, nextEscalationAt: null });
     expect((await alerts.pendingEscalations()).map((a) => a.id)).not.toContain(alert.id);
     expect((await alerts.list({ state: 'acknowledged' })).map((a) => a.id)).toEqual([alert.id]);

@@ -99,7 +99,11 @@ export class AlertRepository {
       .createQueryBuilder()
       .update(AlertEntity)
       .set({ claimedUntil: new Date(now.getTime() + leaseMs) })
-      .where(`${c('id')} = :id AND ${c('escalationLevel')} = :previous AND ${c('state')} <> :acknowledged`, { id, previous: level - 1, acknowledged: 'acknowledged' })
+      .where(`${c('id')} = :id AND ${c('escalationLevel')} = :previous AND ${c('state')} <> :acknowledged`, {
+        id,
+        previous: level - 1,
+        acknowledged: 'acknowledged',
+      })
       .andWhere(`(${c('claimedUntil')} IS NULL OR ${c('claimedUntil')} < :now)`, { now: now.getTime() })
       .execute();
     return (result.affected ?? 0) > 0;
@@ -122,7 +126,11 @@ export class AlertRepository {
         .createQueryBuilder()
         .update(AlertEntity)
         .set({ ...common, state, sentAt: alert.sentAt ?? (outcome.delivered ? now : null), nextEscalationAt: outcome.nextEscalationAt })
-        .where(`${c('id')} = :id AND ${c('escalationLevel')} = :previous AND ${c('state')} <> :acknowledged`, { id, previous: level - 1, acknowledged: 'acknowledged' })
+        .where(`${c('id')} = :id AND ${c('escalationLevel')} = :previous AND ${c('state')} <> :acknowledged`, {
+          id,
+          previous: level - 1,
+          acknowledged: 'acknowledged',
+        })
         .execute();
       if ((open.affected ?? 0) > 0) return true;
       const acknowledged = await m

@@ -6,7 +6,12 @@ import { MigrationInterface, QueryRunner, Table, TableColumnOptions, TableIndex 
 const uid = (name: string, nullable = false): TableColumnOptions => ({ name, type: 'varchar', length: '64', isNullable: nullable });
 const text = (name: string, length: number, nullable = true): TableColumnOptions => ({ name, type: 'varchar', length: String(length), isNullable: nullable });
 const time = (name: string, nullable = false): TableColumnOptions => ({ name, type: 'bigint', isNullable: nullable });
-const int = (name: string, nullable = true, defaultValue?: number): TableColumnOptions => ({ name, type: 'integer', isNullable: nullable, default: defaultValue });
+const int = (name: string, nullable = true, defaultValue?: number): TableColumnOptions => ({
+  name,
+  type: 'integer',
+  isNullable: nullable,
+  default: defaultValue,
+});
 const longText = (name: string): TableColumnOptions => ({ name, type: 'text', isNullable: true });
 const primary = (column: TableColumnOptions): TableColumnOptions => ({ ...column, isPrimary: true, isNullable: false });
 const serial = (name: string): TableColumnOptions => ({ name, type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' });
@@ -20,9 +25,17 @@ export class InitialSchema1764230400000 implements MigrationInterface {
         name: 'study',
         columns: [
           primary(uid('StudyInstanceUID')),
-          text('PatientID', 64), text('PatientName', 324), text('PatientSex', 16), text('PatientBirthDate', 8), text('PatientAge', 4),
-          text('AccessionNumber', 16), text('StudyDate', 8), text('StudyTime', 16), text('StudyDescription', 64),
-          time('firstReceivedAt'), time('lastReceivedAt'),
+          text('PatientID', 64),
+          text('PatientName', 324),
+          text('PatientSex', 16),
+          text('PatientBirthDate', 8),
+          text('PatientAge', 4),
+          text('AccessionNumber', 16),
+          text('StudyDate', 8),
+          text('StudyTime', 16),
+          text('StudyDescription', 64),
+          time('firstReceivedAt'),
+          time('lastReceivedAt'),
         ],
       }),
     );
@@ -30,11 +43,18 @@ export class InitialSchema1764230400000 implements MigrationInterface {
       new Table({
         name: 'series',
         columns: [
-          primary(uid('SeriesInstanceUID')), uid('StudyInstanceUID'),
-          text('Modality', 16), text('SeriesDescription', 64), text('BodyPartExamined', 16), int('SeriesNumber'),
-          int('instanceCount', false, 0), int('expectedInstanceCount'),
+          primary(uid('SeriesInstanceUID')),
+          uid('StudyInstanceUID'),
+          text('Modality', 16),
+          text('SeriesDescription', 64),
+          text('BodyPartExamined', 16),
+          int('SeriesNumber'),
+          int('instanceCount', false, 0),
+          int('expectedInstanceCount'),
           { name: 'state', type: 'varchar', length: '16', isNullable: false, default: "'receiving'" },
-          text('callingAETitle', 16), time('firstReceivedAt'), time('lastReceivedAt'),
+          text('callingAETitle', 16),
+          time('firstReceivedAt'),
+          time('lastReceivedAt'),
         ],
         indices: [new TableIndex({ columnNames: ['StudyInstanceUID'] })],
       }),
@@ -43,9 +63,17 @@ export class InitialSchema1764230400000 implements MigrationInterface {
       new Table({
         name: 'instance',
         columns: [
-          primary(uid('SOPInstanceUID')), uid('SeriesInstanceUID'), uid('StudyInstanceUID'), uid('SOPClassUID'), uid('TransferSyntaxUID'),
-          int('InstanceNumber'), text('path', 512, false), { name: 'sizeBytes', type: 'bigint', isNullable: false },
-          text('sha256', 64, false), time('receivedAt'), text('callingAETitle', 16),
+          primary(uid('SOPInstanceUID')),
+          uid('SeriesInstanceUID'),
+          uid('StudyInstanceUID'),
+          uid('SOPClassUID'),
+          uid('TransferSyntaxUID'),
+          int('InstanceNumber'),
+          text('path', 512, false),
+          { name: 'sizeBytes', type: 'bigint', isNullable: false },
+          text('sha256', 64, false),
+          time('receivedAt'),
+          text('callingAETitle', 16),
         ],
         indices: [new TableIndex({ columnNames: ['SeriesInstanceUID'] }), new TableIndex({ columnNames: ['StudyInstanceUID'] })],
       }),
@@ -54,10 +82,23 @@ export class InitialSchema1764230400000 implements MigrationInterface {
       new Table({
         name: 'analysis',
         columns: [
-          primary(text('id', 36)), text('inputKey', 64, false), uid('StudyInstanceUID'), uid('SeriesInstanceUID'),
-          text('kind', 64, false), text('modelId', 64), text('modelVersion', 32), text('status', 16, false), text('priority', 16, false),
-          int('instanceCount', false), text('supersedesId', 36), int('attempts', false, 0),
-          time('queuedAt'), time('startedAt', true), time('finishedAt', true), longText('result'), longText('error'),
+          primary(text('id', 36)),
+          text('inputKey', 64, false),
+          uid('StudyInstanceUID'),
+          uid('SeriesInstanceUID'),
+          text('kind', 64, false),
+          text('modelId', 64),
+          text('modelVersion', 32),
+          text('status', 16, false),
+          text('priority', 16, false),
+          int('instanceCount', false),
+          text('supersedesId', 36),
+          int('attempts', false, 0),
+          time('queuedAt'),
+          time('startedAt', true),
+          time('finishedAt', true),
+          longText('result'),
+          longText('error'),
         ],
         indices: [
           new TableIndex({ columnNames: ['inputKey'], isUnique: true }),
@@ -70,8 +111,14 @@ export class InitialSchema1764230400000 implements MigrationInterface {
       new Table({
         name: 'result_object',
         columns: [
-          primary(uid('SOPInstanceUID')), text('analysisId', 36, false), text('kind', 8, false), uid('SOPClassUID'), uid('SeriesInstanceUID'),
-          text('path', 512, false), { name: 'deliveryState', type: 'varchar', length: '16', isNullable: false, default: "'pending'" }, time('createdAt'),
+          primary(uid('SOPInstanceUID')),
+          text('analysisId', 36, false),
+          text('kind', 8, false),
+          uid('SOPClassUID'),
+          uid('SeriesInstanceUID'),
+          text('path', 512, false),
+          { name: 'deliveryState', type: 'varchar', length: '16', isNullable: false, default: "'pending'" },
+          time('createdAt'),
         ],
         indices: [new TableIndex({ columnNames: ['analysisId'] })],
       }),
@@ -79,7 +126,15 @@ export class InitialSchema1764230400000 implements MigrationInterface {
     await q.createTable(
       new Table({
         name: 'delivery_attempt',
-        columns: [serial('id'), uid('SOPInstanceUID'), text('targetId', 64, false), int('attempt', false), text('outcome', 16, false), longText('detail'), time('at')],
+        columns: [
+          serial('id'),
+          uid('SOPInstanceUID'),
+          text('targetId', 64, false),
+          int('attempt', false),
+          text('outcome', 16, false),
+          longText('detail'),
+          time('at'),
+        ],
         indices: [new TableIndex({ columnNames: ['SOPInstanceUID'] })],
       }),
     );
@@ -87,9 +142,19 @@ export class InitialSchema1764230400000 implements MigrationInterface {
       new Table({
         name: 'alert',
         columns: [
-          primary(text('id', 36)), text('analysisId', 36, false), text('updatesAlertId', 36), text('level', 16, false), text('team', 64, false),
-          text('state', 16, false), longText('payload'), int('escalationLevel', false, 0), time('nextEscalationAt', true),
-          time('createdAt'), time('sentAt', true), time('acknowledgedAt', true), text('acknowledgedBy', 128),
+          primary(text('id', 36)),
+          text('analysisId', 36, false),
+          text('updatesAlertId', 36),
+          text('level', 16, false),
+          text('team', 64, false),
+          text('state', 16, false),
+          longText('payload'),
+          int('escalationLevel', false, 0),
+          time('nextEscalationAt', true),
+          time('createdAt'),
+          time('sentAt', true),
+          time('acknowledgedAt', true),
+          text('acknowledgedBy', 128),
         ],
         indices: [new TableIndex({ columnNames: ['analysisId'], isUnique: true }), new TableIndex({ columnNames: ['nextEscalationAt'] })],
       }),

@@ -19,7 +19,7 @@ export class ResultFileStore {
     const temp = join(dir, `.${kind}-${SOPInstanceUID}.${process.pid}.tmp`);
     const fd = openSync(temp, 'w');
     try {
-      for (let offset = 0; offset < bytes.length; ) offset += writeSync(fd, bytes, offset);
+      for (let offset = 0; offset < bytes.length;) offset += writeSync(fd, bytes, offset);
       fsyncSync(fd);
     } finally {
       closeSync(fd);

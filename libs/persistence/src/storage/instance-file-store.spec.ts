@@ -70,14 +70,19 @@ describe(InstanceFileStore.name, () => {
     const other = await store.createTemp({ header: part10Header('A') });
     await finish(other, Buffer.from('other data set'));
     expect(await store.commit(other, k)).toMatchObject({ outcome: 'conflict', sha256: sha(Buffer.from('same data set')) });
-    expect(conflicts).toEqual([expect.objectContaining({ key: k, existingSha256: sha(Buffer.from('same data set')), incomingSha256: sha(Buffer.from('other data set')) })]);
+    expect(conflicts).toEqual([
+      expect.objectContaining({ key: k, existingSha256: sha(Buffer.from('same data set')), incomingSha256: sha(Buffer.from('other data set')) }),
+    ]);
     expect(readFileSync(join(dataDir, instanceRelativePath(k))).equals(Buffer.concat([part10Header('A'), Buffer.from('same data set')]))).toBe(true);
     expect(readdirSync(join(dataDir, 'instances', k.StudyInstanceUID, k.SeriesInstanceUID))).toHaveLength(1);
     expect(await store.strayTempFiles()).toEqual([]);
   });
 
   it('hashes a whole Part 10 upload from after its File Meta, as it hashes a C-STORE data set', async () => {
-    const file = writePart10({ SOPClassUID: '1.2.840.10008.5.1.4.1.1.7', SOPInstanceUID: generateUid(), PatientName: 'X^Y' }, { sourceApplicationEntityTitle: 'SENDER' });
+    const file = writePart10(
+      { SOPClassUID: '1.2.840.10008.5.1.4.1.1.7', SOPInstanceUID: generateUid(), PatientName: 'X^Y' },
+      { sourceApplicationEntityTitle: 'SENDER' },
+    );
     const metaEnd = 144 + file.readUInt32LE(140);
     const temp = await store.createTemp();
     // in pieces smaller than the 144 bytes that locate the meta

@@ -232,9 +232,16 @@ export class InstanceFileStore {
   /** sha256 of a stored file's data set (after its File Meta), as TempInstanceFile computes it. */
   async dataSetSha256(absolutePath: string): Promise<string> {
     const bytes = await readFile(absolutePath);
-    const isPart10 = bytes.length >= 144 && bytes.toString('latin1', 128, 132) === 'DICM' && bytes.readUInt16LE(132) === 0x0002 && bytes.readUInt16LE(134) === 0 && bytes.toString('latin1', 136, 138) === 'UL';
+    const isPart10 =
+      bytes.length >= 144 &&
+      bytes.toString('latin1', 128, 132) === 'DICM' &&
+      bytes.readUInt16LE(132) === 0x0002 &&
+      bytes.readUInt16LE(134) === 0 &&
+      bytes.toString('latin1', 136, 138) === 'UL';
     const offset = isPart10 ? 144 + bytes.readUInt32LE(140) : 0;
-    return createHash('sha256').update(bytes.subarray(Math.min(offset, bytes.length))).digest('hex');
+    return createHash('sha256')
+      .update(bytes.subarray(Math.min(offset, bytes.length)))
+      .digest('hex');
   }
 
   /** mkdir -p, fsyncing each parent whose entry changed, so a new study folder survives a crash too */
@@ -302,5 +309,3 @@ export class InstanceFileStore {
     await Promise.all(handles.map((h) => h.then((x) => x.close()).catch(() => undefined)));
   }
 }
-
-

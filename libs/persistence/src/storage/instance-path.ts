@@ -12,7 +12,10 @@ export interface InstanceKey {
  * else becomes '_', names that are only dots get a prefix, and the length is bounded.
  */
 export function sanitizeUid(uid: string): string {
-  let safe = uid.trim().replace(/[^0-9A-Za-z.\-]/g, '_').slice(0, 96);
+  let safe = uid
+    .trim()
+    .replace(/[^0-9A-Za-z.\-]/g, '_')
+    .slice(0, 96);
   if (safe === '' || /^\.+$/.test(safe)) safe = `_${safe}`;
   return safe;
 }

@@ -91,7 +91,8 @@ export class TempInstanceFile extends Writable {
    * can do other work (the index) while the disk flushes.
    */
   sync(): Promise<void> {
-    if (this.state !== 'written' && this.state !== 'durable') return Promise.reject(new TempFileStateError('sync of a temp file that is not completely written'));
+    if (this.state !== 'written' && this.state !== 'durable')
+      return Promise.reject(new TempFileStateError('sync of a temp file that is not completely written'));
     this.syncing ??= new Promise<void>((resolve, reject) =>
       fdatasync(this.fd, (error) => {
         if (error) return reject(this.mapError(error));

@@ -45,18 +45,31 @@ export class StudyIndexRepository {
       }
       const series = await m.findOneBy(SeriesEntity, { SeriesInstanceUID });
       if (series) {
-        await m.update(SeriesEntity, { SeriesInstanceUID }, {
-          instanceCount: () => `"instanceCount" + 1`, // atomic: concurrent transactions must not lose a count
-          lastReceivedAt: at,
-          state: 'receiving',
-          expectedInstanceCount: record.series.expectedInstanceCount ?? series.expectedInstanceCount,
-        });
+        await m.update(
+          SeriesEntity,
+          { SeriesInstanceUID },
+          {
+            instanceCount: () => `"instanceCount" + 1`, // atomic: concurrent transactions must not lose a count
+            lastReceivedAt: at,
+            state: 'receiving',
+            expectedInstanceCount: record.series.expectedInstanceCount ?? series.expectedInstanceCount,
+          },
+        );
       } else {
         await m.insert(SeriesEntity, {
-          Modality: null, SeriesDescription: null, BodyPartExamined: null, SeriesNumber: null, expectedInstanceCount: null,
+          Modality: null,
+          SeriesDescription: null,
+          BodyPartExamined: null,
+          SeriesNumber: null,
+          expectedInstanceCount: null,
           ...nullify(record.series),
-          SeriesInstanceUID, StudyInstanceUID, instanceCount: 1, state: 'receiving',
-          callingAETitle: record.instance.callingAETitle, firstReceivedAt: at, lastReceivedAt: at,
+          SeriesInstanceUID,
+          StudyInstanceUID,
+          instanceCount: 1,
+          state: 'receiving',
+          callingAETitle: record.instance.callingAETitle,
+          firstReceivedAt: at,
+          lastReceivedAt: at,
         });
       }
       await m.insert(InstanceEntity, { ...record.instance, receivedAt: at });

@@ -58,7 +58,11 @@ export async function analyzeCtp(paths: string[], engine: InferenceEngine, optio
     // Patient, Study and Frame of Reference come from an image of the analysed series.
     const header = (p: string) => readPart10(readFileSync(p), { untilTag: 'x7fe00010' });
     const source = paths.map(header).find((h) => h.string('SeriesInstanceUID') === analysed.series.SeriesInstanceUID)!;
-    const built = await buildCtpResults(analysed.result, analysed.volume!, [source], { version: options.version, uidRoot: options.uidRoot, uidSeed: options.uidSeed });
+    const built = await buildCtpResults(analysed.result, analysed.volume!, [source], {
+      version: options.version,
+      uidRoot: options.uidRoot,
+      uidSeed: options.uidSeed,
+    });
     contract.timings.results = Math.round(performance.now() - started) / 1000;
     return built.objects;
   };

@@ -16,7 +16,9 @@ describe(analyzeCtpFiles.name, () => {
 
   it('analyses the bundled example study (deflated files) within the phantom tolerances of its truth.json', async () => {
     const truth = JSON.parse(readFileSync(join(FIXTURE, 'truth.json'), 'utf8'));
-    const paths = readdirSync(FIXTURE).filter((n) => n.endsWith('.dcm')).map((n) => join(FIXTURE, n));
+    const paths = readdirSync(FIXTURE)
+      .filter((n) => n.endsWith('.dcm'))
+      .map((n) => join(FIXTURE, n));
     const stages: string[] = [];
     const { result, series, timings } = await analyzeCtpFiles(paths, { deconvolver, onProgress: (stage) => stages.push(stage) });
     expect(series).toMatchObject({ StudyInstanceUID: truth.StudyInstanceUID, SeriesInstanceUID: truth.SeriesInstanceUID, instances: 240, Modality: 'CT' });

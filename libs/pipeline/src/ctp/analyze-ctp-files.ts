@@ -1,7 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { readPart10, type DicomDataset } from '@nidus/dicom';
 import { fill4D, plan4D, prepareDecoders, readHeader, type Volume4D } from '@nidus/imaging';
-import { analyzePerfusion, NotPerfusionSeriesError, type AnalyzePerfusionOptions, type Deconvolver, type PerfusionResult, type PerfusionStage } from '@nidus/perfusion';
+import {
+  analyzePerfusion,
+  NotPerfusionSeriesError,
+  type AnalyzePerfusionOptions,
+  type Deconvolver,
+  type PerfusionResult,
+  type PerfusionStage,
+} from '@nidus/perfusion';
 
 export interface CtpSeriesIdentity {
   StudyInstanceUID: string;

@@ -17,7 +17,10 @@ function setup(stored: AnalysisEntity, objects: { SOPInstanceUID: string }[] = [
   const analyses = { findById: jest.fn(async () => stored), markRunning: jest.fn(), markSucceeded: jest.fn(), markFailed: jest.fn(), markQueued: jest.fn() };
   const results = { forAnalysis: jest.fn(async () => objects), recordOnce: jest.fn(async () => true) };
   const deps: AnalysisRunDeps = {
-    config: { ...loadConfig({}), delivery: { targets: [{ id: 'pacs', type: 'stow-rs', url: 'http://pacs/dicom-web' }], maxAttempts: 8, initialBackoffSeconds: 2, maxBackoffSeconds: 300 } },
+    config: {
+      ...loadConfig({}),
+      delivery: { targets: [{ id: 'pacs', type: 'stow-rs', url: 'http://pacs/dicom-web' }], maxAttempts: 8, initialBackoffSeconds: 2, maxBackoffSeconds: 300 },
+    },
     logger: pino({ level: 'silent' }),
     metrics: new Metrics({ defaultMetrics: false }),
     analyses: analyses as unknown as AnalysisRepository,

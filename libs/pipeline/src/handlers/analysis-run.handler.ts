@@ -82,7 +82,14 @@ export function analysisRunHandler(deps: AnalysisRunDeps): JobHandler<'analysis.
       });
       for (const o of objects) {
         const path = deps.files.write(analysisId, o.kind, o.SOPInstanceUID, o.bytes);
-        await deps.results.recordOnce({ SOPInstanceUID: o.SOPInstanceUID, analysisId, kind: o.kind, SOPClassUID: o.SOPClassUID, SeriesInstanceUID: o.SeriesInstanceUID, path });
+        await deps.results.recordOnce({
+          SOPInstanceUID: o.SOPInstanceUID,
+          analysisId,
+          kind: o.kind,
+          SOPClassUID: o.SOPClassUID,
+          SeriesInstanceUID: o.SeriesInstanceUID,
+          path,
+        });
       }
       deps.logger.info({ ...log, objects: objects.length }, 'result objects stored');
       return followUps(deps, analysisId, stat, objects);
@@ -96,7 +103,9 @@ export function analysisRunHandler(deps: AnalysisRunDeps): JobHandler<'analysis.
         return;
       }
       // transient (I/O, runtime): back to the queue; Bull retries with backoff, the last try records the failure
-      await (attempt >= Number(DEFAULT_JOB_OPTIONS.attempts) ? deps.analyses.markFailed(analysisId, `${e.name}: ${e.message}`) : deps.analyses.markQueued(analysisId));
+      await (attempt >= Number(DEFAULT_JOB_OPTIONS.attempts)
+        ? deps.analyses.markFailed(analysisId, `${e.name}: ${e.message}`)
+        : deps.analyses.markQueued(analysisId));
       throw error;
     }
   };

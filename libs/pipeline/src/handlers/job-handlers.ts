@@ -25,7 +25,11 @@ export function createJobHandlers(context: AppContext): WorkerHandlers {
   const handlers: JobHandlers = {
     'series.check-complete': seriesCheckCompleteHandler(context),
     'analysis.run': analysisRunHandler({
-      config, logger, metrics, results, files,
+      config,
+      logger,
+      metrics,
+      results,
+      files,
       analyses: new AnalysisRepository(db),
       index: new StudyIndexRepository(db),
       engine,

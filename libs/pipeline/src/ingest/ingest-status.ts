@@ -19,7 +19,13 @@ export interface IngestFailure {
 export function ingestFailureOf(error: unknown): IngestFailure {
   const reason = error instanceof Error ? error.message : String(error);
   if (error instanceof OutOfResourcesError) return { status: DimseStatus.OutOfResources, reason, transient: true };
-  if (error instanceof MissingAttributeError || error instanceof InvalidAttributeError || error instanceof DataSetMismatchError || error instanceof StudyMismatchError || error instanceof UnusableUidError) {
+  if (
+    error instanceof MissingAttributeError ||
+    error instanceof InvalidAttributeError ||
+    error instanceof DataSetMismatchError ||
+    error instanceof StudyMismatchError ||
+    error instanceof UnusableUidError
+  ) {
     return { status: DimseStatus.DataSetDoesNotMatchSOPClass, reason, transient: false };
   }
   if (error instanceof TransferSyntaxNotAcceptedError || error instanceof UnsupportedTransferSyntaxError) {

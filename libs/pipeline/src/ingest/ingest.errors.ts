@@ -7,14 +7,21 @@ export abstract class IngestError extends Error {
 
 /** The data set names another SOP instance or class than its C-STORE-RQ (PS3.4 B.2.3: 0xA900). */
 export class DataSetMismatchError extends IngestError {
-  constructor(readonly keyword: string, readonly expected: string, readonly actual: string | undefined) {
+  constructor(
+    readonly keyword: string,
+    readonly expected: string,
+    readonly actual: string | undefined,
+  ) {
     super(`data set ${keyword} ${actual ?? '(absent)'} does not match the request's ${expected}`);
   }
 }
 
 /** STOW-RS to /studies/{StudyInstanceUID} with an instance of another study (PS3.18 10.5.1). */
 export class StudyMismatchError extends IngestError {
-  constructor(readonly expected: string, readonly actual: string) {
+  constructor(
+    readonly expected: string,
+    readonly actual: string,
+  ) {
     super(`instance belongs to study ${actual}, not ${expected}`);
   }
 }
@@ -31,7 +38,10 @@ export class TransferSyntaxNotAcceptedError extends IngestError {
 
 /** A UID that cannot be stored or indexed: longer than 64 characters (PS3.5 9.1). */
 export class UnusableUidError extends IngestError {
-  constructor(readonly keyword: string, readonly value: string) {
+  constructor(
+    readonly keyword: string,
+    readonly value: string,
+  ) {
     super(`${keyword} '${value.slice(0, 80)}' is not a usable UID`);
   }
 }

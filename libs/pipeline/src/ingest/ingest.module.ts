@@ -16,8 +16,10 @@ export function metricsObserver(metrics: Metrics, logger?: Logger): IngestObserv
     outcome(protocol, outcome, bytes) {
       metrics.instancesReceived.inc({ protocol, outcome: outcome.ok ? outcome.stored : `failed-${outcome.failure.status.toString(16)}` });
       if (outcome.ok && outcome.stored === 'stored') metrics.bytesReceived.inc({ protocol }, bytes);
-      if (!outcome.ok) logger?.warn({ protocol, SOPInstanceUID: outcome.SOPInstanceUID, status: outcome.failure.status, reason: outcome.failure.reason }, 'instance refused');
-      if (outcome.ok && outcome.stored === 'conflict') logger?.warn({ protocol, SOPInstanceUID: outcome.header.SOPInstanceUID }, 'instance sent again with other bytes: first copy kept');
+      if (!outcome.ok)
+        logger?.warn({ protocol, SOPInstanceUID: outcome.SOPInstanceUID, status: outcome.failure.status, reason: outcome.failure.reason }, 'instance refused');
+      if (outcome.ok && outcome.stored === 'conflict')
+        logger?.warn({ protocol, SOPInstanceUID: outcome.header.SOPInstanceUID }, 'instance sent again with other bytes: first copy kept');
     },
   };
 }
@@ -83,7 +85,11 @@ export class IngestModule {
           const store = new InstanceFileStore({
             dataDir: config.dataDir,
             reserveBytes: config.diskReserveBytes,
-            onConflict: (e) => logger.warn({ ...e.key, relativePath: e.relativePath, existingSha256: e.existingSha256, incomingSha256: e.incomingSha256 }, 'instance conflict: first copy kept'),
+            onConflict: (e) =>
+              logger.warn(
+                { ...e.key, relativePath: e.relativePath, existingSha256: e.existingSha256, incomingSha256: e.incomingSha256 },
+                'instance conflict: first copy kept',
+              ),
           });
           await store.init();
           return store;

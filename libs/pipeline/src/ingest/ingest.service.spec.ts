@@ -32,14 +32,25 @@ describe(IngestService.name, () => {
     store = new InstanceFileStore({ dataDir, reserveBytes });
     await store.init();
     arrivals = [];
-    const ingest = new IngestService(store, new StudyIndexRepository(db), { instanceStored: (h) => arrivals.push(h) }, { transferSyntaxes: ingestTransferSyntaxes() });
+    const ingest = new IngestService(
+      store,
+      new StudyIndexRepository(db),
+      { instanceStored: (h) => arrivals.push(h) },
+      { transferSyntaxes: ingestTransferSyntaxes() },
+    );
     server = new DimseServer({ aeTitle: 'NIDUS', storeHandler: new DimseStoreHandler(ingest), transferSyntaxes: ingest.transferSyntaxes });
     port = await server.listen(0, '127.0.0.1');
   }
 
   /** sends one bare data set by C-STORE, whatever it holds */
   async function cStore(dataSet: Buffer, SOPInstanceUID: string, SOPClassUID = CT) {
-    const client = await DimseClient.associate({ host: '127.0.0.1', port, calledAETitle: 'NIDUS', callingAETitle: 'TESTER', presentationContexts: [{ abstractSyntax: SOPClassUID, transferSyntaxes: [U.ExplicitVRLittleEndian] }] });
+    const client = await DimseClient.associate({
+      host: '127.0.0.1',
+      port,
+      calledAETitle: 'NIDUS',
+      callingAETitle: 'TESTER',
+      presentationContexts: [{ abstractSyntax: SOPClassUID, transferSyntaxes: [U.ExplicitVRLittleEndian] }],
+    });
     try {
       return await client.store({ SOPClassUID, SOPInstanceUID, transferSyntaxUID: U.ExplicitVRLittleEndian, dataSet });
     } finally {
@@ -187,7 +198,13 @@ describe(IngestService.name, () => {
       const firstWithUid = outcomes.find((x) => x.SOPInstanceUID === o.SOPInstanceUID && x.status === 0)!;
       if (firstWithUid.index === o.index) expect(kept.equals(sent.length % 2 ? Buffer.concat([sent, Buffer.alloc(1)]) : sent)).toBe(true);
     }
-    const client = await DimseClient.associate({ host: '127.0.0.1', port, calledAETitle: 'NIDUS', callingAETitle: 'TESTER', presentationContexts: [{ abstractSyntax: '1.2.840.10008.1.1', transferSyntaxes: [U.ImplicitVRLittleEndian] }] });
+    const client = await DimseClient.associate({
+      host: '127.0.0.1',
+      port,
+      calledAETitle: 'NIDUS',
+      callingAETitle: 'TESTER',
+      presentationContexts: [{ abstractSyntax: '1.2.840.10008.1.1', transferSyntaxes: [U.ImplicitVRLittleEndian] }],
+    });
     expect((await client.echo()).status).toBe(0);
     await client.release();
     expect(await store.strayTempFiles()).toEqual([]);

@@ -67,34 +67,46 @@ export class IngestService {
     let header: InstanceHeader | undefined;
     let outcome: IngestOutcome;
     try {
-      if (source.protocol === 'stow-rs' && !isPart10(temp.head())) throw new NotPart10Error('not a DICOM Part 10 file: no DICM prefix and File Meta Information (PS3.10 7.1)');
+      if (source.protocol === 'stow-rs' && !isPart10(temp.head()))
+        throw new NotPart10Error('not a DICOM Part 10 file: no DICM prefix and File Meta Information (PS3.10 7.1)');
       const dataset = await readInstanceHeader(temp.head(), temp.complete, temp.path);
       header = instanceHeaderOf(dataset);
       this.check(header, source);
       const h = header;
-      const stored = await this.oneAtATime(h.SOPInstanceUID, () => this.store.commit(temp, h, {
-        whileSyncing: (file) =>
-          this.serialized(async () => (await this.index.recordInstance({
-            instance: {
-              SOPInstanceUID: h.SOPInstanceUID,
-              SeriesInstanceUID: h.SeriesInstanceUID,
-              StudyInstanceUID: h.StudyInstanceUID,
-              SOPClassUID: h.SOPClassUID,
-              TransferSyntaxUID: h.TransferSyntaxUID,
-              InstanceNumber: h.InstanceNumber,
-              path: file.relativePath,
-              sizeBytes: file.sizeBytes,
-              sha256: file.sha256,
-              callingAETitle: source.callingAETitle?.slice(0, 16) ?? null,
-            },
-            study: h.study,
-            series: h.series,
-          })) === 'stored' ? 'first' : 'again'),
-      }));
+      const stored = await this.oneAtATime(h.SOPInstanceUID, () =>
+        this.store.commit(temp, h, {
+          whileSyncing: (file) =>
+            this.serialized(async () =>
+              (await this.index.recordInstance({
+                instance: {
+                  SOPInstanceUID: h.SOPInstanceUID,
+                  SeriesInstanceUID: h.SeriesInstanceUID,
+                  StudyInstanceUID: h.StudyInstanceUID,
+                  SOPClassUID: h.SOPClassUID,
+                  TransferSyntaxUID: h.TransferSyntaxUID,
+                  InstanceNumber: h.InstanceNumber,
+                  path: file.relativePath,
+                  sizeBytes: file.sizeBytes,
+                  sha256: file.sha256,
+                  callingAETitle: source.callingAETitle?.slice(0, 16) ?? null,
+                },
+                study: h.study,
+                series: h.series,
+              })) === 'stored'
+                ? 'first'
+                : 'again',
+            ),
+        }),
+      );
       if (stored.outcome === 'stored') this.arrivals.instanceStored(header, source.callingAETitle);
       outcome = { ok: true, header, stored: stored.outcome, relativePath: stored.relativePath, sizeBytes: stored.sizeBytes };
     } catch (error) {
-      outcome = { ok: false, failure: ingestFailureOf(error), SOPInstanceUID: header?.SOPInstanceUID ?? source.expectedSOPInstanceUID, SOPClassUID: header?.SOPClassUID ?? source.expectedSOPClassUID };
+      outcome = {
+        ok: false,
+        failure: ingestFailureOf(error),
+        SOPInstanceUID: header?.SOPInstanceUID ?? source.expectedSOPInstanceUID,
+        SOPClassUID: header?.SOPClassUID ?? source.expectedSOPClassUID,
+      };
     } finally {
       await temp.discard(); // gone after a commit (linked elsewhere) or a failure alike
     }

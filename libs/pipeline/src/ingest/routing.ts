@@ -20,7 +20,10 @@ function descriptionMatches(pattern: string | undefined, description: string | u
 }
 
 /** Whether the criteria known from one instance's header hold (everything but counts). */
-export function headerCriteriaMatch(route: Route, series: Pick<SeriesSummary, 'Modality' | 'BodyPartExamined' | 'SeriesDescription' | 'SOPClassUID' | 'callingAETitle'>): boolean {
+export function headerCriteriaMatch(
+  route: Route,
+  series: Pick<SeriesSummary, 'Modality' | 'BodyPartExamined' | 'SeriesDescription' | 'SOPClassUID' | 'callingAETitle'>,
+): boolean {
   const m = route.match;
   return (
     inList(series.Modality, m.Modality) &&

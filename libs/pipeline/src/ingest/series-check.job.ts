@@ -4,7 +4,10 @@ import type { JobHandler } from '../jobs/job-runner';
 import { SeriesCompletionHandler } from './series-completion.handler';
 
 /** The `series.check-complete` handler for the job table (handlers/job-handlers.ts). */
-export function seriesCheckCompleteHandler(context: AppContext, options: { modelVersion?: (analysis: string) => string | undefined } = {}): JobHandler<'series.check-complete'> {
+export function seriesCheckCompleteHandler(
+  context: AppContext,
+  options: { modelVersion?: (analysis: string) => string | undefined } = {},
+): JobHandler<'series.check-complete'> {
   const store = new InstanceFileStore({ dataDir: context.config.dataDir, reserveBytes: context.config.diskReserveBytes });
   const handler = new SeriesCompletionHandler(new StudyIndexRepository(context.db), new AnalysisRepository(context.db), {
     routes: context.config.routes,

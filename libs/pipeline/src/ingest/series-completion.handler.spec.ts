@@ -16,7 +16,13 @@ interface Fixture {
 }
 
 /** a CT perfusion series of `slices` x `times` images, arriving time point after time point or slice after slice */
-function perfusion(dir: string, slices: number, times: number, order: 'time-major' | 'slice-major', options: { announce?: boolean; description?: string } = {}): Fixture {
+function perfusion(
+  dir: string,
+  slices: number,
+  times: number,
+  order: 'time-major' | 'slice-major',
+  options: { announce?: boolean; description?: string } = {},
+): Fixture {
   const StudyInstanceUID = generateUid();
   const SeriesInstanceUID = generateUid();
   const slots: [number, number][] = [];
@@ -100,7 +106,12 @@ describe(SeriesCompletionHandler.name, () => {
   function handler(fixture: Fixture, now = Date.now()) {
     const index = new MemoryIndex(fixture);
     const analyses = new MemoryAnalyses();
-    const h = new SeriesCompletionHandler(index, analyses, { routes: DEFAULT_ROUTES, stableAfterSeconds: 10, instancePath: (p) => join(dir, p), now: () => now });
+    const h = new SeriesCompletionHandler(index, analyses, {
+      routes: DEFAULT_ROUTES,
+      stableAfterSeconds: 10,
+      instancePath: (p) => join(dir, p),
+      now: () => now,
+    });
     return { h, index, analyses };
   }
 
@@ -111,7 +122,16 @@ describe(SeriesCompletionHandler.name, () => {
     expect(await h.handle(payload)).toEqual({ 'analysis.run': [{ payload: { analysisId: 'analysis-0' }, priority: 'stat' }] });
     expect(index.marked).toEqual([fixture.series.SeriesInstanceUID]);
     expect(analyses.created).toEqual([
-      expect.objectContaining({ kind: 'ctp', priority: 'stat', instanceCount: 48, inputKey: analysisInputKey('ctp', undefined, fixture.instances.map((i) => i.SOPInstanceUID)) }),
+      expect.objectContaining({
+        kind: 'ctp',
+        priority: 'stat',
+        instanceCount: 48,
+        inputKey: analysisInputKey(
+          'ctp',
+          undefined,
+          fixture.instances.map((i) => i.SOPInstanceUID),
+        ),
+      }),
     ]);
     // the same job again (a retry, a second worker): nothing more
     expect(await h.handle(payload)).toEqual({});

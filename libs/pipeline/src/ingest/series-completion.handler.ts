@@ -39,7 +39,9 @@ export type CompletionReason = 'announced-count' | 'full-grid' | 'quiet';
  * never make a second analysis; one more image makes a new one.
  */
 export function analysisInputKey(kind: string, modelVersion: string | undefined, SOPInstanceUIDs: readonly string[]): string {
-  return createHash('sha256').update([kind, modelVersion ?? '', ...[...SOPInstanceUIDs].sort()].join('\n')).digest('hex');
+  return createHash('sha256')
+    .update([kind, modelVersion ?? '', ...[...SOPInstanceUIDs].sort()].join('\n'))
+    .digest('hex');
 }
 
 /**
@@ -79,11 +81,25 @@ export class SeriesCompletionHandler {
     if (!reason) return {};
     if (!(await this.index.markSeriesComplete(series.SeriesInstanceUID, series.instanceCount))) return {};
     const route = routeSeries(summary, this.options.routes);
-    this.options.logger?.info({ SeriesInstanceUID: series.SeriesInstanceUID, instances: series.instanceCount, reason, route: route?.name ?? null, slices: summary.slices, timePoints: summary.timePoints }, 'series complete');
+    this.options.logger?.info(
+      {
+        SeriesInstanceUID: series.SeriesInstanceUID,
+        instances: series.instanceCount,
+        reason,
+        route: route?.name ?? null,
+        slices: summary.slices,
+        timePoints: summary.timePoints,
+      },
+      'series complete',
+    );
     if (!route) return {};
     const modelVersion = this.options.modelVersion?.(route.analysis);
     const { analysis, created } = await this.analyses.createOnce({
-      inputKey: analysisInputKey(route.analysis, modelVersion, instances.map((i) => i.SOPInstanceUID)),
+      inputKey: analysisInputKey(
+        route.analysis,
+        modelVersion,
+        instances.map((i) => i.SOPInstanceUID),
+      ),
       StudyInstanceUID: series.StudyInstanceUID,
       SeriesInstanceUID: series.SeriesInstanceUID,
       kind: route.analysis,
@@ -96,7 +112,13 @@ export class SeriesCompletionHandler {
     return { 'analysis.run': [{ payload: { analysisId: analysis.id }, priority: route.priority }] };
   }
 
-  private completionReason(series: SeriesEntity, summary: SeriesSummary, headers: readonly DicomDataset[], instances: readonly InstanceEntity[], layout: Plan4D | undefined): CompletionReason | undefined {
+  private completionReason(
+    series: SeriesEntity,
+    summary: SeriesSummary,
+    headers: readonly DicomDataset[],
+    instances: readonly InstanceEntity[],
+    layout: Plan4D | undefined,
+  ): CompletionReason | undefined {
     if (series.expectedInstanceCount !== null && series.instanceCount >= series.expectedInstanceCount) return 'announced-count';
     if (gridIsFull(layout, headers, instances)) return 'full-grid';
     const stableMs = stableAfterSeconds(summary, this.options.routes, this.options.stableAfterSeconds) * 1000;

@@ -72,7 +72,12 @@ export function summarizeSeries(series: SeriesFacts, headers: readonly DicomData
     BodyPartExamined: series.BodyPartExamined ?? (first && safe(first, 'BodyPartExamined')) ?? undefined,
     SeriesDescription: series.SeriesDescription ?? (first && safe(first, 'SeriesDescription')) ?? undefined,
     SOPClassUID: mostCommon(headers.map((h) => safe(h, 'SOPClassUID'))),
-    ImageType: first ? (safe(first, 'ImageType') ?? '').split('\\').map((v) => v.trim()).filter(Boolean) : [],
+    ImageType: first
+      ? (safe(first, 'ImageType') ?? '')
+          .split('\\')
+          .map((v) => v.trim())
+          .filter(Boolean)
+      : [],
     instanceCount: headers.length,
     slices: layout ? layout.slices : headers.length ? distinctPositions(headers) : 0,
     timePoints: layout ? layout.timePoints : headers.length ? 1 : 0,

@@ -60,7 +60,15 @@ describe(StudyAssembly.name, () => {
   let port: number;
   let assembly: StudyAssembly;
   let runs: string[];
-  const routes: Route[] = [routeSchema.parse({ name: 'ctp', match: { Modality: ['CT'], SeriesDescription: 'perfusion', minTimePoints: 10 }, analysis: 'ctp', priority: 'stat', stableAfterSeconds: 1 })];
+  const routes: Route[] = [
+    routeSchema.parse({
+      name: 'ctp',
+      match: { Modality: ['CT'], SeriesDescription: 'perfusion', minTimePoints: 10 },
+      analysis: 'ctp',
+      priority: 'stat',
+      stableAfterSeconds: 1,
+    }),
+  ];
 
   beforeEach(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'nidus-assembly-'));
@@ -73,7 +81,11 @@ describe(StudyAssembly.name, () => {
     const ingest = new IngestService(store, index, assembly, { transferSyntaxes: ingestTransferSyntaxes() });
     server = new DimseServer({ aeTitle: 'NIDUS', storeHandler: new DimseStoreHandler(ingest), transferSyntaxes: ingest.transferSyntaxes });
     port = await server.listen(0, '127.0.0.1');
-    const completion = new SeriesCompletionHandler(index, new AnalysisRepository(db), { routes, stableAfterSeconds: 30, instancePath: (p) => store.absolutePath(p) });
+    const completion = new SeriesCompletionHandler(index, new AnalysisRepository(db), {
+      routes,
+      stableAfterSeconds: 30,
+      instancePath: (p) => store.absolutePath(p),
+    });
     runs = [];
     const none = async () => undefined;
     const handlers: JobHandlers = {
@@ -135,7 +147,9 @@ describe(StudyAssembly.name, () => {
     const files = perfusionFiles(StudyInstanceUID, SeriesInstanceUID, 2, 10, 0, 12); // not a full grid
     assembly.stop(); // as if the process died: nothing is flushed to the queue
     const lost = new StudyAssembly(new StudyIndexRepository(db), { enqueue: async () => 'dropped' }, { stableAfterSeconds: 30, routes });
-    (server as unknown as { policy: { storeHandler: DimseStoreHandler } }).policy.storeHandler = new DimseStoreHandler(new IngestService(store, new StudyIndexRepository(db), lost, { transferSyntaxes: ingestTransferSyntaxes() }));
+    (server as unknown as { policy: { storeHandler: DimseStoreHandler } }).policy.storeHandler = new DimseStoreHandler(
+      new IngestService(store, new StudyIndexRepository(db), lost, { transferSyntaxes: ingestTransferSyntaxes() }),
+    );
     await storeInstances('127.0.0.1', port, 'NIDUS', 'PACS', files);
     lost.stop();
     expect(runs).toEqual([]);

@@ -64,7 +64,13 @@ export class StudyAssembly implements SeriesArrivalListener {
     let p = this.pending.get(uid);
     if (!p) {
       const seconds = stableAfterSeconds(
-        { Modality: header.series.Modality, BodyPartExamined: header.series.BodyPartExamined, SeriesDescription: header.series.SeriesDescription, SOPClassUID: header.SOPClassUID, callingAETitle },
+        {
+          Modality: header.series.Modality,
+          BodyPartExamined: header.series.BodyPartExamined,
+          SeriesDescription: header.series.SeriesDescription,
+          SOPClassUID: header.SOPClassUID,
+          callingAETitle,
+        },
         this.options.routes,
         this.options.stableAfterSeconds,
       );

@@ -42,7 +42,9 @@ export class JobRunner {
     const unknown = Object.keys(handlers).filter((n) => !(JOB_NAMES as string[]).includes(n));
     if (missing.length || unknown.length) {
       throw new JobRegistrationError(
-        [missing.length ? `no handler for ${missing.join(', ')}` : '', unknown.length ? `handlers for unknown jobs ${unknown.join(', ')}` : ''].filter(Boolean).join('; '),
+        [missing.length ? `no handler for ${missing.join(', ')}` : '', unknown.length ? `handlers for unknown jobs ${unknown.join(', ')}` : '']
+          .filter(Boolean)
+          .join('; '),
       );
     }
   }
@@ -82,7 +84,10 @@ export class JobRunner {
       this.onJob(name, 'completed');
     } catch (error) {
       this.onJob(name, 'failed');
-      this.logger.error({ job: name, jobId: context.jobId, attempt: context.attempt, err: { type: (error as Error).name, message: (error as Error).message } }, 'job failed');
+      this.logger.error(
+        { job: name, jobId: context.jobId, attempt: context.attempt, err: { type: (error as Error).name, message: (error as Error).message } },
+        'job failed',
+      );
       throw error;
     }
   }

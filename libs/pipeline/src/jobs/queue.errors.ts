@@ -1,7 +1,10 @@
 /** Redis cannot be reached at start-up. */
 export class RedisUnavailableError extends Error {
   override name = 'RedisUnavailableError';
-  constructor(readonly url: string, reason: string) {
+  constructor(
+    readonly url: string,
+    reason: string,
+  ) {
     super(`cannot reach Redis at ${url} (${reason}); start it (e.g. \`redis-server --daemonize yes\`) or set REDIS_URL`);
   }
 }

@@ -10,7 +10,10 @@ function setup(rows: number, columns: number, slices: number, timePoints = 1) {
   const source = syntheticCtSeries({ rows, columns, slices, PixelSpacing: [0.9, 0.9], sliceSpacing: 5 });
   const voxelMl = (0.9 * 0.9 * 5) / 1000;
   const result = syntheticPerfusionResult({
-    rows, columns, slices, voxelMl,
+    rows,
+    columns,
+    slices,
+    voxelMl,
     hypoperfusion: { z: [0, slices], y: [2, rows - 3], x: [2, Math.floor(columns / 2)] },
     core: { z: [0, 1], y: [3, 5], x: [3, 5] },
   });
@@ -46,7 +49,12 @@ describe(buildCtpResults.name, () => {
   it('files every object under the source patient and study, each kind in its own new series', () => {
     const datasets = built.objects.map((o) => readPart10(o.bytes));
     for (const ds of datasets) {
-      expect([ds.string('PatientID'), ds.string('PatientName'), ds.string('StudyInstanceUID'), ds.string('AccessionNumber')]).toEqual(['SYN-001', 'Stroke^Synthetic', source.StudyInstanceUID, 'ACC123']);
+      expect([ds.string('PatientID'), ds.string('PatientName'), ds.string('StudyInstanceUID'), ds.string('AccessionNumber')]).toEqual([
+        'SYN-001',
+        'Stroke^Synthetic',
+        source.StudyInstanceUID,
+        'ACC123',
+      ]);
       expect([ds.string('Manufacturer'), ds.string('SoftwareVersions'), ds.string('ContentQualification')]).toEqual(['Nidus', '0.1.0-test', 'RESEARCH']);
       expect(ds.string('SOPInstanceUID')!.startsWith(options.uidRoot + '.')).toBe(true);
     }
@@ -65,7 +73,9 @@ describe(buildCtpResults.name, () => {
       return { group, item: i };
     });
     const measure = (g: string, concept: string) =>
-      grouped.filter(({ group, item }) => group === g && item.ValueType === 'NUM' && item.RelationshipType === 'CONTAINS' && item.path.at(-1) === concept).map(({ item }) => item);
+      grouped
+        .filter(({ group, item }) => group === g && item.ValueType === 'NUM' && item.RelationshipType === 'CONTAINS' && item.path.at(-1) === concept)
+        .map(({ item }) => item);
     const one = (group: string, concept: string) => measure(group, concept).map((i) => [i.value, i.unit]);
     const s = result.summary;
     expect(one('Ischemic core (rCBF < 30%)', 'Volume')).toEqual([[s.coreVolumeMl, 'mL']]);
@@ -74,14 +84,20 @@ describe(buildCtpResults.name, () => {
     expect(one('Severe hypoperfusion (Tmax > 10 s)', 'Hypoperfusion intensity ratio')).toEqual([[s.hypoperfusionIntensityRatio, '{ratio}']]);
     expect(one('Mismatch', 'Volume')).toEqual([[s.mismatchVolumeMl, 'mL']]);
     expect(one('Mismatch', 'Mismatch ratio')).toEqual([[s.mismatchRatio, '{ratio}']]);
-    expect(items.filter((i) => i.path.at(-1) === 'Tmax threshold').map((i) => [i.value, i.unit])).toEqual([[6, 's'], [10, 's']]);
+    expect(items.filter((i) => i.path.at(-1) === 'Tmax threshold').map((i) => [i.value, i.unit])).toEqual([
+      [6, 's'],
+      [10, 's'],
+    ]);
     const yesNo = (b: boolean) => (b ? 'Yes' : 'No');
     expect(items.filter((i) => i.path.at(-1) === 'DEFUSE 3 perfusion criteria met').map((i) => i.value)).toEqual([yesNo(s.eligibility.defuse3)]);
     expect(items.filter((i) => i.path.at(-1) === 'EXTEND perfusion criteria met').map((i) => i.value)).toEqual([yesNo(s.eligibility.extend)]);
     expect(items.filter((i) => i.path.at(-1) === 'Laterality').map((i) => i.value)).toEqual([s.affectedHemisphere === 'left' ? 'Left' : 'Right']);
     // the SR's segment references point at this SEG
     const seg = built.objects[0];
-    expect(items.filter((i) => i.path.at(-1) === 'Referenced Segment').map((i) => [i.value, i.segment])).toEqual([[seg.SOPInstanceUID, 1], [seg.SOPInstanceUID, 2]]);
+    expect(items.filter((i) => i.path.at(-1) === 'Referenced Segment').map((i) => [i.value, i.segment])).toEqual([
+      [seg.SOPInstanceUID, 1],
+      [seg.SOPInstanceUID, 2],
+    ]);
   });
 
   it('puts the SEG masks on the source slices and writes the numbers on every summary image', () => {
@@ -115,7 +131,10 @@ describe(buildCtpResults.name, () => {
   it('references the chosen time point, and refuses maps off the source grid', async () => {
     const s = setup(6, 8, 2, 3);
     const out = await buildCtpResults(s.result, s.volume, s.source.datasets, { ...options, referenceTimeIndex: 2 });
-    const refs = readPart10(out.seg).sequence('ReferencedSeriesSequence')[0].sequence('ReferencedInstanceSequence').map((r) => r.string('ReferencedSOPInstanceUID'));
+    const refs = readPart10(out.seg)
+      .sequence('ReferencedSeriesSequence')[0]
+      .sequence('ReferencedInstanceSequence')
+      .map((r) => r.string('ReferencedSOPInstanceUID'));
     expect(refs).toEqual(s.volume.SOPInstanceUIDs[2]);
     await expect(buildCtpResults(s.result, { ...s.volume, rows: 7 }, s.source.datasets, options)).rejects.toThrow(InvalidAttributeError);
   });

@@ -28,7 +28,10 @@ export const CTP_ALGORITHM_FAMILY: CodedConcept = code('CTPTHRESHOLD', '99NIDUS'
 export const CTP_ALGORITHM_NAME = 'Nidus CTP';
 
 /** The geometry part of a Volume4D; `data` (HU) is optional and, when given, drawn under the summary maps. */
-export type CtpSourceVolume = Pick<Volume4D, 'rows' | 'columns' | 'slices' | 'spacingMm' | 'ImageOrientationPatient' | 'ImagePositionPatient' | 'SOPInstanceUIDs'> &
+export type CtpSourceVolume = Pick<
+  Volume4D,
+  'rows' | 'columns' | 'slices' | 'spacingMm' | 'ImageOrientationPatient' | 'ImagePositionPatient' | 'SOPInstanceUIDs'
+> &
   Partial<Pick<Volume4D, 'data' | 'timePoints'>>;
 
 export interface CtpResultsOptions {
@@ -69,10 +72,18 @@ export interface CtpResults {
  * `sources` are the source images' headers (any of the series; those of the reference time point give each slice's
  * SOP Class); the first carries the Patient, Study and Frame of Reference that the results copy.
  */
-export async function buildCtpResults(result: PerfusionResult, volume: CtpSourceVolume, sources: readonly SourceHeader[], options: CtpResultsOptions): Promise<CtpResults> {
+export async function buildCtpResults(
+  result: PerfusionResult,
+  volume: CtpSourceVolume,
+  sources: readonly SourceHeader[],
+  options: CtpResultsOptions,
+): Promise<CtpResults> {
   const { maps, summary } = result;
   if (maps.rows !== volume.rows || maps.columns !== volume.columns || maps.slices !== volume.slices) {
-    throw new InvalidAttributeError('Rows', `maps ${maps.slices}x${maps.rows}x${maps.columns} are not on the source grid ${volume.slices}x${volume.rows}x${volume.columns}`);
+    throw new InvalidAttributeError(
+      'Rows',
+      `maps ${maps.slices}x${maps.rows}x${maps.columns} are not on the source grid ${volume.slices}x${volume.rows}x${volume.columns}`,
+    );
   }
   if (sources.length === 0) throw new InvalidAttributeError('StudyInstanceUID', 'no source header to copy Patient and Study from');
   const t = options.referenceTimeIndex ?? 0;
@@ -149,7 +160,12 @@ export async function buildCtpResults(result: PerfusionResult, volume: CtpSource
   );
 
   // 2. SR: the numbers of the JSON, with units and thresholds, referencing the SEG segments
-  const volumeMeasurement = (value: number, threshold?: Measurement['derivationParameters']): Measurement => ({ concept: Codes.Volume, value, unit: Codes.Milliliter, derivationParameters: threshold });
+  const volumeMeasurement = (value: number, threshold?: Measurement['derivationParameters']): Measurement => ({
+    concept: Codes.Volume,
+    value,
+    unit: Codes.Milliliter,
+    derivationParameters: threshold,
+  });
   const ratio = (concept: CodedConcept, value: number | null): Measurement => ({ concept, value, unit: Codes.Ratio, nullReason: DIVIDE_BY_ZERO });
   const evaluations: QualitativeEvaluation[] = [
     { concept: Codes.Defuse3Eligible, code: summary.eligibility.defuse3 ? Codes.Yes : Codes.No },

@@ -27,7 +27,11 @@ export const TMAX_COLOR_MAP: RangedColorMap = {
   },
   min: 0,
   max: 12,
-  ticks: [{ value: 0, label: '0' }, { value: 6, label: '6' }, { value: 10, label: '10 s' }],
+  ticks: [
+    { value: 0, label: '0' },
+    { value: 6, label: '6' },
+    { value: 10, label: '10 s' },
+  ],
 };
 
 /** rCBF 0 to 120 % of normal: black (no flow) through red and orange to white (normal or more). */
@@ -44,7 +48,11 @@ export const RCBF_COLOR_MAP: RangedColorMap = {
   },
   min: 0,
   max: 1.2,
-  ticks: [{ value: 0, label: '0' }, { value: 0.3, label: '30' }, { value: 1, label: '100 %' }],
+  ticks: [
+    { value: 0, label: '0' },
+    { value: 0.3, label: '30' },
+    { value: 1, label: '100 %' },
+  ],
 };
 
 /** Segment colours, the same in the SEG (RecommendedDisplayCIELabValue) and on the summary images. */

@@ -56,7 +56,8 @@ describe(renderCtpSummarySlice.name, () => {
 
   it('marks the image NOT FOR DIAGNOSTIC USE in a red band with light text', () => {
     const { banner } = img;
-    let red = 0, light = 0;
+    let red = 0,
+      light = 0;
     for (let v = banner.top; v < banner.top + banner.height; v++)
       for (let u = banner.left; u < banner.left + banner.width; u++) {
         const [r, g, b] = pixel(img, u, v);
@@ -89,6 +90,11 @@ describe(renderCtpSummarySlice.name, () => {
 
 describe(directionLetter.name, () => {
   it.each([
-    [[1, 0, 0], 'L'], [[-1, 0, 0], 'R'], [[0, 1, 0], 'P'], [[0, -0.9, 0.3], 'A'], [[0, 0.2, 1], 'H'], [[0.1, 0, -1], 'F'],
+    [[1, 0, 0], 'L'],
+    [[-1, 0, 0], 'R'],
+    [[0, 1, 0], 'P'],
+    [[0, -0.9, 0.3], 'A'],
+    [[0, 0.2, 1], 'H'],
+    [[0.1, 0, -1], 'F'],
   ])('%j points to %s (LPS)', (vector, letter) => expect(directionLetter(vector as number[])).toBe(letter));
 });

@@ -67,7 +67,11 @@ function resample<T extends Float32Array | Uint8Array>(source: T, offset: number
 
 /** The patient direction a vector points to, as PatientOrientation letters (PS3.3 C.7.6.1.1.1: L, P, H in LPS). */
 export function directionLetter(vector: readonly number[]): string {
-  const axes: [string, string][] = [['L', 'R'], ['P', 'A'], ['H', 'F']];
+  const axes: [string, string][] = [
+    ['L', 'R'],
+    ['P', 'A'],
+    ['H', 'F'],
+  ];
   const k = [0, 1, 2].reduce((best, i) => (Math.abs(vector[i]) > Math.abs(vector[best]) ? i : best), 0);
   return vector[k] >= 0 ? axes[k][0] : axes[k][1];
 }
@@ -77,14 +81,18 @@ function blit(canvas: Uint8Array, canvasWidth: number, image: Uint8Array, width:
 }
 
 function fill(canvas: Uint8Array, canvasWidth: number, rect: PanelPlacement, rgb: readonly number[]): void {
-  for (let v = rect.top; v < rect.top + rect.height; v++)
-    for (let u = rect.left; u < rect.left + rect.width; u++) canvas.set(rgb, (v * canvasWidth + u) * 3);
+  for (let v = rect.top; v < rect.top + rect.height; v++) for (let u = rect.left; u < rect.left + rect.width; u++) canvas.set(rgb, (v * canvasWidth + u) * 3);
 }
 
 function colourBar(ranged: RangedColorMap, width: number): Uint8Array {
   const values = new Float32Array(width * BAR);
   for (let v = 0; v < BAR; v++) for (let u = 0; u < width; u++) values[v * width + u] = ranged.min + ((u + 0.5) / width) * (ranged.max - ranged.min);
-  return composeOverlay({ base: new Uint8Array(width * BAR), rows: BAR, columns: width, layers: [{ rgba: applyColorMap(values, ranged.map, { min: ranged.min, max: ranged.max }) }] });
+  return composeOverlay({
+    base: new Uint8Array(width * BAR),
+    rows: BAR,
+    columns: width,
+    layers: [{ rgba: applyColorMap(values, ranged.map, { min: ranged.min, max: ranged.max }) }],
+  });
 }
 
 /**
@@ -109,7 +117,9 @@ export async function renderCtpSummarySlice(input: CtpSliceRenderInput): Promise
     ? toDisplayBytes(resample(Float32Array.from(input.anatomy), 0, rows, columns, height, width), windowPresets.brain)
     : new Uint8Array(width * height);
   const tmaxPanel = composeOverlay({
-    base, rows: height, columns: width,
+    base,
+    rows: height,
+    columns: width,
     layers: [
       { rgba: applyColorMap(up(maps.tmax), TMAX_COLOR_MAP.map, { min: TMAX_COLOR_MAP.min, max: TMAX_COLOR_MAP.max, mask: brain }) },
       { mask: up(maps.hypoperfusionMask), color: HYPOPERFUSION_RGB, contourOnly: true, contourThickness: 2 },
@@ -117,7 +127,9 @@ export async function renderCtpSummarySlice(input: CtpSliceRenderInput): Promise
   });
   const core = up(maps.coreMask);
   const rcbfPanel = composeOverlay({
-    base, rows: height, columns: width,
+    base,
+    rows: height,
+    columns: width,
     layers: [
       { rgba: applyColorMap(up(maps.rcbf), RCBF_COLOR_MAP.map, { min: RCBF_COLOR_MAP.min, max: RCBF_COLOR_MAP.max, mask: brain }) },
       { mask: core, color: CORE_RGB, alpha: 0.6 },
@@ -152,7 +164,12 @@ export async function renderCtpSummarySlice(input: CtpSliceRenderInput): Promise
       { text: directionLetter(rowDirection.map((c) => -c)), x: p.left + 3, y: p.top + Math.round(p.height / 2) + 5, fontSize: 13, bold: true },
       { text: directionLetter(rowDirection), x: p.left + p.width - 13, y: p.top + Math.round(p.height / 2) + 5, fontSize: 13, bold: true },
     ]),
-    ...([[TMAX_COLOR_MAP, 0], [RCBF_COLOR_MAP, 1]] as const).flatMap(([ranged, k]) =>
+    ...(
+      [
+        [TMAX_COLOR_MAP, 0],
+        [RCBF_COLOR_MAP, 1],
+      ] as const
+    ).flatMap(([ranged, k]) =>
       ranged.ticks.map((t) => ({
         text: t.label,
         x: Math.min(slot(k) + size - 8 * t.label.length, slot(k) + Math.round(((t.value - ranged.min) / (ranged.max - ranged.min)) * size)),
@@ -162,12 +179,15 @@ export async function renderCtpSummarySlice(input: CtpSliceRenderInput): Promise
     ),
     { text: `${NOT_FOR_DIAGNOSTIC_USE} | research output of Nidus ${input.version}`, x: MARGIN, y: bannerTop + 21, fontSize: 15, bold: true },
   ];
-  const { data, info } = await sharp(Buffer.from(canvas.buffer, canvas.byteOffset, canvas.byteLength), { raw: { width: canvasWidth, height: canvasHeight, channels: 3 } })
+  const { data, info } = await sharp(Buffer.from(canvas.buffer, canvas.byteOffset, canvas.byteLength), {
+    raw: { width: canvasWidth, height: canvasHeight, channels: 3 },
+  })
     .composite([{ input: Buffer.from(labelsSvg(labels, canvasWidth, canvasHeight)), top: 0, left: 0 }])
     .removeAlpha()
     .raw()
     .toBuffer({ resolveWithObject: true });
-  if (info.channels !== 3 || info.width !== canvasWidth || info.height !== canvasHeight) throw new Error(`sharp returned ${info.width}x${info.height}x${info.channels}`);
+  if (info.channels !== 3 || info.width !== canvasWidth || info.height !== canvasHeight)
+    throw new Error(`sharp returned ${info.width}x${info.height}x${info.channels}`);
   return {
     rgb: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
     rows: canvasHeight,

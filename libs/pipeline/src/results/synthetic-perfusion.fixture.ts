@@ -26,9 +26,18 @@ function inBox(b: Box | null, z: number, y: number, x: number): boolean {
 export function syntheticPerfusionResult(o: SyntheticPerfusionOptions): PerfusionResult {
   const n = o.rows * o.columns * o.slices;
   const maps = {
-    columns: o.columns, rows: o.rows, slices: o.slices,
-    cbf: new Float32Array(n), cbv: new Float32Array(n), mtt: new Float32Array(n), tmax: new Float32Array(n), rcbf: new Float32Array(n),
-    brainMask: new Uint8Array(n), coreMask: new Uint8Array(n), hypoperfusionMask: new Uint8Array(n), tmax10Mask: new Uint8Array(n),
+    columns: o.columns,
+    rows: o.rows,
+    slices: o.slices,
+    cbf: new Float32Array(n),
+    cbv: new Float32Array(n),
+    mtt: new Float32Array(n),
+    tmax: new Float32Array(n),
+    rcbf: new Float32Array(n),
+    brainMask: new Uint8Array(n),
+    coreMask: new Uint8Array(n),
+    hypoperfusionMask: new Uint8Array(n),
+    tmax10Mask: new Uint8Array(n),
   };
   for (let z = 0; z < o.slices; z++)
     for (let y = 0; y < o.rows; y++)
@@ -37,7 +46,11 @@ export function syntheticPerfusionResult(o: SyntheticPerfusionOptions): Perfusio
         // brain: everything but a one-voxel rim
         const brain = y > 0 && x > 0 && y < o.rows - 1 && x < o.columns - 1;
         maps.brainMask[i] = brain ? 1 : 0;
-        if (!brain) { maps.tmax[i] = NaN; maps.rcbf[i] = NaN; continue; }
+        if (!brain) {
+          maps.tmax[i] = NaN;
+          maps.rcbf[i] = NaN;
+          continue;
+        }
         const hypo = inBox(o.hypoperfusion, z, y, x);
         const late = hypo && x < (o.hypoperfusion.x[0] + o.hypoperfusion.x[1]) / 2;
         const core = inBox(o.core, z, y, x);
@@ -81,7 +94,13 @@ export function syntheticPerfusionResult(o: SyntheticPerfusionOptions): Perfusio
 
 /** Volume4D geometry (and baseline HU data) matching a synthetic CT series' geometry, for timePoints copies. */
 export function volumeFor(
-  geometry: { Rows: number; Columns: number; PixelSpacing: readonly [number, number]; ImageOrientationPatient: readonly number[]; slices: readonly { ImagePositionPatient: readonly number[]; SOPInstanceUID: string }[] },
+  geometry: {
+    Rows: number;
+    Columns: number;
+    PixelSpacing: readonly [number, number];
+    ImageOrientationPatient: readonly number[];
+    slices: readonly { ImagePositionPatient: readonly number[]; SOPInstanceUID: string }[];
+  },
   sliceSpacing: number,
   timePoints = 1,
 ): Volume4D {
@@ -89,7 +108,11 @@ export function volumeFor(
   const slices = geometry.slices.length;
   const data = new Float32Array(timePoints * slices * rows * columns).map((_, i) => 20 + (i % 40));
   return {
-    data, columns, rows, slices, timePoints,
+    data,
+    columns,
+    rows,
+    slices,
+    timePoints,
     timesSeconds: Float64Array.from({ length: timePoints }, (_, t) => t * 1.5),
     spacingMm: [geometry.PixelSpacing[1], geometry.PixelSpacing[0], sliceSpacing],
     ImageOrientationPatient: [...geometry.ImageOrientationPatient] as Volume4D['ImageOrientationPatient'],

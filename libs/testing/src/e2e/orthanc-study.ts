@@ -21,7 +21,13 @@ export function orthancSeries(orthanc: OrthancHandle, studyId: string): Promise<
  * Waits until the study holds a series with each of `descriptions`, each with at least the given
  * number of instances, and returns the study's series.
  */
-export function waitForSeries(orthanc: OrthancHandle, studyId: string, descriptions: Record<string, number>, timeoutMs: number, intervalMs = 100): Promise<OrthancSeries[]> {
+export function waitForSeries(
+  orthanc: OrthancHandle,
+  studyId: string,
+  descriptions: Record<string, number>,
+  timeoutMs: number,
+  intervalMs = 100,
+): Promise<OrthancSeries[]> {
   return waitUntil(
     `series ${Object.keys(descriptions).join(', ')} in Orthanc study ${studyId}`,
     async () => {

@@ -43,7 +43,12 @@ export function readSegmentation(bytes: Uint8Array, grid: SourceGrid, toleranceM
   const segments = new Map<number, DecodedSegment>();
   for (const item of ds.sequence('SegmentSequence')) {
     const SegmentNumber = item.requireNumber('SegmentNumber');
-    segments.set(SegmentNumber, { SegmentNumber, SegmentLabel: item.string('SegmentLabel') ?? '', mask: new Uint8Array(perFrame * grid.ImagePositionPatient.length), frames: 0 });
+    segments.set(SegmentNumber, {
+      SegmentNumber,
+      SegmentLabel: item.string('SegmentLabel') ?? '',
+      mask: new Uint8Array(perFrame * grid.ImagePositionPatient.length),
+      frames: 0,
+    });
   }
   const frames = ds.sequence('PerFrameFunctionalGroupsSequence');
   if (frames.length !== frameCount) throw new SegmentationGeometryError(`${frames.length} per-frame items for ${frameCount} frames`);

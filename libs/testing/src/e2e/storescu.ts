@@ -27,7 +27,15 @@ export class StorescuError extends Error {
  * otherwise). Resolves when storescu exits 0, i.e. every C-STORE was answered.
  */
 export function storescu(options: StorescuOptions): Promise<StorescuRun> {
-  const args = ['-aet', options.callingAETitle ?? 'STORESCU', '-aec', options.calledAETitle, options.host ?? '127.0.0.1', String(options.port), ...options.files];
+  const args = [
+    '-aet',
+    options.callingAETitle ?? 'STORESCU',
+    '-aec',
+    options.calledAETitle,
+    options.host ?? '127.0.0.1',
+    String(options.port),
+    ...options.files,
+  ];
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const child = spawn('storescu', args, { env: { ...process.env, TCP_NODELAY: '1' }, stdio: ['ignore', 'ignore', 'pipe'] });

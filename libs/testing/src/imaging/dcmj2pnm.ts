@@ -16,7 +16,10 @@ export function parsePnm(bytes: Buffer): Pnm {
   let i = 0;
   while (tokens.length < 4) {
     while (/\s/.test(String.fromCharCode(bytes[i]))) i++;
-    if (bytes[i] === 0x23) { while (bytes[i] !== 0x0a) i++; continue; } // comment
+    if (bytes[i] === 0x23) {
+      while (bytes[i] !== 0x0a) i++;
+      continue;
+    } // comment
     let t = '';
     while (!/\s/.test(String.fromCharCode(bytes[i]))) t += String.fromCharCode(bytes[i++]);
     tokens.push(t);
@@ -25,7 +28,8 @@ export function parsePnm(bytes: Buffer): Pnm {
   const [magic, w, h, max] = tokens;
   if ((magic !== 'P5' && magic !== 'P6') || max !== '255') throw new Error(`unsupported PNM ${magic} maxval ${max}`);
   const channels = magic === 'P5' ? 1 : 3;
-  const width = Number(w), height = Number(h);
+  const width = Number(w),
+    height = Number(h);
   return { width, height, channels, pixels: Uint8Array.from(bytes.subarray(i, i + width * height * channels)) };
 }
 

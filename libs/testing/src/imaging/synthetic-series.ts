@@ -31,7 +31,9 @@ export function syntheticStoredValue(t: number, z: number, x: number, y: number)
 /** Formats seconds since midnight as a DICOM TM (HHMMSS.FFFFFF), wrapping past midnight. */
 export function formatTime(secondOfDay: number): string {
   const s = ((secondOfDay % 86400) + 86400) % 86400;
-  const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), sec = s - h * 3600 - m * 60;
+  const h = Math.floor(s / 3600),
+    m = Math.floor((s % 3600) / 60),
+    sec = s - h * 3600 - m * 60;
   const whole = Math.floor(sec);
   const frac = Math.round((sec - whole) * 1e6);
   return `${String(h).padStart(2, '0')}${String(m).padStart(2, '0')}${String(whole).padStart(2, '0')}.${String(frac).padStart(6, '0')}`;
@@ -46,13 +48,16 @@ export interface SyntheticImage {
 /** The elements of every image of a synthetic CT perfusion series (z x t single-frame images). */
 export function syntheticPerfusionElements(o: SyntheticSeriesOptions): SyntheticImage[] {
   const orientation = o.orientation ?? [1, 0, 0, 0, 1, 0];
-  const row = orientation.slice(0, 3), col = orientation.slice(3, 6);
+  const row = orientation.slice(0, 3),
+    col = orientation.slice(3, 6);
   const normal = [row[1] * col[2] - row[2] * col[1], row[2] * col[0] - row[0] * col[2], row[0] * col[1] - row[1] * col[0]];
   const spacing = o.sliceSpacingMm ?? 5;
   const times = o.timesSeconds ?? Array.from({ length: o.timePoints }, (_, t) => t);
   const start = o.startSecondOfDay ?? 36000;
   const temporal = { AcquisitionTime: true, ...o.temporal };
-  const StudyInstanceUID = generateUid(), SeriesInstanceUID = generateUid(), FrameOfReferenceUID = generateUid();
+  const StudyInstanceUID = generateUid(),
+    SeriesInstanceUID = generateUid(),
+    FrameOfReferenceUID = generateUid();
   const images: SyntheticImage[] = [];
   for (let t = 0; t < o.timePoints; t++) {
     for (let z = 0; z < o.slices; z++) {
@@ -62,7 +67,9 @@ export function syntheticPerfusionElements(o: SyntheticSeriesOptions): Synthetic
       const elements: DicomElements = {
         SOPClassUID: CT_IMAGE_STORAGE,
         SOPInstanceUID: generateUid(),
-        StudyInstanceUID, SeriesInstanceUID, FrameOfReferenceUID,
+        StudyInstanceUID,
+        SeriesInstanceUID,
+        FrameOfReferenceUID,
         Modality: 'CT',
         PatientID: 'NIDUS-SYNTH',
         InstanceNumber: t * o.slices + z + 1,

@@ -67,7 +67,11 @@ export class OrthancStartError extends Error {
 /** A REST call answered with a non-2xx status. */
 export class OrthancRestError extends Error {
   override name = 'OrthancRestError';
-  constructor(readonly status: number, readonly path: string, readonly body: string) {
+  constructor(
+    readonly status: number,
+    readonly path: string,
+    readonly body: string,
+  ) {
     super(`Orthanc ${path} answered ${status}: ${body.slice(0, 300)}`);
   }
 }
@@ -79,9 +83,7 @@ export function findDicomWebPlugin(): string {
 }
 
 function orthancConfig(directory: string, httpPort: number, dicomPort: number, aet: string, options: StartOrthancOptions): Record<string, unknown> {
-  const modalities = Object.fromEntries(
-    Object.entries(options.modalities ?? {}).map(([name, m]) => [name, { AET: m.aet, Host: m.host, Port: m.port }]),
-  );
+  const modalities = Object.fromEntries(Object.entries(options.modalities ?? {}).map(([name, m]) => [name, { AET: m.aet, Host: m.host, Port: m.port }]));
   const config: Record<string, unknown> = {
     Name: `nidus-test-${aet}`,
     StorageDirectory: join(directory, 'storage'),
@@ -166,7 +168,11 @@ async function startOnce(options: StartOrthancOptions): Promise<OrthancHandle> {
   const configPath = join(directory, 'orthanc.json');
   writeFileSync(configPath, JSON.stringify(orthancConfig(directory, httpPort, dicomPort, aet, options), null, 2));
 
-  const child = spawn(ORTHANC_BINARY, ['--no-jobs', configPath], { cwd: directory, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TCP_NODELAY: '1' } });
+  const child = spawn(ORTHANC_BINARY, ['--no-jobs', configPath], {
+    cwd: directory,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, TCP_NODELAY: '1' },
+  });
   let logText = '';
   const append = (chunk: Buffer) => {
     logText += chunk.toString('utf8');
@@ -199,7 +205,10 @@ async function startOnce(options: StartOrthancOptions): Promise<OrthancHandle> {
   }
 
   const rest = (path: string, init?: RequestInit) =>
-    fetch(httpUrl + (path.startsWith('/') ? path : '/' + path), { ...init, headers: { ...authHeaders, ...(init?.headers as Record<string, string> | undefined) } });
+    fetch(httpUrl + (path.startsWith('/') ? path : '/' + path), {
+      ...init,
+      headers: { ...authHeaders, ...(init?.headers as Record<string, string> | undefined) },
+    });
   return {
     httpUrl,
     dicomWebUrl: `${httpUrl}/dicom-web`,

@@ -81,7 +81,8 @@ export function generateGridPhantom(options: GridPhantomOptions): GridPhantom {
             // vessel band: a pure artery (left) and a wide sinus (right), tissue between
             const vx = x - border - 2;
             if (vx >= 2 && vx < 4 && y - border - 2 >= 2 && y - border - 2 < 4) ((curve = aif), (base = 42));
-            else if (vx >= columns - 2 * border - 12 && vx < columns - 2 * border - 4 && y - border - 2 >= 1 && y - border - 2 < 5) ((curve = vof), (base = 42));
+            else if (vx >= columns - 2 * border - 12 && vx < columns - 2 * border - 4 && y - border - 2 >= 1 && y - border - 2 < 5)
+              ((curve = vof), (base = 42));
           } else if (gx >= 0 && gy >= 0 && gx < regionsPerRow * regionPixels && gy < rowsOfRegions * regionPixels) {
             const region = Math.floor(gy / regionPixels) * regionsPerRow + Math.floor(gx / regionPixels);
             if (region < regions.length) {

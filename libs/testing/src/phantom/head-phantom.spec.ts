@@ -27,7 +27,7 @@ describe(generateHeadPhantom.name, () => {
     const { columns, rows } = p.volume;
     let left = 0;
     let right = 0;
-    p.truth.hypoperfusionMask.forEach((m, i) => m && ((i % columns) >= columns / 2 ? left++ : right++));
+    p.truth.hypoperfusionMask.forEach((m, i) => m && (i % columns >= columns / 2 ? left++ : right++));
     expect(left).toBeGreaterThan(0);
     expect(right).toBe(0);
     expect(p.truth.affectedHemisphere).toBe('left');
@@ -39,7 +39,8 @@ describe(generateHeadPhantom.name, () => {
   it('has skull, CSF, grey and white matter, vessels and a healthy truth with nothing to treat', () => {
     const p = generateHeadPhantom({ seed: 4, columns: 96, slices: 2, timesSeconds: times, noiseHu: 5 });
     const labels = new Set(p.truth.labels);
-    for (const label of [TissueLabel.Bone, TissueLabel.Csf, TissueLabel.GreyMatter, TissueLabel.WhiteMatter, TissueLabel.Vessel]) expect(labels).toContain(label);
+    for (const label of [TissueLabel.Bone, TissueLabel.Csf, TissueLabel.GreyMatter, TissueLabel.WhiteMatter, TissueLabel.Vessel])
+      expect(labels).toContain(label);
     expect(p.truth.volumes).toMatchObject({ coreVolumeMl: 0, hypoperfusionVolumeMl: 0, tmax10VolumeMl: 0 });
     expect(p.truth.eligibility).toEqual({ defuse3: false, extend: false });
     expect(p.truth.affectedHemisphere).toBeNull();

@@ -202,7 +202,11 @@ export function generateHeadPhantom(options: HeadPhantomOptions): HeadPhantom {
       if (Math.abs(zMm - slabCentre + 4) < 7) {
         vessels.push({ u0: sign * 9, v0: -10, u1: sign * (a - 28), v1: -16, radius: 1.6, curve: mcaCurve });
       }
-      for (const [fu, fv] of [[0.72, -0.3], [0.78, -0.05], [0.74, 0.18]]) {
+      for (const [fu, fv] of [
+        [0.72, -0.3],
+        [0.78, -0.05],
+        [0.74, 0.18],
+      ]) {
         vessels.push({ u0: sign * a * fu, v0: b * fv, u1: sign * a * fu, v1: b * fv, radius: 1.1, curve: mcaCurve });
       }
       vessels.push({ u0: sign * 3, v0: -(b - 32), u1: sign * 3, v1: -(b - 32), radius: 1.3, curve: arterialCurve });
@@ -239,10 +243,7 @@ export function generateHeadPhantom(options: HeadPhantomOptions): HeadPhantom {
         } else if (((Math.abs(u) - 6) / (4.5 * scale)) ** 2 + ((v + 6) / (22 * scale)) ** 2 <= 1) {
           label = TissueLabel.Csf;
           baseline = CSF_HU;
-        } else if (
-          ((Math.abs(u) - 19) / 7) ** 2 + ((v + 3) / 14) ** 2 <= 1 ||
-          ((Math.abs(u) - 9) / 6) ** 2 + ((v - 12) / 8) ** 2 <= 1
-        ) {
+        } else if (((Math.abs(u) - 19) / 7) ** 2 + ((v + 3) / 14) ** 2 <= 1 || ((Math.abs(u) - 9) / 6) ** 2 + ((v - 12) / 8) ** 2 <= 1) {
           tissue = TISSUE.deep;
         } else {
           tissue = TISSUE.wm;

@@ -100,9 +100,9 @@ export function computePhantomTruth(input: PhantomTruthInput): PhantomTruth {
   for (let i = 0; i < n; i++) {
     if (!brainMask[i]) continue;
     rcbf[i] = input.cbf[i] / referenceCbf;
-    if (rcbf[i] < TRUTH_CORE_RELATIVE_CBF) (coreMask[i] = 1), core++;
-    if (tmax[i] > 6) (hypoperfusionMask[i] = 1), hypo++;
-    if (tmax[i] > 10) (tmax10Mask[i] = 1), tmax10++;
+    if (rcbf[i] < TRUTH_CORE_RELATIVE_CBF) ((coreMask[i] = 1), core++);
+    if (tmax[i] > 6) ((hypoperfusionMask[i] = 1), hypo++);
+    if (tmax[i] > 10) ((tmax10Mask[i] = 1), tmax10++);
   }
   const coreVolumeMl = core * input.voxelVolumeMl;
   const hypoperfusionVolumeMl = hypo * input.voxelVolumeMl;

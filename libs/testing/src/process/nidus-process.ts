@@ -66,7 +66,10 @@ export async function startNidus(env: Record<string, string>, role: 'serve' | 'g
   for (;;) {
     if (child.exitCode !== null) throw new Error(`nidus ${role} exited with ${child.exitCode}: ${stderr}`);
     if (role !== 'worker') {
-      const ok = await fetch(`${url}/health/live`).then((r) => r.ok, () => false);
+      const ok = await fetch(`${url}/health/live`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) break;
     } else if (stderr.includes('worker consuming queues')) break;
     if (Date.now() > deadline) {

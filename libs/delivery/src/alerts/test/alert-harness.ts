@@ -103,17 +103,38 @@ export class AlertHarness {
     for (let n = 1; n <= count; n++) {
       await index.recordInstance({
         instance: {
-          SOPInstanceUID: `${SeriesInstanceUID}.${n}`, SeriesInstanceUID, StudyInstanceUID, SOPClassUID: '1.2.840.10008.5.1.4.1.1.2',
-          TransferSyntaxUID: '1.2.840.10008.1.2.1', InstanceNumber: n, path: `x/${n}.dcm`, sizeBytes: 1000, sha256: 'a'.repeat(64), callingAETitle: 'PACS',
+          SOPInstanceUID: `${SeriesInstanceUID}.${n}`,
+          SeriesInstanceUID,
+          StudyInstanceUID,
+          SOPClassUID: '1.2.840.10008.5.1.4.1.1.2',
+          TransferSyntaxUID: '1.2.840.10008.1.2.1',
+          InstanceNumber: n,
+          path: `x/${n}.dcm`,
+          sizeBytes: 1000,
+          sha256: 'a'.repeat(64),
+          callingAETitle: 'PACS',
           receivedAt: new Date(receivedAt.getTime() - (count - n) * 100),
         },
-        study: { PatientID: 'P-5551234', PatientName: 'DOE^JANE', PatientSex: 'F', PatientAge: '071Y', PatientBirthDate: '19540101', AccessionNumber: 'ACC-778899', StudyDescription: 'CT PERFUSION HEAD' },
+        study: {
+          PatientID: 'P-5551234',
+          PatientName: 'DOE^JANE',
+          PatientSex: 'F',
+          PatientAge: '071Y',
+          PatientBirthDate: '19540101',
+          AccessionNumber: 'ACC-778899',
+          StudyDescription: 'CT PERFUSION HEAD',
+        },
         series: { Modality: 'CT', SeriesDescription: 'PERFUSION', SeriesNumber: 4 },
       });
     }
     const analyses = new AnalysisRepository(this.db);
     const { analysis } = await analyses.createOnce({
-      inputKey: randomBytes(32).toString('hex'), StudyInstanceUID, SeriesInstanceUID, kind: 'ctp', priority: 'stat', instanceCount: count,
+      inputKey: randomBytes(32).toString('hex'),
+      StudyInstanceUID,
+      SeriesInstanceUID,
+      kind: 'ctp',
+      priority: 'stat',
+      instanceCount: count,
     });
     await analyses.markRunning(analysis.id);
     await analyses.markSucceeded(analysis.id, result);

@@ -54,7 +54,8 @@ export class WebhookReceiver {
     const deadline = Date.now() + timeoutMs;
     while (!predicate(this.received)) {
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`webhook receiver: condition not met within ${timeoutMs} ms (got ${this.received.map((r) => r.path).join(', ') || 'nothing'})`);
+      if (left <= 0)
+        throw new Error(`webhook receiver: condition not met within ${timeoutMs} ms (got ${this.received.map((r) => r.path).join(', ') || 'nothing'})`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, Math.min(left, 200));
         this.waiters.push(() => {
