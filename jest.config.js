@@ -1,14 +1,29 @@
-// One jest run for the whole monorepo. Medium tests (real Redis, PostgreSQL, sockets, DICOM tools)
-// live beside unit tests; libs/testing holds their helpers.
-const libs = ['config', 'observability', 'dicom', 'dicom-net', 'imaging', 'inference', 'perfusion', 'persistence', 'delivery', 'pipeline', 'testing'];
-const moduleNameMapper = Object.fromEntries(libs.map((name) => [`^@nidus/${name}$`, `<rootDir>/libs/${name}/src`]));
+// One jest run for the whole monorepo, in three projects:
+//   unit    *.spec.ts          logic on plain values, in-process only (no Redis, PostgreSQL, Orthanc, DICOM tools)
+//   medium  *.medium.spec.ts   against real parts: Redis, PostgreSQL, SQLite files, dcmtk, dicom3tools, GDCM,
+//                              pydicom, Orthanc, onnxruntime, phantoms analysed end to end
+//   e2e     test/*.e2e.spec.ts whole `nidus` processes
+// libs/testing (@nidus/testing) holds the helpers of the last two.
+
+// @nidus/<lib> is libs/<lib>/src (@nidus/analyses/ctp is libs/analyses/ctp/src), as in tsconfig.json's paths.
+const common = {
+  testEnvironment: 'node',
+  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, tsconfig: 'tsconfig.json' }] },
+  moduleNameMapper: { '^@nidus/(.+)$': '<rootDir>/libs/$1/src' },
+};
 
 module.exports = {
-  testEnvironment: 'node',
-  roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/test'],
-  testMatch: ['**/*.spec.ts'],
-  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, tsconfig: 'tsconfig.json' }] },
-  moduleNameMapper,
+  projects: [
+    {
+      ...common,
+      displayName: 'unit',
+      roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/test'],
+      testMatch: ['**/*.spec.ts'],
+      testPathIgnorePatterns: ['\\.medium\\.spec\\.ts$', '\\.e2e\\.spec\\.ts$', '/node_modules/'],
+    },
+    { ...common, displayName: 'medium', roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/test'], testMatch: ['**/*.medium.spec.ts'] },
+    { ...common, displayName: 'e2e', roots: ['<rootDir>/test'], testMatch: ['**/*.e2e.spec.ts'] },
+  ],
   testTimeout: 60000,
   // A test that leaves a handle open must not hang CI; the suites close what they open (see afterAll hooks).
   forceExit: true,

@@ -12,11 +12,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import pino from 'pino';
-import { alertsSectionSchema, DatabaseConfig } from '@nidus/config';
+import { alertsSectionSchema, DatabaseConfig, nidusVersion } from '@nidus/config';
 import { createAlertHandlers, verifyWebhookSignature } from '@nidus/delivery';
 import { Metrics } from '@nidus/observability';
 import { AnalysisRepository, openDatabase, StudyIndexRepository } from '@nidus/persistence';
-import { JobHandlers, JobRunner, openBullQueues } from '@nidus/pipeline';
+import { JobHandlers, JobRunner, openBullQueues } from '@nidus/jobs';
+import { openAnalyses } from '@nidus/analyses';
+import { PROJECT_ROOT } from '@nidus/testing';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number): number => {
@@ -101,7 +103,13 @@ async function main(): Promise<void> {
     'series.check-complete': none,
     'analysis.run': none,
     'results.deliver': none,
-    ...createAlertHandlers({ db: dataSource, alerts, logger, metrics: new Metrics({ defaultMetrics: false }) }),
+    ...createAlertHandlers({
+      db: dataSource,
+      alerts,
+      analyses: openAnalyses({ nidusVersion: nidusVersion(), modelsDir: join(PROJECT_ROOT, 'models') }).registry,
+      logger,
+      metrics: new Metrics({ defaultMetrics: false }),
+    }),
   };
   new JobRunner(queue, logger).start(handlers);
 

@@ -7,8 +7,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
-import { freePort } from '../libs/testing/src/orthanc';
-import { generateHeadPhantom, uniformSamplingTimes, writePhantomSeries } from '../libs/testing/src/phantom';
+import { freePort, generateHeadPhantom, uniformSamplingTimes, writePhantomSeries } from '@nidus/testing';
 
 /** The repository root: the directory holding bin/nidus.js (this file runs from dist/bench). */
 export function projectRoot(from = __dirname): string {

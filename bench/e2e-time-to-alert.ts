@@ -9,7 +9,7 @@ import './register-aliases';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { flushRedisDatabase, redisUrlForDatabase, startWebhookReceiver, storescu, waitUntil, writeNidusConfig } from '../libs/testing/src/e2e';
+import { flushRedisDatabase, redisUrlForDatabase, storescu, waitUntil, WebhookReceiver, writeNidusConfig } from '@nidus/testing';
 import { benchPhantom, median, option, readRunFacts, stageTable, startService } from './e2e-harness';
 
 const args = process.argv.slice(2);
@@ -35,7 +35,7 @@ async function oneRun(mode: Mode, index: number): Promise<Run> {
   const phantom = benchPhantom(mode === 'expected-count', log);
   await flushRedisDatabase(REDIS_DB);
   const work = mkdtempSync(join(tmpdir(), 'nidus-bench-e2e-alert-'));
-  const receiver = await startWebhookReceiver(SECRET);
+  const receiver = await WebhookReceiver.start({ secret: SECRET });
   try {
     const config = writeNidusConfig(work, {
       alerts: {

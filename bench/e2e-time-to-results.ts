@@ -8,8 +8,7 @@ import './register-aliases';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { flushRedisDatabase, orthancSeries, orthancStudyId, redisUrlForDatabase, storescu, writeNidusConfig } from '../libs/testing/src/e2e';
-import { startOrthanc } from '../libs/testing/src/orthanc';
+import { flushRedisDatabase, orthancSeries, orthancStudyId, redisUrlForDatabase, storescu, writeNidusConfig, startOrthanc } from '@nidus/testing';
 import { benchPhantom, median, option, PHANTOM, readRunFacts, stageTable, startService } from './e2e-harness';
 
 const args = process.argv.slice(2);

@@ -6,10 +6,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EncapsulatedFrames, readPart10, TransferSyntaxUIDs, writePart10 } from '../libs/dicom/src';
-import { decodeFrameSync, load4DFromFiles, pixelModuleOf, prepareDecoders } from '../libs/imaging/src';
-import { ctPhantom8BitElements, ctPhantomElements } from '../libs/testing/src/imaging/phantom';
-import { syntheticPerfusionFiles } from '../libs/testing/src/imaging/synthetic-series';
+import { EncapsulatedFrames, readPart10, TransferSyntaxUIDs, writePart10 } from '@nidus/dicom';
+import { decodeFrameSync, load4DFromFiles, pixelModuleOf, prepareDecoders } from '@nidus/imaging';
+import { ctPhantom8BitElements, ctPhantomElements, syntheticPerfusionFiles } from '@nidus/testing';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number): number => {
@@ -48,7 +47,6 @@ const cases: Case[] = [
 ];
 
 async function htj2kFile(path: string): Promise<void> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { HTJ2KEncoder } = await require('@cornerstonejs/codec-openjph/wasmjs')({ print: () => undefined, printErr: () => undefined });
   const source = ctPhantomElements(512, 512, FRAMES);
   const pixels = source.PixelData as Uint16Array;

@@ -6,7 +6,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateUid, writePart10 } from '@nidus/dicom';
-import { syntheticCtElements } from '../libs/dicom-net/src/testing/synthetic-instances';
+import { syntheticCtElements } from '@nidus/testing';
 
 export const ORTHANC = '/usr/sbin/Orthanc';
 export const DICOMWEB_PLUGIN = '/usr/share/orthanc/plugins/libOrthancDicomWeb.so';

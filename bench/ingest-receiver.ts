@@ -7,7 +7,8 @@ import { AddressInfo } from 'node:net';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { loadConfig } from '@nidus/config';
-import { closeAppContext, DimseListener, NidusCoreModule, openAppContext } from '@nidus/pipeline';
+import { DimseListener, IngestModule } from '@nidus/ingest';
+import { closeAppContext, NidusCoreModule, openAppContext } from '@nidus/runtime';
 import { DicomWebModule } from '../apps/gateway/src/dicomweb';
 
 async function main(): Promise<void> {
@@ -22,7 +23,7 @@ async function main(): Promise<void> {
     DISK_RESERVE_MB: '256',
   });
   const context = await openAppContext(config, { queuePrefix: `bench-ingest-${process.pid}` });
-  @Module({ imports: [NidusCoreModule.forContext(context), DicomWebModule.register({ maxRequestBytes: 8 * 1024 ** 3 })] })
+  @Module({ imports: [NidusCoreModule.forContext(context), IngestModule.register(), DicomWebModule.register({ maxRequestBytes: 8 * 1024 ** 3 })] })
   class ReceiverModule {}
   const app = await NestFactory.create(ReceiverModule, { logger: false, bodyParser: false });
   await app.listen(0, '127.0.0.1');

@@ -9,8 +9,8 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ModelRegistry, OnnxDeconvolver, OnnxSessionRepository } from '@nidus/inference';
-import { analyzeCtpFiles } from '@nidus/pipeline';
-import { generateHeadPhantom, nonUniformSamplingTimes, SeededRandom, writePhantomSeries } from '../libs/testing/src/phantom';
+import { analyzeCtpFiles } from '@nidus/analyses/ctp';
+import { generateHeadPhantom, nonUniformSamplingTimes, SeededRandom, writePhantomSeries } from '@nidus/testing';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => {

@@ -8,7 +8,7 @@ import './register-aliases';
 import { join } from 'node:path';
 import { ModelRegistry, OnnxDeconvolver, OnnxSessionRepository } from '@nidus/inference';
 import { analyzePerfusion, type AnalyzePerfusionOptions } from '@nidus/perfusion';
-import { generateGridPhantom, uniformSamplingTimes, type GridRegion, type ResidueShape } from '../libs/testing/src/phantom';
+import { generateGridPhantom, uniformSamplingTimes, type GridRegion, type ResidueShape } from '@nidus/testing';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: string) => {

@@ -8,7 +8,7 @@ import './register-aliases';
 import { join } from 'node:path';
 import { ModelRegistry, OnnxDeconvolver, OnnxSessionRepository } from '@nidus/inference';
 import { analyzePerfusion } from '@nidus/perfusion';
-import { generateHeadPhantom, nonUniformSamplingTimes, SeededRandom, uniformSamplingTimes, type ResidueShape } from '../libs/testing/src/phantom';
+import { generateHeadPhantom, nonUniformSamplingTimes, SeededRandom, uniformSamplingTimes, type ResidueShape } from '@nidus/testing';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: string) => {

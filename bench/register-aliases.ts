@@ -8,8 +8,7 @@ const moduleWithResolver = Module as unknown as { _resolveFilename: (request: st
 const resolve = moduleWithResolver._resolveFilename;
 moduleWithResolver._resolveFilename = function (request: string, ...rest: unknown[]) {
   if (request.startsWith('@nidus/')) {
-    const [lib, ...sub] = request.slice('@nidus/'.length).split('/');
-    request = path.join(dist, 'libs', lib, 'src', ...sub);
+    request = path.join(dist, 'libs', ...request.slice('@nidus/'.length).split('/'), 'src');
   }
   return resolve.call(this, request, ...rest);
 };

@@ -7,11 +7,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildMeasurementReport, buildSegmentation, code, Codes, syntheticCtSeries } from '../libs/dicom/src';
-import { CStoreTarget, StowRsTarget } from '../libs/delivery/src/targets';
-import { buildCtpResults, renderCtpSummarySlice } from '../libs/pipeline/src/results';
-import { syntheticPerfusionResult, volumeFor } from '../libs/pipeline/src/results/synthetic-perfusion.fixture';
-import { startOrthanc } from '../libs/testing/src/orthanc';
+import { buildMeasurementReport, buildSegmentation, code, Codes } from '@nidus/dicom';
+import { CStoreTarget, StowRsTarget } from '@nidus/delivery';
+import { buildCtpResults, renderCtpSummarySlice } from '@nidus/analyses/ctp';
+import { syntheticPerfusionResult, volumeFor, syntheticCtSeries, startOrthanc } from '@nidus/testing';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number): number => {

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { TransferSyntaxUIDs } from '@nidus/dicom';
-import { generateHeadPhantom, uniformSamplingTimes, writePhantomSeries } from '../libs/testing/src/phantom';
+import { generateHeadPhantom, uniformSamplingTimes, writePhantomSeries } from '@nidus/testing';
 
 export const EXAMPLE_CTP_SEED = 20240501;
 

@@ -1,18 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  flushRedisDatabase,
-  redisUrlForDatabase,
-  sleep,
-  startWebhookReceiver,
-  storescu,
-  waitUntil,
-  WebhookReceiver,
-  writeNidusConfig,
-} from '../libs/testing/src/e2e';
-import { generateHeadPhantom, PatientSide, writePhantomSeries } from '../libs/testing/src/phantom';
-import { freePort, NidusServer, startNidus } from '../libs/testing/src/process/nidus-process';
+import { flushRedisDatabase, redisUrlForDatabase, sleep, storescu, waitUntil, WebhookReceiver, writeNidusConfig } from '@nidus/testing';
+import { generateHeadPhantom, PatientSide, writePhantomSeries, freePort, NidusServer, startNidus } from '@nidus/testing';
 
 // Issue 7 end to end through the real service: images by C-STORE into `nidus serve`, the shipped alert rule,
 // a signed webhook per on-call step, escalation on a 2 s acknowledge timeout, acknowledgement over the REST API,
@@ -64,7 +54,7 @@ describe('alerts through nidus serve', () => {
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'nidus-alerts-e2e-'));
     await flushRedisDatabase(REDIS_DB);
-    receiver = await startWebhookReceiver(SECRET);
+    receiver = await WebhookReceiver.start({ secret: SECRET });
   });
   afterEach(async () => {
     for (const n of running) if (n.process.exitCode === null && n.process.signalCode === null) await n.stop();
@@ -109,7 +99,7 @@ describe('alerts through nidus serve', () => {
     const nidus = await serve(await freePort());
     const sent = await storescu({ port: nidus.dicomPort, calledAETitle: 'NIDUS', callingAETitle: 'CT_SCANNER', files: series.paths });
 
-    const first = await receiver.waitFor('/resident', 1, 40_000);
+    const first = await receiver.waitForCall('/resident', 1, 40_000);
     console.log(`alert e2e: first page ${((first.at - sent.exitedAt) / 1000).toFixed(2)} s after storescu exit (quiet period 2 s)`);
     expect(first.signatureValid).toBe(true);
     expect(first.headers['x-nidus-event']).toBe('alert');
@@ -140,7 +130,7 @@ describe('alerts through nidus serve', () => {
     expect(first.body).not.toContain(PATIENT_ID);
 
     // nobody acknowledges: the second step is paged after the 2 s timeout
-    const second = await receiver.waitFor('/attending', 1, 10_000);
+    const second = await receiver.waitForCall('/attending', 1, 10_000);
     const gap = (second.at - first.at) / 1000;
     console.log(`alert e2e: second step paged ${gap.toFixed(2)} s after the first (timeout ${ACK_TIMEOUT_S} s)`);
     expect(gap).toBeGreaterThanOrEqual(ACK_TIMEOUT_S - 0.05);
@@ -199,7 +189,7 @@ describe('alerts through nidus serve', () => {
     const httpPort = await freePort();
     const before = await serve(httpPort);
     await storescu({ port: before.dicomPort, calledAETitle: 'NIDUS', callingAETitle: 'CT_SCANNER', files: series.paths });
-    const first = await receiver.waitFor('/resident', 1, 40_000);
+    const first = await receiver.waitForCall('/resident', 1, 40_000);
     // the first page is recorded (next escalation due): kill the service without any chance to clean up
     const recorded = await waitUntil(
       'the first page recorded',
@@ -211,11 +201,11 @@ describe('alerts through nidus serve', () => {
     await new Promise((r) => before.process.once('exit', r));
     const after = await serve(httpPort);
 
-    const second = await receiver.waitFor('/attending', 1, 15_000);
+    const second = await receiver.waitForCall('/attending', 1, 15_000);
     expect(second.json).toMatchObject({ id: first.json.id, page: { step: 1 } });
     expect(second.signatureValid).toBe(true);
     expect(second.receivedAt.getTime()).toBeGreaterThanOrEqual(Date.parse(recorded.nextEscalationAt!) - 50);
-    const third = await receiver.waitFor('/chief', 1, 10_000);
+    const third = await receiver.waitForCall('/chief', 1, 10_000);
     expect(third.json).toMatchObject({ id: first.json.id, page: { step: 2 } });
     // the chain is exhausted; wait past another timeout: every step was paged exactly once
     await sleep((ACK_TIMEOUT_S + 2) * 1000);

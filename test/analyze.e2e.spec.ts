@@ -2,8 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateHeadPhantom, writePhantomSeries } from '../libs/testing/src/phantom';
-import { runNidus } from '../libs/testing/src/process/nidus-process';
+import { generateHeadPhantom, writePhantomSeries, runNidus } from '@nidus/testing';
 
 // The CLI end to end on a phantom written to disk; the accuracy of the numbers is proven in libs/perfusion.
 describe('nidus analyze', () => {
@@ -41,17 +40,19 @@ describe('nidus analyze', () => {
     expect(r.stdout).not.toContain('Doe');
   });
 
-  it('writes SEG, SR and summary images with --out, readable by dcmtk', () => {
+  it('writes SEG, SR and summary images with --out, readable by dcmtk, in a folder per analysis', () => {
     const out = join(dir, 'out');
     const r = runNidus(['analyze', join(dir, 'study'), '--out', out], { DATA_DIR: join(dir, 'data') });
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/Hypoperfusion \(Tmax > 6 s\)\s+\d+\.\d mL/);
-    const files = readdirSync(out);
+    expect(readdirSync(out)).toEqual(['ctp']);
+    const files = readdirSync(join(out, 'ctp'));
+    expect(files).toContain('result.json');
     expect(files.filter((f) => f.startsWith('seg-'))).toHaveLength(1);
     expect(files.filter((f) => f.startsWith('sr-'))).toHaveLength(1);
     expect(files.filter((f) => f.startsWith('sc-'))).toHaveLength(6);
     const sr = files.find((f) => f.startsWith('sr-'))!;
-    const dump = execFileSync('dsrdump', [join(out, sr)], { encoding: 'utf8' });
+    const dump = execFileSync('dsrdump', [join(out, 'ctp', sr)], { encoding: 'utf8' });
     expect(dump).toMatch(/Imaging Measurement Report/);
   });
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { ENV_NAMES, fileConfigSchema } from '../libs/config/src';
+import { ENV_NAMES, fileConfigSchema } from '@nidus/config';
 
 // No Docker engine runs here: check that what the compose file sets is what the configuration knows.
 const root = join(__dirname, '..');

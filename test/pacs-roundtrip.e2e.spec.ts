@@ -16,10 +16,8 @@ import {
   waitForSeries,
   waitUntil,
   writeNidusConfig,
-} from '../libs/testing/src/e2e';
-import { freePort, OrthancHandle, startOrthanc } from '../libs/testing/src/orthanc';
-import { generateHeadPhantom, PatientSide, writePhantomSeries } from '../libs/testing/src/phantom';
-import { NidusServer, startNidus } from '../libs/testing/src/process/nidus-process';
+} from '@nidus/testing';
+import { freePort, OrthancHandle, startOrthanc, generateHeadPhantom, PatientSide, writePhantomSeries, NidusServer, startNidus } from '@nidus/testing';
 
 // Issue 6 against a real PACS: Orthanc holds a CT perfusion study and auto-forwards it to `nidus serve`
 // (C-STORE from Orthanc's REST /modalities/nidus/store); Nidus decides the series is complete, analyses it, and

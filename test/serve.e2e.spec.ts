@@ -1,10 +1,15 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createPostgresDatabase } from '../libs/testing/src/database/test-databases';
-import { runNidus, startNidus } from '../libs/testing/src/process/nidus-process';
+import { createPostgresDatabase, runNidus, startNidus, writeNidusConfig } from '@nidus/testing';
 
 const base = () => ({ DATA_DIR: mkdtempSync(join(tmpdir(), 'nidus-serve-')) });
+
+/** A NIDUS_CONFIG whose routes send CT to an analysis no one installed. */
+function routeToMissingAnalysis(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'nidus-serve-config-'));
+  return writeNidusConfig(dir, { routes: [{ name: 'chest-ct', match: { Modality: ['CT'] }, analysis: 'lung-nodules' }] });
+}
 
 describe('nidus serve', () => {
   it('answers /health with 200 on the embedded defaults and ends cleanly on SIGTERM', async () => {
@@ -42,6 +47,7 @@ describe('nidus serve', () => {
       /^nidus: cannot open PostgreSQL postgres:\/\/postgres@127\.0\.0\.1:1\/nidus: .*ECONNREFUSED.*\n$/,
     ],
     [{ REDIS_URL: 'redis://127.0.0.1:1' }, 3, /^nidus: cannot reach Redis at redis:\/\/127\.0\.0\.1:1 \(ECONNREFUSED\); start it .* or set REDIS_URL\n$/],
+    [{ NIDUS_CONFIG: routeToMissingAnalysis() }, 2, /^nidus: route chest-ct names analysis lung-nodules, which is not installed \(installed: ctp\)\n$/],
   ])('stops with one clear line on %j', (env, status, message) => {
     const r = runNidus(['serve'], { ...base(), ...env });
     expect(r.status).toBe(status);

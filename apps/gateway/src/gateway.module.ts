@@ -1,11 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { AppContext, NidusCoreModule } from '@nidus/pipeline';
+import { IngestModule } from '@nidus/ingest';
+import { AppContext, NidusCoreModule } from '@nidus/runtime';
 import { AlertsModule } from './alerts/alerts.module';
 import { DicomWebModule } from './dicomweb/dicomweb.module';
 import { HealthController } from './health/health.controller';
 import { MetricsController } from './health/metrics.controller';
 
-/** HTTP (health, metrics, alerts API, DICOMweb, studies API) and ingest (the DIMSE listener). */
+/** HTTP (health, metrics, alerts API, DICOMweb, studies API) and ingest (the DIMSE listener, started with the app). */
 @Module({})
 export class GatewayModule {
   static forContext(context: AppContext): DynamicModule {
@@ -13,6 +14,7 @@ export class GatewayModule {
       module: GatewayModule,
       imports: [
         NidusCoreModule.forContext(context),
+        IngestModule.register(),
         AlertsModule.forRoot({ dataSource: context.db, bus: context.alertBus, logger: context.logger }),
         DicomWebModule.register(),
       ],

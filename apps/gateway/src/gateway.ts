@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { AppContext, NestPinoLogger } from '@nidus/pipeline';
+import { AppContext, NestPinoLogger } from '@nidus/runtime';
 import { GatewayModule } from './gateway.module';
 
 export interface RunningGateway {

@@ -12,7 +12,7 @@ describe(loadConfig.name, () => {
     expect(config.dicom.aeTitle).toBe('NIDUS');
     expect(config.redisUrl).toBe('redis://127.0.0.1:6379');
     expect(config.database).toEqual({ type: 'sqlite', path: join(config.dataDir, 'nidus.sqlite') });
-    expect(config.routes[0].analysis).toBe('ctp');
+    expect(config.routes).toBeUndefined(); // the installed analyses' own routes apply
     expect(config.modelsDir).toMatch(/models$/);
   });
 

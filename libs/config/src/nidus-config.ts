@@ -20,6 +20,7 @@ export interface NidusConfig {
   diskReserveBytes: number;
   modelsDir: string;
   configFile: string | undefined;
+  /** the routes NIDUS_CONFIG names; undefined: the installed analyses' own (AnalysisRegistry.routes) */
   routes: FileConfig['routes'];
   delivery: FileConfig['delivery'];
   alerts: FileConfig['alerts'];

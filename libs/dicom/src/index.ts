@@ -6,3 +6,4 @@ export * from './part10-reader';
 export * from './uid';
 export * from './part10-writer';
 export * from './builders';
+export * from './sop-class';

@@ -1,8 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { generateUid, readPart10, TransferSyntaxUIDs, writePart10, type DicomElements } from '@nidus/dicom';
-import { PYDICOM_TEST_FILES } from '../../testing/src/pydicom-corpus';
-import { renderWithDcmtk } from '../../testing/src/imaging/dcmj2pnm';
-import { dicomFromDump } from '../../testing/src/imaging/dump2dcm';
+import { PYDICOM_TEST_FILES, renderWithDcmtk, dicomFromDump } from '@nidus/testing';
 import { toRgb } from './color';
 import { decodeFrame, decodeFrames } from './decode';
 import { CorruptPixelDataError, InvalidPixelModuleError, MissingPixelDataError } from './imaging.errors';

@@ -1,5 +1,5 @@
 import { generateUid, readPart10 } from '@nidus/dicom';
-import { dicomFromDump } from '../../testing/src/imaging/dump2dcm';
+import { dicomFromDump } from '@nidus/testing';
 import { InvalidLutError } from './imaging.errors';
 import { applyVoiLut, toDisplayBytes, voisOf, voiTableValue, windowValue } from './voi-lut';
 import { windowPresets } from './window-presets';

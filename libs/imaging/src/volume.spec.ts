@@ -1,5 +1,5 @@
 import { readPart10, type DicomDataset } from '@nidus/dicom';
-import { shuffled, syntheticPerfusionFiles, syntheticStoredValue } from '../../testing/src/imaging/synthetic-series';
+import { shuffled, syntheticPerfusionFiles, syntheticStoredValue } from '@nidus/testing';
 import { InconsistentVolumeError } from './imaging.errors';
 import { buildVolume, resampleVolume, sortSlices, splitIntoStacks, voxelToPatient } from './volume';
 

@@ -1,4 +1,4 @@
-import { DEFAULT_ARTERIAL_INPUT, TracerKinetics, uniformSamplingTimes } from '../../testing/src/phantom';
+import { DEFAULT_ARTERIAL_INPUT, TracerKinetics, uniformSamplingTimes } from '@nidus/testing';
 import { circulantPseudoInverses, MatrixDeconvolver, oscillationIndex } from './circulant-deconvolution';
 import { symmetricEigen } from './temporal-subspace';
 

@@ -1,4 +1,4 @@
-import { DEFAULT_ARTERIAL_INPUT, TracerKinetics, tissueScale, uniformSamplingTimes } from '../../testing/src/phantom';
+import { DEFAULT_ARTERIAL_INPUT, TracerKinetics, tissueScale, uniformSamplingTimes } from '@nidus/testing';
 import { circulantPseudoInverses, MatrixDeconvolver } from './circulant-deconvolution';
 import { CBF_SCALE, residueArrival, residuePeak } from './residue-maps';
 import { correctTruncation, truncationBias } from './truncation-bias';

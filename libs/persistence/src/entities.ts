@@ -5,9 +5,10 @@ import { DeliveryAttemptEntity } from './delivery/delivery-attempt.entity';
 import { ResultObjectEntity } from './delivery/result-object.entity';
 import { InitialSchema1764230400000 } from './migrations/1764230400000-initial-schema';
 import { AlertClaim1764489600000 } from './migrations/1764489600000-alert-claim';
+import { AnalysisIdentity1796083200000 } from './migrations/1796083200000-analysis-identity';
 import { InstanceEntity } from './study/instance.entity';
 import { SeriesEntity } from './study/series.entity';
 import { StudyEntity } from './study/study.entity';
 
 export const ENTITIES = [StudyEntity, SeriesEntity, InstanceEntity, AnalysisEntity, ResultObjectEntity, DeliveryAttemptEntity, AlertEntity, AuditEventEntity];
-export const MIGRATIONS = [InitialSchema1764230400000, AlertClaim1764489600000];
+export const MIGRATIONS = [InitialSchema1764230400000, AlertClaim1764489600000, AnalysisIdentity1796083200000];

@@ -1,4 +1,4 @@
-import { DynamicModule, Module, ModuleMetadata } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { AlertsService } from '@nidus/delivery';
 import { AlertsController } from './alerts.controller';
 import { ALERTS_MODULE_OPTIONS, AlertsModuleOptions } from './alerts-module.options';
@@ -17,18 +17,5 @@ const serviceProvider = {
 export class AlertsModule {
   static forRoot(options: AlertsModuleOptions): DynamicModule {
     return { module: AlertsModule, controllers: [AlertsController], providers: [{ provide: ALERTS_MODULE_OPTIONS, useValue: options }, serviceProvider] };
-  }
-
-  static forRootAsync(options: {
-    imports?: ModuleMetadata['imports'];
-    inject?: (string | symbol | Function)[];
-    useFactory: (...args: any[]) => AlertsModuleOptions | Promise<AlertsModuleOptions>;
-  }): DynamicModule {
-    return {
-      module: AlertsModule,
-      imports: options.imports ?? [],
-      controllers: [AlertsController],
-      providers: [{ provide: ALERTS_MODULE_OPTIONS, inject: options.inject ?? [], useFactory: options.useFactory }, serviceProvider],
-    };
   }
 }

@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { StowRequestError } from './stow.service';
+import { StowRequestError } from '@nidus/ingest';
 import { WadoError } from './wado.service';
 
 /** The DICOMweb root URL as the client reached it, for RetrieveURL and BulkDataURI. */

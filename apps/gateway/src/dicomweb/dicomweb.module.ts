@@ -1,35 +1,32 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { InstanceFileStore } from '@nidus/persistence';
-import { IngestModule, IngestService } from '@nidus/pipeline';
+import { IngestService, StowIngestService } from '@nidus/ingest';
 import { DicomWebQueryRepository } from './dicomweb-query.repository';
 import { DEFAULT_DICOMWEB_OPTIONS, DICOMWEB_OPTIONS, DicomWebOptions } from './dicomweb.options';
 import { QidoController } from './qido.controller';
 import { StowController } from './stow.controller';
-import { StowService } from './stow.service';
 import { StudiesApiController } from './studies-api.controller';
 import { WadoController } from './wado.controller';
 import { WadoService } from './wado.service';
 
 /**
  * DICOMweb (STOW-RS, QIDO-RS, WADO-RS under /dicomweb) and the studies REST API (/api/studies).
- * Imports IngestModule (the same module object as the gateway's, so one DIMSE listener); needs
- * NidusCoreModule for the database, repositories, config and logger.
+ * Needs NidusCoreModule (database, repositories, config, logger) and IngestModule (STOW-RS stores through it).
  */
 @Module({})
 export class DicomWebModule {
   static register(options: Partial<DicomWebOptions> = {}): DynamicModule {
     return {
       module: DicomWebModule,
-      imports: [IngestModule.register()],
       controllers: [StowController, QidoController, WadoController, StudiesApiController],
       providers: [
         { provide: DICOMWEB_OPTIONS, useValue: { ...DEFAULT_DICOMWEB_OPTIONS, ...options } },
         { provide: DicomWebQueryRepository, inject: [DataSource], useFactory: (db: DataSource) => new DicomWebQueryRepository(db) },
         {
-          provide: StowService,
+          provide: StowIngestService,
           inject: [IngestService, DICOMWEB_OPTIONS],
-          useFactory: (ingest: IngestService, o: DicomWebOptions) => new StowService(ingest, o),
+          useFactory: (ingest: IngestService, o: DicomWebOptions) => new StowIngestService(ingest, o),
         },
         { provide: WadoService, inject: [InstanceFileStore], useFactory: (store: InstanceFileStore) => new WadoService(store) },
       ],

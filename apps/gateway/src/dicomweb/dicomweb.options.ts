@@ -1,12 +1,7 @@
-/** Limits of the DICOMweb endpoints; the lead may bind DICOMWEB_OPTIONS from configuration. */
-export interface DicomWebOptions {
-  /** a STOW-RS request larger than this is refused (413), also while it streams in */
-  maxRequestBytes: number;
-  /** one instance (one part) larger than this is refused (413) */
-  maxInstanceBytes: number;
-  maxInstancesPerRequest: number;
-  /** parts being stored while the next one streams in */
-  storeConcurrency: number;
+import type { StowOptions } from '@nidus/ingest';
+
+/** Limits of the DICOMweb endpoints. */
+export interface DicomWebOptions extends StowOptions {
   /** QIDO-RS default and maximum page sizes */
   defaultLimit: number;
   maxLimit: number;

@@ -1,5 +1,4 @@
 export * from './dicomweb.module';
 export * from './dicomweb.options';
-export * from './stow.service';
 export * from './wado.service';
 export * from './dicomweb-query.repository';

@@ -1,15 +1,15 @@
 import { Controller, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { Logger } from '@nidus/observability';
-import { NIDUS_LOGGER } from '@nidus/pipeline';
+import { NIDUS_LOGGER } from '@nidus/runtime';
 import { baseUrlOf, sendError } from './dicomweb-errors';
-import { StowService } from './stow.service';
+import { StowIngestService } from '@nidus/ingest';
 
 /** STOW-RS (PS3.18 10.5): POST /dicomweb/studies and /dicomweb/studies/{StudyInstanceUID}. */
 @Controller('dicomweb/studies')
 export class StowController {
   constructor(
-    @Inject(StowService) private readonly stow: StowService,
+    @Inject(StowIngestService) private readonly stow: StowIngestService,
     @Inject(NIDUS_LOGGER) private readonly logger: Logger,
   ) {}
 

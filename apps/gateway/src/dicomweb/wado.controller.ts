@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Param, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { Logger } from '@nidus/observability';
-import { NIDUS_LOGGER } from '@nidus/pipeline';
+import { NIDUS_LOGGER } from '@nidus/runtime';
 import { baseUrlOf, sendError } from './dicomweb-errors';
 import { DicomWebQueryRepository } from './dicomweb-query.repository';
 import { WadoService } from './wado.service';

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import type { Response } from 'express';
 import { readPart10 } from '@nidus/dicom';
 import { DicomJson, toDicomJson } from '@nidus/dicom-net';

@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { Metrics } from '@nidus/observability';
-import { JobQueue } from '@nidus/pipeline';
+import { JobQueue } from '@nidus/jobs';
 
 type Check = 'up' | 'down';
 

@@ -3,7 +3,10 @@ import { z } from 'zod';
 // Section `alerts` of NIDUS_CONFIG: which finished analyses page which team, through which on-call chain,
 // with how much patient information.
 
-/** A comparison in a rule: `hypoperfusionVolumeMl >= 15`, `eligibility.defuse3`, `affectedHemisphere == left`. */
+/**
+ * A comparison in a rule: `hypoperfusionVolumeMl >= 15`, `eligibility.defuse3`, `affectedHemisphere == left`,
+ * `findings.hemorrhage.present`, `measurements.hemorrhage.volumeMl >= 5` (paths as resultValue reads them, libs/analysis).
+ */
 export interface AlertComparison {
   /** dotted path into the analysis result, e.g. ['eligibility', 'defuse3'] */
   path: string[];
@@ -16,8 +19,9 @@ export interface AlertComparison {
 /** A rule's condition: every comparison must hold (`all`), or at least one (`any`). */
 export type AlertCondition = { any: AlertComparison[] } | { all: AlertComparison[] };
 
-const PATH = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$/;
-const COMPARISON = /^\s*([A-Za-z0-9_.]+)\s*(?:(>=|<=|==|!=|>|<)\s*(.+?))?\s*$/;
+// a field name, then names, keys or codes: `findings.hemorrhage.present`, `findings.55641003.present`
+const PATH = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_-]+)*$/;
+const COMPARISON = /^\s*([A-Za-z0-9_.-]+)\s*(?:(>=|<=|==|!=|>|<)\s*(.+?))?\s*$/;
 
 function literal(text: string): number | boolean | string | null {
   if (text === 'true') return true;

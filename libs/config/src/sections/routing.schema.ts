@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** A rule that sends a complete series to an analysis (section `routes` of NIDUS_CONFIG). First match wins. */
+/** A rule that sends a complete series to an analysis (section `routes` of NIDUS_CONFIG). Each analysis runs once per series: the first route naming it that matches gives its priority. */
 export const routeSchema = z
   .object({
     name: z.string().min(1),
@@ -19,7 +19,7 @@ export const routeSchema = z
       })
       .strict()
       .default({}),
-    /** `ctp` or a model id from models/ */
+    /** an installed analysis: `ctp`, or a model id from models/ */
     analysis: z.string().min(1),
     priority: z.enum(['stat', 'routine']).default('routine'),
     stableAfterSeconds: z.number().min(0).optional(),
@@ -27,13 +27,3 @@ export const routeSchema = z
   .strict();
 
 export type Route = z.output<typeof routeSchema>;
-
-/** Shipped default: CT head perfusion -> ctp at stat priority. */
-export const DEFAULT_ROUTES: Route[] = [
-  {
-    name: 'ct-head-perfusion',
-    match: { Modality: ['CT'], SeriesDescription: 'perf|ctp|4d', minTimePoints: 10 },
-    analysis: 'ctp',
-    priority: 'stat',
-  },
-];

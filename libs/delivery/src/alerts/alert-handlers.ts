@@ -1,30 +1,9 @@
 import { AlertRepository } from '@nidus/persistence';
-import { AlertDeps, AlertPager, EscalationFollowUps } from './alert-pager';
+import type { JobHandler, JobPayloads, JobQueue } from '@nidus/jobs';
+import { AlertDeps, AlertPager } from './alert-pager';
 
-export interface AlertJobPayloads {
-  'alert.evaluate': { analysisId: string };
-  'alert.escalate': { alertId: string; level: number };
-}
-
-type AlertJobName = keyof AlertJobPayloads;
-
-/** The pipeline's JobContext, as far as alert jobs use it. */
-export interface AlertJobContext {
-  attempt: number;
-  jobId: string;
-}
-
-/** Handlers for the job runner (structurally the pipeline's JobHandler<'alert.evaluate' | 'alert.escalate'>). */
-export interface AlertHandlers {
-  'alert.evaluate': (payload: AlertJobPayloads['alert.evaluate'], context: AlertJobContext) => Promise<EscalationFollowUps>;
-  'alert.escalate': (payload: AlertJobPayloads['alert.escalate'], context: AlertJobContext) => Promise<EscalationFollowUps>;
-}
-
-/** The part of the pipeline's JobQueue recovery uses (job ids derive from the payload there). */
-export interface AlertJobQueue {
-  enqueue<N extends AlertJobName>(name: N, payload: AlertJobPayloads[N], options?: { delayMs?: number; priority?: 'stat' | 'routine' }): Promise<string>;
-  getJob(name: AlertJobName, id: string): Promise<{ getState(): Promise<string>; remove(): Promise<void> } | null>;
-}
+/** The alert jobs' handlers, for the worker's one handler table. */
+export type AlertHandlers = { [N in 'alert.evaluate' | 'alert.escalate']: JobHandler<N> };
 
 export function createAlertHandlers(deps: AlertDeps): AlertHandlers {
   const pager = new AlertPager(deps);
@@ -41,11 +20,11 @@ export function createAlertHandlers(deps: AlertDeps): AlertHandlers {
  * keep each step to one page whatever runs.
  */
 export async function recoverPendingEscalations(
-  deps: Pick<AlertDeps, 'db' | 'logger' | 'now'> & { queue: AlertJobQueue },
+  deps: Pick<AlertDeps, 'db' | 'logger' | 'now'> & { queue: Pick<JobQueue, 'enqueue' | 'getJob'> },
 ): Promise<{ escalations: number; unsent: number }> {
   const repo = new AlertRepository(deps.db);
   const now = (deps.now ?? (() => new Date()))();
-  const rearm = async <N extends AlertJobName>(name: N, payload: AlertJobPayloads[N], delayMs: number) => {
+  const rearm = async <N extends 'alert.evaluate' | 'alert.escalate'>(name: N, payload: JobPayloads[N], delayMs: number) => {
     const id = await deps.queue.enqueue(name, payload, { delayMs, priority: 'stat' });
     const job = await deps.queue.getJob(name, id);
     const state = job ? await job.getState() : 'missing';

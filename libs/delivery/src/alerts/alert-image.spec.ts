@@ -1,47 +1,59 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import { buildSecondaryCapture } from '@nidus/dicom';
+import { syntheticCtSeries } from '@nidus/testing';
 import { renderAlertImage } from './alert-image';
-
-const results = {
-  coreVolumeMl: 20,
-  hypoperfusionVolumeMl: 100,
-  mismatchVolumeMl: 80,
-  mismatchRatio: 5,
-  affectedHemisphere: 'left',
-  eligibility: { defuse3: true, extend: true },
-};
 
 async function pixels(base64: string) {
   return sharp(Buffer.from(base64, 'base64')).removeAlpha().raw().toBuffer({ resolveWithObject: true });
 }
 
+/** Two bars, red to x=60 and green to x=270, on a 320 x 200 card. */
+const CARD = [
+  '<svg xmlns="http://www.w3.org/2000/svg" width="320" height="200" viewBox="0 0 320 200">',
+  '<rect width="320" height="200" fill="#101418"/>',
+  '<rect x="10" y="56" width="50" height="16" fill="#e53935"/>',
+  '<rect x="10" y="100" width="260" height="16" fill="#43a047"/>',
+  '</svg>',
+].join('');
+
 describe(renderAlertImage.name, () => {
-  it('draws a small PNG of the perfusion numbers, the bars in proportion to the volumes', async () => {
-    const image = await renderAlertImage({ kind: 'ctp', results, width: 320 });
-    expect(image).toMatchObject({ mediaType: 'image/png', width: 320, height: 200 });
-    const { data, info } = await pixels(image!.base64);
-    const at = (x: number, y: number) => [...data.subarray((y * info.width + x) * info.channels, (y * info.width + x) * info.channels + 3)];
-    const red = (x: number, y: number) => at(x, y)[0] > 150 && at(x, y)[1] < 100;
-    const green = (x: number, y: number) => at(x, y)[1] > 100 && at(x, y)[0] < 120;
-    // core 20 mL on a 100 mL scale of 260 px: red to ~x=62; Tmax bar green to ~x=270
-    expect(red(30, 64)).toBe(true);
-    expect(red(100, 64)).toBe(false);
-    expect(green(250, 108)).toBe(true);
-    expect(green(290, 108)).toBe(false);
-    expect(Buffer.from(image!.base64, 'base64').length).toBeLessThan(40_000);
+  it("rasterises the analysis's card at the width asked, keeping what it draws where it draws it", async () => {
+    for (const width of [320, 160]) {
+      const image = await renderAlertImage({ keyImage: { svg: CARD }, width });
+      expect(image).toMatchObject({ mediaType: 'image/png', width, height: (200 * width) / 320 });
+      const { data, info } = await pixels(image!.base64);
+      const s = width / 320;
+      const px = (x: number, y: number) => {
+        const i = (Math.round(y * s) * info.width + Math.round(x * s)) * info.channels;
+        return [data[i], data[i + 1], data[i + 2]];
+      };
+      expect(px(30, 64)[0]).toBeGreaterThan(150);
+      expect(px(100, 64)[0]).toBeLessThan(100);
+      expect(px(250, 108)[1]).toBeGreaterThan(100);
+      expect(px(290, 108)[1]).toBeLessThan(100);
+      expect(Buffer.from(image!.base64, 'base64').length).toBeLessThan(40_000);
+    }
   });
 
-  it('scales an existing summary image down, and has none for other analyses', async () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'nidus-alert-image-')), 'summary.png');
-    await sharp({ create: { width: 1024, height: 512, channels: 3, background: { r: 0, g: 0, b: 255 } } })
-      .png()
-      .toFile(path);
-    const image = await renderAlertImage({ kind: 'cxr-findings', results: {}, summaryImagePath: path, width: 256 });
-    expect(image).toMatchObject({ width: 256, height: 128 });
+  it('scales the key image object down once it exists, and has nothing without a card or an object', async () => {
+    const source = syntheticCtSeries({ rows: 8, columns: 8, slices: 1 }).datasets[0];
+    const rgb = new Uint8Array(64 * 32 * 3);
+    for (let i = 0; i < 64 * 32; i++) rgb.set(i % 64 < 32 ? [0, 0, 255] : [255, 255, 0], i * 3);
+    const sc = buildSecondaryCapture({ source, Rows: 32, Columns: 64, frames: [rgb], InstanceNumber: 1 }, { softwareVersion: 'test' });
+    const path = join(mkdtempSync(join(tmpdir(), 'nidus-alert-image-')), 'sc.dcm');
+    writeFileSync(path, sc.bytes);
+    const image = await renderAlertImage({ keyImage: { SOPInstanceUID: sc.SOPInstanceUID, svg: CARD }, keyObjectPath: path, width: 32 });
+    expect(image).toMatchObject({ width: 32, height: 16 });
     const { data } = await pixels(image!.base64);
     expect([...data.subarray(0, 3)]).toEqual([0, 0, 255]);
-    expect(await renderAlertImage({ kind: 'cxr-findings', results: {}, width: 256 })).toBeNull();
+    expect([...data.subarray(31 * 3, 31 * 3 + 3)]).toEqual([255, 255, 0]);
+    // before the object is written, the card stands in
+    expect(await renderAlertImage({ keyImage: { SOPInstanceUID: sc.SOPInstanceUID, svg: CARD }, keyObjectPath: path + '.missing', width: 160 })).toMatchObject({
+      width: 160,
+    });
+    expect(await renderAlertImage({ keyImage: null, width: 256 })).toBeNull();
   });
 });

@@ -1,8 +1,18 @@
-import { isAbsolute, join } from 'node:path';
+import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
+import type { AnalysisRegistry, ResultView } from '@nidus/analysis';
 import type { AlertsSection, AlertTarget } from '@nidus/config';
+import type { FollowUps } from '@nidus/jobs';
 import type { Logger, Metrics } from '@nidus/observability';
-import { AlertEntity, AlertRepository, AnalysisRepository, AuditRepository, StudyIndexRepository } from '@nidus/persistence';
+import {
+  AlertEntity,
+  AlertRepository,
+  AnalysisEntity,
+  AnalysisRepository,
+  AuditRepository,
+  ResultObjectRepository,
+  StudyIndexRepository,
+} from '@nidus/persistence';
 import { AlertEventBus, AlertEventType } from './alert-bus';
 import { AlertBusyError, WebhookRejectedError, WebhookUnavailableError } from './alert.errors';
 import { renderAlertImage } from './alert-image';
@@ -15,6 +25,8 @@ import { WebhookChannel } from './webhook.channel';
 export interface AlertDeps {
   db: DataSource;
   alerts: AlertsSection;
+  /** the installed analyses: what an alert shows of a result is the analysis's view of it */
+  analyses: Pick<AnalysisRegistry, 'find'>;
   logger: Logger;
   /** time-to-alert goes to metrics.timeToAlertSeconds */
   metrics?: Metrics;
@@ -22,15 +34,13 @@ export interface AlertDeps {
   bus?: AlertEventBus;
   /** default: a WebhookChannel with alerts.webhook */
   webhook?: WebhookChannel;
-  /** relative summary image paths in analysis results are resolved against it */
+  /** result object paths are relative to it */
   dataDir?: string;
   now?: () => Date;
 }
 
-/** The escalation a handler asks the job runner to schedule (the pipeline's FollowUps for alert jobs). */
-export interface EscalationFollowUps {
-  'alert.escalate'?: { payload: { alertId: string; level: number }; delayMs?: number; priority?: 'stat' | 'routine' }[];
-}
+/** The escalation a handler asks the job runner to schedule. */
+export type EscalationFollowUps = Pick<FollowUps, 'alert.escalate'>;
 
 const AUDIT_ACTOR = 'system';
 
@@ -45,6 +55,7 @@ export class AlertPager {
   private readonly analyses: AnalysisRepository;
   private readonly index: StudyIndexRepository;
   private readonly audit: AuditRepository;
+  private readonly results: ResultObjectRepository;
   private readonly webhook: WebhookChannel;
   private readonly now: () => Date;
 
@@ -53,6 +64,7 @@ export class AlertPager {
     this.analyses = new AnalysisRepository(deps.db);
     this.index = new StudyIndexRepository(deps.db);
     this.audit = new AuditRepository(deps.db);
+    this.results = new ResultObjectRepository(deps.db);
     this.webhook = deps.webhook ?? new WebhookChannel(deps.alerts.webhook);
     this.now = deps.now ?? (() => new Date());
   }
@@ -90,6 +102,7 @@ export class AlertPager {
         study,
         series,
         teamName: team?.name ?? null,
+        view: this.view(analysis, decision?.reasons ?? []),
         ruleFields: ruleFields(this.deps.alerts.rules, analysis.kind),
       },
       this.deps.alerts.phi,
@@ -253,14 +266,26 @@ export class AlertPager {
     const content = alert.payload as unknown as AlertContent;
     try {
       const analysis = await this.analyses.findById(content.analysis.id);
-      const path = analysis?.result?.summaryImagePath;
-      const summaryImagePath = typeof path === 'string' ? (isAbsolute(path) || !this.deps.dataDir ? path : join(this.deps.dataDir, path)) : null;
-      return await renderAlertImage({ kind: content.analysis.kind, results: content.results, summaryImagePath, width: options.width });
+      if (!analysis) return null;
+      const keyImage = this.view(analysis, content.reasons).keyImage;
+      const object = keyImage?.SOPInstanceUID ? await this.results.find(keyImage.SOPInstanceUID) : null;
+      const keyObjectPath = object && this.deps.dataDir ? join(this.deps.dataDir, object.path) : null;
+      return await renderAlertImage({ keyImage, keyObjectPath, width: options.width });
     } catch (error) {
       // a picture never holds an alert back
       this.deps.logger.warn({ alertId: alert.id, err: { type: (error as Error).name, message: (error as Error).message } }, 'alert image not rendered');
       return null;
     }
+  }
+
+  /**
+   * What the alert shows of a result: the analysis's own view; for an analysis no longer installed, the kind and
+   * the rule comparisons that held.
+   */
+  private view(analysis: AnalysisEntity, reasons: string[]): ResultView {
+    const installed = this.deps.analyses.find(analysis.kind);
+    if (installed && analysis.result) return installed.view(analysis.result as never);
+    return { title: analysis.kind, summary: reasons.join(', ') || analysis.kind, fields: [], keyImage: null };
   }
 
   /** Time from the series' last received instance to the webhook's 2xx. */

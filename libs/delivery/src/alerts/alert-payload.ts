@@ -1,22 +1,10 @@
 import type { AlertLevel, AlertPhiOptions } from '@nidus/config';
 import type { AlertEntity, AnalysisEntity, SeriesEntity, StudyEntity } from '@nidus/persistence';
+import { resultValue, type ResultView, type ViewField } from '@nidus/analysis';
 import type { AlertDecision } from './alert-rules';
-import { valueAt } from './alert-rules';
 
 /** Version of the JSON an alert webhook receives; bumped on incompatible change. */
 export const ALERT_PAYLOAD_SCHEMA = 'nidus.alert/1';
-
-/** The perfusion contract's numbers a stroke team acts on (DESIGN.md). */
-export const PERFUSION_FIELDS = [
-  'coreVolumeMl',
-  'hypoperfusionVolumeMl',
-  'tmax10VolumeMl',
-  'mismatchVolumeMl',
-  'mismatchRatio',
-  'hypoperfusionIntensityRatio',
-  'affectedHemisphere',
-  'eligibility',
-] as const;
 
 /** What is decided when the alert is raised, and stored with it: the same for every page. */
 export interface AlertContent {
@@ -26,6 +14,8 @@ export interface AlertContent {
   reasons: string[];
   /** one line for a pager screen; no patient identifiers */
   summary: string;
+  /** what the analysis shows of its result: labels, values, units */
+  fields: ViewField[];
   analysis: { id: string; kind: string; modelId: string | null; modelVersion: string | null };
   study: {
     StudyInstanceUID: string;
@@ -58,7 +48,9 @@ export interface AlertFacts {
   study: StudyEntity | null;
   series: SeriesEntity | null;
   teamName: string | null;
-  /** fields to report for analyses other than perfusion: those the rules look at */
+  /** what the analysis shows of this result (Analysis.view) */
+  view: ResultView;
+  /** result fields the rules look at, reported beside the view's */
   ruleFields: string[][];
 }
 
@@ -77,42 +69,37 @@ function round(value: unknown): unknown {
   return typeof value === 'number' && Number.isFinite(value) ? Math.round(value * 10) / 10 : value;
 }
 
-function results(analysis: AnalysisEntity, ruleFields: string[][]): Record<string, unknown> {
-  const result = analysis.result ?? {};
-  if (analysis.kind === 'ctp') return Object.fromEntries(PERFUSION_FIELDS.filter((f) => f in result).map((f) => [f, round(result[f])]));
-  return Object.fromEntries(ruleFields.map((path) => [path.join('.'), round(valueAt(result, path))]).filter(([, v]) => v !== undefined));
+/** Sets a value at a dotted path, making the objects on the way. */
+function setAt(target: Record<string, unknown>, path: readonly string[], value: unknown): void {
+  let at = target;
+  for (const key of path.slice(0, -1)) {
+    if (typeof at[key] !== 'object' || at[key] === null) at[key] = {};
+    at = at[key] as Record<string, unknown>;
+  }
+  at[path[path.length - 1]] = value;
 }
 
-function summaryLine(
-  level: AlertLevel,
-  kind: 'alert' | 'update',
-  decision: AlertDecision | null,
-  analysis: AnalysisEntity,
-  values: Record<string, unknown>,
-): string {
-  const parts: string[] = [];
-  if (analysis.kind === 'ctp') {
-    const r = values;
-    const eligibility = (r.eligibility ?? {}) as { defuse3?: boolean; extend?: boolean };
-    const eligible = [eligibility.defuse3 ? 'DEFUSE 3' : '', eligibility.extend ? 'EXTEND' : ''].filter(Boolean);
-    if (eligible.length) parts.push(`${eligible.join(' and ')} eligible`);
-    const ml = (v: unknown) => (typeof v === 'number' ? `${v} mL` : 'n/a');
-    parts.push(
-      `core ${ml(r.coreVolumeMl)}, Tmax>6s ${ml(r.hypoperfusionVolumeMl)}, mismatch ${ml(r.mismatchVolumeMl)}${typeof r.mismatchRatio === 'number' ? ` (ratio ${r.mismatchRatio})` : ''}`,
-    );
-    if (r.affectedHemisphere) parts.push(`${r.affectedHemisphere} hemisphere`);
-  } else {
-    parts.push(decision?.reasons.join(', ') ?? analysis.kind);
+/** The numbers of an alert: the view's fields and the fields its rules read, nested by their paths. */
+function results(analysis: AnalysisEntity, view: ResultView, ruleFields: string[][]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const f of view.fields) setAt(out, f.key.split('.'), f.value);
+  for (const path of ruleFields) {
+    const value = resultValue(analysis.result ?? {}, path);
+    if (value !== undefined && typeof value !== 'object') setAt(out, path, round(value));
   }
+  return out;
+}
+
+function summaryLine(level: AlertLevel, kind: 'alert' | 'update', decision: AlertDecision | null, view: ResultView): string {
   const head = kind === 'update' ? (decision ? 'UPDATE after re-analysis' : 'UPDATE after re-analysis: criteria no longer met') : level.toUpperCase();
-  return `${head}: ${parts.join('; ')}`;
+  return `${head}: ${view.summary}`;
 }
 
 /** The content of an alert (or of an update: `decision` null when the re-analysis no longer meets a rule). */
 export function alertContent(decision: AlertDecision | null, kind: 'alert' | 'update', teamId: string, facts: AlertFacts, phi: AlertPhiOptions): AlertContent {
   const { analysis, study, series } = facts;
   const level: AlertLevel = decision?.level ?? 'info';
-  const values = results(analysis, facts.ruleFields);
+  const values = results(analysis, facts.view, facts.ruleFields);
   const studyFacts: AlertContent['study'] = { StudyInstanceUID: analysis.StudyInstanceUID, SeriesInstanceUID: analysis.SeriesInstanceUID };
   if (phi.accessionNumber) studyFacts.AccessionNumber = study?.AccessionNumber ?? null;
   if (phi.patientId) studyFacts.PatientID = study?.PatientID ?? null;
@@ -124,7 +111,8 @@ export function alertContent(decision: AlertDecision | null, kind: 'alert' | 'up
     team: { id: teamId, name: facts.teamName },
     rules: decision?.rules ?? [],
     reasons: decision?.reasons ?? [],
-    summary: summaryLine(level, kind, decision, analysis, values),
+    summary: summaryLine(level, kind, decision, facts.view),
+    fields: facts.view.fields,
     analysis: { id: analysis.id, kind: analysis.kind, modelId: analysis.modelId, modelVersion: analysis.modelVersion },
     study: studyFacts,
     results: values,

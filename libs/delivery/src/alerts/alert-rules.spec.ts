@@ -1,5 +1,5 @@
 import { alertsSectionSchema } from '@nidus/config';
-import { evaluateAlertRules, ruleFields, valueAt } from './alert-rules';
+import { evaluateAlertRules, ruleFields } from './alert-rules';
 
 function perfusion(overrides: Partial<{ core: number; hypo: number; defuse3: boolean; extend: boolean }> = {}) {
   const core = overrides.core ?? 8;
@@ -63,10 +63,36 @@ describe(evaluateAlertRules.name, () => {
   });
 });
 
-describe(valueAt.name, () => {
-  it('follows dotted paths and stops at anything missing', () => {
-    expect(valueAt({ a: { b: 0 } }, ['a', 'b'])).toBe(0);
-    expect(valueAt({ a: null }, ['a', 'b'])).toBeUndefined();
-    expect(valueAt({ a: {} }, ['a', 'toString'])).toBeUndefined();
+describe('rules on the common result of any analysis', () => {
+  const result = {
+    findings: [
+      { key: 'hemorrhage', code: { CodeValue: '50960005', CodingSchemeDesignator: 'SCT', CodeMeaning: 'Hemorrhage' }, present: true, probability: 0.91 },
+    ],
+    measurements: [
+      {
+        key: 'hemorrhage',
+        quantity: 'volumeMl',
+        code: { CodeValue: '118565006', CodingSchemeDesignator: 'SCT', CodeMeaning: 'Volume' },
+        value: 7.5,
+        unit: { CodeValue: 'mL', CodingSchemeDesignator: 'UCUM', CodeMeaning: 'milliliter' },
+      },
+    ],
+  };
+  const rule = (name: string, when: unknown) => ({ name, analysis: 'ct-bleed', level: 'critical' as const, team: 'neuro', when });
+  const rules = alertsSectionSchema.parse({
+    rules: [
+      rule('bleed-5ml', { all: ['findings.hemorrhage.present', 'measurements.hemorrhage.volumeMl >= 5'] }),
+      rule('bleed-by-code', 'findings.50960005.probability > 0.9'),
+    ],
+    teams: [{ id: 'neuro', onCall: [] }],
+  }).rules;
+
+  it('reads findings and measurements by key or code', () => {
+    expect(evaluateAlertRules(rules, 'ct-bleed', result)).toMatchObject({ rules: ['bleed-5ml', 'bleed-by-code'] });
+    const small = { ...result, measurements: [{ ...result.measurements[0], value: 4.9 }] };
+    expect(evaluateAlertRules(rules, 'ct-bleed', small)).toMatchObject({ rules: ['bleed-by-code'] });
+    const none = { findings: [{ ...result.findings[0], present: false, probability: 0.2 }], measurements: [] };
+    expect(evaluateAlertRules(rules, 'ct-bleed', none)).toBeNull();
+    expect(evaluateAlertRules(rules, 'another-model', result)).toBeNull();
   });
 });

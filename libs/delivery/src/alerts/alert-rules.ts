@@ -1,3 +1,4 @@
+import { resultValue } from '@nidus/analysis';
 import type { AlertComparison, AlertCondition, AlertLevel, AlertRule } from '@nidus/config';
 
 /** Which rules an analysis result meets, and the one alert it raises. */
@@ -12,19 +13,9 @@ export interface AlertDecision {
 
 const LEVEL_RANK: Record<AlertLevel, number> = { critical: 2, info: 1 };
 
-/** The value at a dotted path of a result; undefined when any step is missing. */
-export function valueAt(result: unknown, path: readonly string[]): unknown {
-  let value: unknown = result;
-  for (const key of path) {
-    if (value === null || typeof value !== 'object' || !Object.prototype.hasOwnProperty.call(value, key)) return undefined;
-    value = (value as Record<string, unknown>)[key];
-  }
-  return value;
-}
-
 /** One comparison. A missing or non-numeric field never meets a rule: missing data does not page anyone. */
 export function holds(comparison: AlertComparison, result: unknown): boolean {
-  const actual = valueAt(result, comparison.path);
+  const actual = resultValue(result, comparison.path);
   if (actual === undefined) return false;
   const expected = comparison.value;
   switch (comparison.op) {

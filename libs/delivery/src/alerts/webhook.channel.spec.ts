@@ -1,5 +1,5 @@
 import { WebhookRejectedError, WebhookUnavailableError } from './alert.errors';
-import { WebhookReceiver } from './test/webhook-receiver';
+import { WebhookReceiver } from '@nidus/testing';
 import { WebhookChannel } from './webhook.channel';
 import { signWebhook, verifyWebhookSignature } from './webhook-signature';
 
@@ -35,7 +35,7 @@ describe(WebhookChannel.name, () => {
     receiver.respond = (_, n) => [500, 429, 204][n - 1] ?? 200;
     const delivery = await channel.send({ url: receiver.url('/flaky'), secret: SECRET }, '{}', { deliveryId: 'd', event: 'alert' });
     expect(delivery).toMatchObject({ status: 204, attempts: 3 });
-    expect(receiver.on('/flaky')).toHaveLength(3);
+    expect(receiver.calls('/flaky')).toHaveLength(3);
     expect(new Set(receiver.received.map((r) => r.headers['x-nidus-delivery']))).toEqual(new Set(['d']));
   });
 
@@ -47,8 +47,8 @@ describe(WebhookChannel.name, () => {
     await expect(channel.send({ url: receiver.url('/denied'), secret: SECRET }, '{}', { deliveryId: 'd', event: 'alert' })).rejects.toBeInstanceOf(
       WebhookRejectedError,
     );
-    expect(receiver.on('/down')).toHaveLength(3);
-    expect(receiver.on('/denied')).toHaveLength(1);
+    expect(receiver.calls('/down')).toHaveLength(3);
+    expect(receiver.calls('/denied')).toHaveLength(1);
   });
 
   it('times out a receiver that does not answer, and retries network errors', async () => {

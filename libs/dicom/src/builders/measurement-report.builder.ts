@@ -1,3 +1,4 @@
+import { SopClass } from '../sop-class';
 import { InvalidAttributeError } from '../dicom.errors';
 import { DicomElements, writePart10 } from '../part10-writer';
 import { CodedConcept, Codes, NIDUS_CODING_SCHEME } from './coded-concept';
@@ -6,7 +7,7 @@ import type { BuiltDicomObject } from './segmentation.builder';
 import { patientStudyModules, requireSourceString, SourceHeader, sourceString } from './source-header';
 import { ContentItem, contentItemElements, NumItem } from './sr-content';
 
-export const COMPREHENSIVE_3D_SR_STORAGE = '1.2.840.10008.5.1.4.1.1.88.34';
+export const COMPREHENSIVE_3D_SR_STORAGE = SopClass.Comprehensive3DSRStorage;
 
 /** A referenced composite instance (PS3.3 C.17.2.2 Hierarchical SOP Instance Reference). */
 export interface InstanceReference {

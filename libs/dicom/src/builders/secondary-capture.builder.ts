@@ -1,10 +1,11 @@
+import { SopClass } from '../sop-class';
 import { InvalidAttributeError } from '../dicom.errors';
 import { DicomElements, writePart10 } from '../part10-writer';
 import { resultObjectElements, ResultObjectOptions, resultUid } from './result-object';
 import type { BuiltDicomObject } from './segmentation.builder';
 import { patientStudyModules, SourceHeader, sourceString } from './source-header';
 
-export const SECONDARY_CAPTURE_IMAGE_STORAGE = '1.2.840.10008.5.1.4.1.1.7';
+export const SECONDARY_CAPTURE_IMAGE_STORAGE = SopClass.SecondaryCaptureImageStorage;
 export const MULTIFRAME_TRUE_COLOR_SC_STORAGE = '1.2.840.10008.5.1.4.1.1.7.4';
 
 export interface SecondaryCaptureInput {

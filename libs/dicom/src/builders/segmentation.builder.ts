@@ -1,3 +1,4 @@
+import { SopClass } from '../sop-class';
 import { InvalidAttributeError } from '../dicom.errors';
 import { DicomElements, writePart10 } from '../part10-writer';
 import { packBitFrames } from './bit-packing';
@@ -7,7 +8,7 @@ import { nidusCodingSchemeIdentification, resultObjectElements, ResultObjectOpti
 import { frameOfReferenceModule, patientStudyModules, SourceHeader } from './source-header';
 import { SourceSlices, sliceSpacing, validateSourceSlices } from './source-slices';
 
-export const SEGMENTATION_STORAGE = '1.2.840.10008.5.1.4.1.1.66.4';
+export const SEGMENTATION_STORAGE = SopClass.SegmentationStorage;
 
 /** Tags for the Multi-frame Dimension module (PS3.3 C.7.6.17): attribute and the functional group holding it. */
 const TAG = {

@@ -10,7 +10,7 @@ export class AnalysisEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id: string;
 
-  /** sha256 of kind, model version and the sorted SOPInstanceUIDs analysed */
+  /** sha256 of the analysis's identity (version, model version and checksum) and the sorted SOPInstanceUIDs analysed */
   @Index({ unique: true })
   @Column({ type: 'varchar', length: 64 })
   inputKey: string;
@@ -23,15 +23,22 @@ export class AnalysisEntity {
   @Column({ type: 'varchar', length: UID_LENGTH })
   SeriesInstanceUID: string;
 
-  /** `ctp` or a model id */
+  /** the analysis that runs: `ctp`, a model id (an installed analysis's id) */
   @Column({ type: 'varchar', length: 64 })
   kind: string;
+
+  /** its version when it was queued (Analysis.version) */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  analysisVersion: string | null;
 
   @Column({ type: 'varchar', length: 64, nullable: true })
   modelId: string | null;
 
   @Column({ type: 'varchar', length: 32, nullable: true })
   modelVersion: string | null;
+
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  modelSha256: string | null;
 
   @Column({ type: 'varchar', length: 16 })
   status: AnalysisStatus;

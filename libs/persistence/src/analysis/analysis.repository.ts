@@ -7,8 +7,10 @@ export interface NewAnalysis {
   StudyInstanceUID: string;
   SeriesInstanceUID: string;
   kind: string;
+  analysisVersion?: string | null;
   modelId?: string | null;
   modelVersion?: string | null;
+  modelSha256?: string | null;
   priority: AnalysisPriority;
   instanceCount: number;
 }
@@ -26,8 +28,10 @@ export class AnalysisRepository {
     if (existing) return { analysis: existing, created: false };
     const previous = await repo.findOne({ where: { SeriesInstanceUID: input.SeriesInstanceUID, kind: input.kind }, order: { queuedAt: 'DESC' } });
     const analysis = repo.create({
+      analysisVersion: null,
       modelId: null,
       modelVersion: null,
+      modelSha256: null,
       ...input,
       id: randomUUID(),
       status: 'queued',

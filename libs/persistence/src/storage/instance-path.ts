@@ -14,7 +14,7 @@ export interface InstanceKey {
 export function sanitizeUid(uid: string): string {
   let safe = uid
     .trim()
-    .replace(/[^0-9A-Za-z.\-]/g, '_')
+    .replace(/[^0-9A-Za-z.-]/g, '_')
     .slice(0, 96);
   if (safe === '' || /^\.+$/.test(safe)) safe = `_${safe}`;
   return safe;

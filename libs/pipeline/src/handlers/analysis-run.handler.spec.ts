@@ -1,13 +1,23 @@
 import pino from 'pino';
 import { loadConfig } from '@nidus/config';
 import { Metrics } from '@nidus/observability';
-import { NotPerfusionSeriesError } from '@nidus/perfusion';
+import { AnalysisInputError, AnalysisRegistry, type Analysis } from '@nidus/analysis';
 import type { AnalysisEntity, AnalysisRepository, ResultFileStore, ResultObjectRepository, StudyIndexRepository } from '@nidus/persistence';
-import * as runner from '../analysis/ctp-runner';
 import { analysisRunHandler, AnalysisRunDeps } from './analysis-run.handler';
 
-jest.mock('../analysis/ctp-runner', () => ({ ...jest.requireActual('../analysis/ctp-runner'), analyzeCtp: jest.fn() }));
-const analyzeCtp = runner.analyzeCtp as jest.MockedFunction<typeof runner.analyzeCtp>;
+/** An analysis whose run the test scripts (the handler only sees the contract). */
+const run = jest.fn<ReturnType<Analysis['run']>, Parameters<Analysis['run']>>();
+const scripted: Analysis = {
+  id: 'ctp',
+  title: 'scripted',
+  version: '1',
+  model: null,
+  level: 'series',
+  defaultRoutes: [],
+  accepts: () => ({ accepted: true }),
+  run,
+  view: () => ({ title: 'scripted', summary: '', fields: [], keyImage: null }),
+};
 
 function analysis(overrides: Partial<AnalysisEntity> = {}): AnalysisEntity {
   return { id: 'a1', kind: 'ctp', status: 'queued', priority: 'stat', StudyInstanceUID: '1.2', SeriesInstanceUID: '1.2.3', ...overrides } as AnalysisEntity;
@@ -27,23 +37,22 @@ function setup(stored: AnalysisEntity, objects: { SOPInstanceUID: string }[] = [
     index: { seriesInstances: jest.fn(async () => [{ path: 'instances/x.dcm' }]) } as unknown as StudyIndexRepository,
     results: results as unknown as ResultObjectRepository,
     files: { write: jest.fn(() => 'results/a1/seg.dcm') } as unknown as ResultFileStore,
-    engine: {} as runner.InferenceEngine,
-    version: '0.1.0',
+    registry: new AnalysisRegistry([scripted]),
   };
   const followUp = jest.fn();
   return { deps, analyses, results, followUp, context: { attempt: 1, jobId: 'j', followUp } };
 }
 
 describe(analysisRunHandler.name, () => {
-  beforeEach(() => analyzeCtp.mockReset());
+  beforeEach(() => run.mockReset());
 
   it('stores the numbers and queues the alert before making the objects, then queues each delivery', async () => {
     const { deps, analyses, results, followUp, context } = setup(analysis());
     const order: string[] = [];
     analyses.markSucceeded.mockImplementation(async () => void order.push('numbers'));
     followUp.mockImplementation(async (name: string) => void order.push(name));
-    analyzeCtp.mockResolvedValue({
-      contract: { coreVolumeMl: 5 } as never,
+    run.mockResolvedValue({
+      result: { coreVolumeMl: 5 } as never,
       buildObjects: async () => {
         order.push('objects');
         return [{ kind: 'seg', SOPInstanceUID: '2.25.1', SOPClassUID: '1.2.840.10008.5.1.4.1.1.66.4', SeriesInstanceUID: '2.25.2', bytes: Buffer.alloc(4) }];
@@ -53,28 +62,32 @@ describe(analysisRunHandler.name, () => {
     expect(order).toEqual(['numbers', 'alert.evaluate', 'objects']);
     expect(results.recordOnce).toHaveBeenCalledWith(expect.objectContaining({ SOPInstanceUID: '2.25.1', analysisId: 'a1', kind: 'seg' }));
     expect(next?.['results.deliver']).toEqual([{ payload: { analysisId: 'a1', SOPInstanceUID: '2.25.1', targetId: 'pacs' }, priority: 'stat' }]);
-    expect(analyzeCtp.mock.calls[0][2]).toMatchObject({ uidSeed: 'a1', SeriesInstanceUID: '1.2.3' });
+    expect(run.mock.calls[0][0]).toMatchObject({
+      uidSeed: 'a1',
+      StudyInstanceUID: '1.2',
+      series: [{ SeriesInstanceUID: '1.2.3', paths: [expect.stringMatching(/instances\/x\.dcm$/)] }],
+    });
   });
 
   it('does not run a finished analysis again; it re-issues its follow-ups', async () => {
     const { deps, context } = setup(analysis({ status: 'succeeded' }), [{ SOPInstanceUID: '2.25.9' }]);
     const next = await analysisRunHandler(deps)({ analysisId: 'a1' }, context);
-    expect(analyzeCtp).not.toHaveBeenCalled();
+    expect(run).not.toHaveBeenCalled();
     expect(next?.['results.deliver']).toHaveLength(1);
     expect(next?.['alert.evaluate']).toEqual([{ payload: { analysisId: 'a1' }, priority: 'stat' }]);
   });
 
   it('runs a finished analysis again when it died before storing its objects', async () => {
     const { deps, analyses, context } = setup(analysis({ status: 'succeeded' }), []);
-    analyzeCtp.mockResolvedValue({ contract: {} as never, buildObjects: async () => [] });
+    run.mockResolvedValue({ result: {} as never, buildObjects: async () => [] });
     await analysisRunHandler(deps)({ analysisId: 'a1' }, context);
-    expect(analyzeCtp).toHaveBeenCalledTimes(1);
+    expect(run).toHaveBeenCalledTimes(1);
     expect(analyses.markRunning).not.toHaveBeenCalled();
   });
 
   it('records an input that cannot be analysed as a failure, without retrying', async () => {
     const { deps, analyses, followUp, context } = setup(analysis());
-    analyzeCtp.mockRejectedValue(new NotPerfusionSeriesError('one time point per slice position'));
+    run.mockRejectedValue(new AnalysisInputError('NotPerfusionSeriesError', 'one time point per slice position'));
     await expect(analysisRunHandler(deps)({ analysisId: 'a1' }, context)).resolves.toBeUndefined();
     expect(analyses.markFailed).toHaveBeenCalledWith('a1', 'NotPerfusionSeriesError: one time point per slice position');
     expect(followUp).not.toHaveBeenCalled();
@@ -82,7 +95,7 @@ describe(analysisRunHandler.name, () => {
 
   it('puts a passing failure back in the queue and lets the queue retry it', async () => {
     const { deps, analyses, context } = setup(analysis());
-    analyzeCtp.mockRejectedValue(Object.assign(new Error('EMFILE: too many open files'), { code: 'EMFILE' }));
+    run.mockRejectedValue(Object.assign(new Error('EMFILE: too many open files'), { code: 'EMFILE' }));
     await expect(analysisRunHandler(deps)({ analysisId: 'a1' }, context)).rejects.toThrow('EMFILE');
     expect(analyses.markQueued).toHaveBeenCalledWith('a1');
     expect(analyses.markFailed).not.toHaveBeenCalled();
@@ -91,6 +104,6 @@ describe(analysisRunHandler.name, () => {
   it('fails an analysis kind that is not installed', async () => {
     const { deps, analyses, context } = setup(analysis({ kind: 'cxr-findings' }));
     await analysisRunHandler(deps)({ analysisId: 'a1' }, context);
-    expect(analyses.markFailed).toHaveBeenCalledWith('a1', 'UnknownAnalysisError: no analysis named cxr-findings is installed');
+    expect(analyses.markFailed).toHaveBeenCalledWith('a1', 'UnknownAnalysisError: no analysis named cxr-findings is installed (installed: ctp)');
   });
 });

@@ -1,8 +1,7 @@
 import type { Logger, Metrics } from '@nidus/observability';
 import type { DeliveryTarget } from '@nidus/delivery';
 import { ResultFileStore, ResultObjectRepository } from '@nidus/persistence';
-import { DEFAULT_JOB_OPTIONS } from '../jobs/job-queue.repository';
-import { JobHandler } from '../jobs/job-runner';
+import { DEFAULT_JOB_OPTIONS, JobHandler } from '@nidus/jobs';
 
 export interface ResultsDeliverDeps {
   logger: Logger;

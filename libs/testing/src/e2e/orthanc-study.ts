@@ -1,4 +1,4 @@
-import type { OrthancHandle } from '../orthanc';
+import type { OrthancHandle } from '../orthanc/orthanc.harness';
 import { waitUntil } from './poll';
 
 export interface OrthancSeries {

@@ -1,9 +1,7 @@
-import { generateUid, writePart10, type DicomElements } from '@nidus/dicom';
+import { generateUid, SopClass, writePart10, type DicomElements } from '@nidus/dicom';
+import { formatTime } from '../phantom/phantom-dicom-writer';
 
-/** CT Image Storage (PS3.4 B.5). */
-export const CT_IMAGE_STORAGE = '1.2.840.10008.5.1.4.1.1.2';
-
-export interface SyntheticSeriesOptions {
+export interface SyntheticPerfusionSeriesOptions {
   rows: number;
   columns: number;
   slices: number;
@@ -28,17 +26,6 @@ export function syntheticStoredValue(t: number, z: number, x: number, y: number)
   return 1000 + z * 97 + t * 13 + ((x * 3 + y * 5) % 17);
 }
 
-/** Formats seconds since midnight as a DICOM TM (HHMMSS.FFFFFF), wrapping past midnight. */
-export function formatTime(secondOfDay: number): string {
-  const s = ((secondOfDay % 86400) + 86400) % 86400;
-  const h = Math.floor(s / 3600),
-    m = Math.floor((s % 3600) / 60),
-    sec = s - h * 3600 - m * 60;
-  const whole = Math.floor(sec);
-  const frac = Math.round((sec - whole) * 1e6);
-  return `${String(h).padStart(2, '0')}${String(m).padStart(2, '0')}${String(whole).padStart(2, '0')}.${String(frac).padStart(6, '0')}`;
-}
-
 export interface SyntheticImage {
   t: number;
   z: number;
@@ -46,7 +33,7 @@ export interface SyntheticImage {
 }
 
 /** The elements of every image of a synthetic CT perfusion series (z x t single-frame images). */
-export function syntheticPerfusionElements(o: SyntheticSeriesOptions): SyntheticImage[] {
+export function syntheticPerfusionElements(o: SyntheticPerfusionSeriesOptions): SyntheticImage[] {
   const orientation = o.orientation ?? [1, 0, 0, 0, 1, 0];
   const row = orientation.slice(0, 3),
     col = orientation.slice(3, 6);
@@ -65,7 +52,7 @@ export function syntheticPerfusionElements(o: SyntheticSeriesOptions): Synthetic
       for (let y = 0; y < o.rows; y++) for (let x = 0; x < o.columns; x++) pixels[y * o.columns + x] = syntheticStoredValue(t, z, x, y);
       const when = start + times[t];
       const elements: DicomElements = {
-        SOPClassUID: CT_IMAGE_STORAGE,
+        SOPClassUID: SopClass.CTImageStorage,
         SOPInstanceUID: generateUid(),
         StudyInstanceUID,
         SeriesInstanceUID,
@@ -102,7 +89,7 @@ export function syntheticPerfusionElements(o: SyntheticSeriesOptions): Synthetic
 }
 
 /** Part 10 bytes of each image of a synthetic perfusion series. */
-export function syntheticPerfusionFiles(o: SyntheticSeriesOptions, transferSyntaxUID?: string): { t: number; z: number; bytes: Buffer }[] {
+export function syntheticPerfusionFiles(o: SyntheticPerfusionSeriesOptions, transferSyntaxUID?: string): { t: number; z: number; bytes: Buffer }[] {
   return syntheticPerfusionElements(o).map(({ t, z, elements }) => ({ t, z, bytes: writePart10(elements, { transferSyntaxUID }) }));
 }
 

@@ -67,7 +67,7 @@ export function generateGridPhantom(options: GridPhantomOptions): GridPhantom {
       for (let x = 0; x < columns; x++) {
         const i = (z * rows + y) * columns + x;
         const edge = Math.min(x, y, columns - 1 - x, rows - 1 - y);
-        let base = -1000;
+        let base: number;
         let curve: Float64Array | null = null;
         if (edge < 2) base = -1000;
         else if (edge < 4) base = 1150;

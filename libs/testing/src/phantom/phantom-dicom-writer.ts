@@ -1,10 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generateUid, TransferSyntaxUIDs, writePart10, type DicomElements } from '@nidus/dicom';
+import { generateUid, TransferSyntaxUIDs, writePart10, type DicomElements, SopClass } from '@nidus/dicom';
 import type { Volume4D } from '@nidus/imaging';
 
 /** CT Image Storage (PS3.4 B.5) */
-export const CT_IMAGE_STORAGE = '1.2.840.10008.5.1.4.1.1.2';
 const RESCALE_INTERCEPT = -1024;
 
 export interface PhantomSeriesOptions {
@@ -66,7 +65,7 @@ export function* phantomDatasets(volume: Volume4D, options: PhantomSeriesOptions
       }
       const position = volume.ImagePositionPatient[z];
       const elements: DicomElements = {
-        SOPClassUID: CT_IMAGE_STORAGE,
+        SOPClassUID: SopClass.CTImageStorage,
         SOPInstanceUID: volume.SOPInstanceUIDs[t][z],
         SpecificCharacterSet: 'ISO_IR 100',
         ImageType: ['ORIGINAL', 'PRIMARY', 'AXIAL'],

@@ -1,7 +1,7 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
+import { freePort } from '../net/free-port';
 
 /** The folder holding package.json, whether this runs from source or from dist/. */
 function projectRoot(from: string): string {
@@ -19,17 +19,6 @@ export function assertBuilt(): void {
   if (!existsSync(join(PROJECT_ROOT, 'dist', 'apps', 'cli', 'src', 'main.js'))) {
     throw new Error('dist/ is missing: run `npm run build` (npm test does it)');
   }
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const server = createServer();
-    server.once('error', rej);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => res(port));
-    });
-  });
 }
 
 /** Runs `nidus <args>` to completion. */

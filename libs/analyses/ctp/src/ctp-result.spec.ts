@@ -1,0 +1,72 @@
+import Ajv2020 from 'ajv/dist/2020';
+import { ANALYSIS_RESULT_JSON_SCHEMA as schema, resultValue } from '@nidus/analysis';
+import { syntheticPerfusionResult } from '@nidus/testing';
+import { ctpResult } from './ctp-result';
+import { ctpView } from './ctp-view';
+
+describe(ctpResult.name, () => {
+  const perfusion = syntheticPerfusionResult({
+    rows: 16,
+    columns: 16,
+    slices: 4,
+    hypoperfusion: { z: [0, 4], y: [2, 12], x: [2, 10] },
+    core: { z: [1, 3], y: [4, 8], x: [4, 8] },
+    voxelMl: 0.05,
+  });
+  const series = {
+    StudyInstanceUID: '1.2.3',
+    SeriesInstanceUID: '1.2.3.4',
+    SeriesDescription: 'CTP',
+    instances: 80,
+    SOPInstanceUIDs: Array.from({ length: 20 }, () => ['1', '2', '3', '4']),
+  };
+  const result = ctpResult({
+    summary: perfusion.summary,
+    maps: perfusion.maps,
+    voxelVolumeMl: 0.05,
+    series,
+    warnings: ['a warning'],
+    timings: { deconvolution: 1.23456 },
+    version: '0.2.0',
+    model: { id: 'ctp-deconvolution', version: '1', sha256: 'b'.repeat(64) },
+  });
+
+  it('is a result in the common shape (the JSON Schema of the repository) with the perfusion contract beside it', () => {
+    const validate = new Ajv2020({ strict: true }).compile(schema);
+    expect(validate(JSON.parse(JSON.stringify(result)))).toBe(true);
+    expect(result).toMatchObject({
+      coreVolumeMl: perfusion.summary.coreVolumeMl,
+      hypoperfusionVolumeMl: perfusion.summary.hypoperfusionVolumeMl,
+      eligibility: perfusion.summary.eligibility,
+      series: { SeriesInstanceUID: '1.2.3.4', slices: 4, timePoints: 20, instances: 80 },
+      warnings: ['a warning'],
+      timings: { deconvolution: 1.235 },
+    });
+  });
+
+  it('says the same numbers in its common parts as in its own fields, and the masks count their voxels', () => {
+    const at = (path: string) => resultValue(result, path.split('.'));
+    expect(at('measurements.core.volumeMl')).toBe(result.coreVolumeMl);
+    expect(at('measurements.hypoperfusion.volumeMl')).toBe(result.hypoperfusionVolumeMl);
+    expect(at('measurements.tmax10.volumeMl')).toBe(result.tmax10VolumeMl);
+    expect(at('measurements.mismatch.ratio')).toBe(result.mismatchRatio);
+    expect(at('findings.defuse3.present')).toBe(result.eligibility.defuse3);
+    expect(at('findings.core.present')).toBe(result.coreVolumeMl > 0);
+    const core = perfusion.maps.coreMask.reduce((s, v) => s + v, 0);
+    expect(result.masks.map((m) => [m.number, m.key, m.voxels])).toEqual([
+      [1, 'core', core],
+      [2, 'hypoperfusion', perfusion.maps.hypoperfusionMask.reduce((s, v) => s + v, 0)],
+    ]);
+    expect(result.masks[0].volumeMl).toBeCloseTo(core * 0.05, 6);
+  });
+
+  it('shows the numbers a stroke team acts on, with units, and one summary line', () => {
+    const view = ctpView(result);
+    expect(view.fields.find((f) => f.key === 'coreVolumeMl')).toMatchObject({ unit: 'mL', value: Math.round(result.coreVolumeMl * 10) / 10 });
+    expect(view.fields.map((f) => f.key)).toEqual(
+      expect.arrayContaining(['hypoperfusionVolumeMl', 'mismatchRatio', 'affectedHemisphere', 'eligibility.defuse3', 'eligibility.extend']),
+    );
+    expect(view.summary).toContain(`core ${Math.round(result.coreVolumeMl * 10) / 10} mL`);
+    expect(view.keyImage?.svg).toMatch(/^<svg /);
+  });
+});

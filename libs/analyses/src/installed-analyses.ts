@@ -1,0 +1,39 @@
+import { AnalysisRegistry, type AnalysisProvider } from '@nidus/analysis';
+import { ctpAnalyses } from '@nidus/analyses/ctp';
+import { InferenceEngine } from '@nidus/inference';
+
+/**
+ * The analyses this build of Nidus installs, one provider each. An analysis lives in its own folder under
+ * libs/analyses/ and implements the Analysis contract (libs/analysis); adding one is its folder and its line here.
+ */
+export const INSTALLED_ANALYSES: readonly AnalysisProvider[] = [ctpAnalyses];
+
+export interface InstalledAnalyses {
+  registry: AnalysisRegistry;
+  inference: InferenceEngine;
+  /** releases the analyses and the onnxruntime sessions */
+  close(): Promise<void>;
+}
+
+/** Builds the registry of one process: the installed analyses (and, in tests, others) over one inference engine. */
+export function openAnalyses(options: {
+  nidusVersion: string;
+  modelsDir: string;
+  uidRoot?: string;
+  providers?: readonly AnalysisProvider[];
+}): InstalledAnalyses {
+  const inference = new InferenceEngine(options.modelsDir);
+  const registry = AnalysisRegistry.build(options.providers ?? INSTALLED_ANALYSES, {
+    nidusVersion: options.nidusVersion,
+    uidRoot: options.uidRoot,
+    inference,
+  });
+  return {
+    registry,
+    inference,
+    close: async () => {
+      await registry.close();
+      await inference.close();
+    },
+  };
+}

@@ -1,0 +1,9 @@
+import type { BuiltDicomObject } from '@nidus/dicom';
+
+/** The kinds of DICOM object an analysis makes: segmentation, structured report, secondary capture. */
+export type ResultObjectKind = 'seg' | 'sr' | 'sc';
+
+/** One result object, ready to store and deliver. */
+export interface ResultObject extends BuiltDicomObject {
+  kind: ResultObjectKind;
+}

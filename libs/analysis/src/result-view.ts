@@ -1,0 +1,27 @@
+/** One line of what a result shows: a number with its unit, a side, a verdict. */
+export interface ViewField {
+  /** a path into the result (`coreVolumeMl`, `findings.hemorrhage.present`), also what alert payloads key on */
+  key: string;
+  label: string;
+  value: number | string | boolean | null;
+  /** UCUM or plain ('mL', 's', '%') */
+  unit?: string;
+}
+
+/**
+ * The picture of a result: one of its result objects (a Secondary Capture, by the SOPInstanceUID its run will
+ * give it) once that is built, and until then, or without one, a small card drawn from the numbers (SVG).
+ */
+export interface KeyImage {
+  SOPInstanceUID?: string;
+  svg?: string;
+}
+
+/** What an alert and the review page show of one result. */
+export interface ResultView {
+  title: string;
+  /** one line for a pager screen, no patient identifiers ('DEFUSE 3 eligible; core 12 mL, ...') */
+  summary: string;
+  fields: ViewField[];
+  keyImage: KeyImage | null;
+}

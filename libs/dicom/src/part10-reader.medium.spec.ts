@@ -1,0 +1,51 @@
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { pydicomFiles } from '@nidus/testing';
+import { NotDicomError, TruncatedDicomError } from './dicom.errors';
+import { readDataset, readPart10 } from './part10-reader';
+import { TransferSyntaxUIDs } from './transfer-syntax';
+
+describe(readPart10.name, () => {
+  it('reads keyword-named attributes from real files of many transfer syntaxes', () => {
+    const outcomes = pydicomFiles().map((path) => {
+      try {
+        const ds = readPart10(readFileSync(path));
+        return { path, ok: true, sop: ds.string('SOPInstanceUID'), ts: ds.transferSyntaxUID };
+      } catch (error) {
+        return { path, ok: false, error };
+      }
+    });
+    const read = outcomes.filter((o) => o.ok);
+    expect(read.length).toBeGreaterThan(50);
+    const ct = readPart10(readFileSync(pydicomFiles().find((p) => basename(p) === 'CT_small.dcm')!));
+    expect(ct.string('Modality')).toBe('CT');
+    expect(ct.number('Rows')).toBe(128);
+    expect(ct.numbers('ImagePositionPatient')).toHaveLength(3);
+    const syntaxes = new Set(read.map((o) => o.ts));
+    expect(syntaxes).toContain(TransferSyntaxUIDs.ExplicitVRBigEndian);
+    expect(syntaxes).toContain(TransferSyntaxUIDs.DeflatedExplicitVRLittleEndian);
+    // every failure is one of the typed errors, never a bare string or crash
+    for (const o of outcomes.filter((o) => !o.ok)) {
+      expect([NotDicomError, TruncatedDicomError].some((E) => o.error instanceof E)).toBe(true);
+    }
+  });
+
+  it('rejects bytes that are not DICOM with NotDicomError', () => {
+    expect(() => readPart10(Buffer.from('%PDF-1.4 this is not dicom at all, just text padding'))).toThrow(NotDicomError);
+    expect(() => readPart10(Buffer.alloc(4))).toThrow(NotDicomError);
+  });
+
+  it('reads a bare implicit VR dataset as DIMSE delivers it', () => {
+    // (0008,0060) Modality "MR" in Implicit VR Little Endian: tag, 4-byte length, value
+    const bytes = Buffer.from([0x08, 0x00, 0x60, 0x00, 0x02, 0x00, 0x00, 0x00, 0x4d, 0x52]);
+    expect(readDataset(bytes, TransferSyntaxUIDs.ImplicitVRLittleEndian).string('Modality')).toBe('MR');
+  });
+});
+
+describe('truncated files', () => {
+  it.each(['MR_truncated.dcm', 'rtplan_truncated.dcm'])('%s raises TruncatedDicomError with a readable reason', (name) => {
+    const path = pydicomFiles().find((p) => basename(p) === name)!;
+    expect(() => readPart10(readFileSync(path))).toThrow(TruncatedDicomError);
+    expect(() => readPart10(readFileSync(path))).toThrow(/truncated: dicomParser/);
+  });
+});

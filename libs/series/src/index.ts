@@ -1,0 +1,5 @@
+export * from './series-summary';
+export * from './routing';
+export * from './series-completion';
+export * from './study-assembly';
+export * from './series-arrival';
