@@ -1,6 +1,6 @@
 // One jest run for the whole monorepo. Medium tests (real Redis, PostgreSQL, sockets, DICOM tools)
 // live beside unit tests; libs/testing holds their helpers.
-const libs = ['config', 'observability', 'dicom', 'dicom-net', 'imaging', 'inference', 'perfusion', 'persistence', 'delivery', 'pipeline', 'testing'];
+const libs = ['config', 'observability', 'dicom', 'dicom-net', 'imaging', 'inference', 'perfusion', 'persistence', 'delivery', 'pipeline', 'auth', 'testing'];
 const moduleNameMapper = Object.fromEntries(libs.map((name) => [`^@nidus/${name}$`, `<rootDir>/libs/${name}/src`]));
 
 module.exports = {
