@@ -64,7 +64,11 @@ export function roleTableMarkdown(): string {
   const header = `| role | ${PERMISSIONS.map((p) => `\`${p}\``).join(' | ')} |`;
   const rule = `| --- | ${PERMISSIONS.map(() => '---').join(' | ')} |`;
   const rows = ROLES.map((role) => {
-    const cells = PERMISSIONS.map((p) => ({ all: 'yes', alerted: 'alerted studies' })[ROLE_TABLE[role].grants[p] ?? ''] ?? '');
+    const words: Record<GrantScope, string> = { all: 'yes', alerted: 'alerted studies' };
+    const cells = PERMISSIONS.map((p) => {
+      const scope = ROLE_TABLE[role].grants[p];
+      return scope ? words[scope] : '';
+    });
     return `| \`${role}\` (${ROLE_TABLE[role].summary}) | ${cells.join(' | ')} |`;
   });
   return [header, rule, ...rows].join('\n');
