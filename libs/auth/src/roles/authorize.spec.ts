@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Identity } from '../identity';
 import { authorize } from './authorize';
 import { Permission, PERMISSIONS, Role, roleTableMarkdown } from './role.table';
@@ -65,5 +67,14 @@ describe(authorize.name, () => {
     const table = roleTableMarkdown().split('\n');
     expect(table).toHaveLength(2 + 5);
     expect(table.find((l) => l.startsWith('| `stroke`'))).toContain('alerted studies');
+  });
+});
+
+describe(roleTableMarkdown.name, () => {
+  it('is the table README shows', () => {
+    // as prettier may pad the cells: compare with runs of spaces and dashes folded
+    const fold = (text: string) => text.replace(/ +/g, ' ').replace(/-{3,}/g, '---');
+    const readme = readFileSync(join(__dirname, '../../../../README.md'), 'utf8');
+    expect(fold(readme)).toContain(fold(roleTableMarkdown()));
   });
 });

@@ -31,7 +31,7 @@ export const ROLE_TABLE: Readonly<Record<Role, RoleDefinition>> = {
     summary: 'alerts, acknowledge, read the alerted study',
     grants: { 'alert:read': 'all', 'alert:acknowledge': 'all', 'study:read': 'alerted' },
   },
-  integration: { summary: 'STOW-RS only (a PACS pushing studies)', grants: { 'study:store': 'all' } },
+  integration: { summary: 'STOW-RS only: a PACS pushing studies', grants: { 'study:store': 'all' } },
   viewer: { summary: 'read studies and results only', grants: { 'study:read': 'all' } },
 };
 
