@@ -68,3 +68,13 @@ function describeReject(source: number, reason: number): string {
   if (source === 3) return ({ 1: 'temporary congestion', 2: 'local limit exceeded' } as Record<number, string>)[reason] ?? 'reserved';
   return 'unknown source';
 }
+
+/** The TLS handshake with the peer failed: its certificate is not trusted, or it refused ours (or our lack of one). */
+export class TlsHandshakeError extends DicomNetError {
+  constructor(
+    message: string,
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+}

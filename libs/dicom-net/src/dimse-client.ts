@@ -1,6 +1,15 @@
 import { connect, Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import { NIDUS_IMPLEMENTATION_CLASS_UID, NIDUS_IMPLEMENTATION_VERSION_NAME } from '@nidus/dicom';
-import { AssociationAbortedError, AssociationRejectedError, DimseTimeoutError, NoAcceptedPresentationContextError, PduProtocolError } from './dicom-net.errors';
+import {
+  AssociationAbortedError,
+  AssociationRejectedError,
+  DimseTimeoutError,
+  NoAcceptedPresentationContextError,
+  PduProtocolError,
+  TlsHandshakeError,
+} from './dicom-net.errors';
+import { DimseTlsClientOptions, tlsClientOptions } from './dimse-tls';
 import { CommandField, decodeCommand, DimseCommand, encodeCommand, NO_DATA_SET, Priority, VERIFICATION_SOP_CLASS } from './dimse-command';
 import { DataSource, PDataWriter } from './pdata.writer';
 import { decodeAbort, decodeAssociateAc, decodeAssociateRj, encodeAbort, encodeAssociateRq, encodeReleaseRq } from './pdu.codec';
@@ -26,6 +35,8 @@ export interface DimseClientOptions {
   associationTimeoutMs?: number;
   /** how long to wait for each DIMSE response */
   dimseTimeoutMs?: number;
+  /** DICOM TLS to the peer (PS3.15 B.9); absent: plain TCP */
+  tls?: DimseTlsClientOptions;
 }
 
 /** A DIMSE response, as the SCP sent it. */
@@ -76,7 +87,7 @@ export class DimseClient {
     if (options.presentationContexts.length === 0 || options.presentationContexts.length > 128) {
       throw new RangeError(`between 1 and 128 presentation contexts can be proposed, not ${options.presentationContexts.length}`);
     }
-    const socket = await openSocket(options.host, options.port, options.connectTimeoutMs ?? 10_000);
+    const socket = await openSocket(options.host, options.port, options.connectTimeoutMs ?? 10_000, options.tls);
     const reader = new PduReader({ maxPDataLength: maxPduLength });
     const proposed = options.presentationContexts.map((pc, i) => ({ id: 2 * i + 1, ...pc }));
     socket.write(
@@ -282,21 +293,28 @@ export class DimseClient {
   }
 }
 
-function openSocket(host: string, port: number, timeoutMs: number): Promise<Socket> {
+/** The TCP connection, or the TLS connection once its handshake has verified the peer. */
+function openSocket(host: string, port: number, timeoutMs: number, tls?: DimseTlsClientOptions): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const socket = connect({ host, port, noDelay: true });
+    const socket = tls ? tlsConnect(tlsClientOptions(host, port, tls)) : connect({ host, port, noDelay: true });
+    let tcpUp = false;
     const timer = setTimeout(() => {
       socket.destroy();
-      reject(new DimseTimeoutError(`cannot connect to ${host}:${port} within ${timeoutMs} ms`));
+      reject(new DimseTimeoutError(`cannot connect to ${host}:${port} within ${timeoutMs} ms${tls && tcpUp ? ' (TLS handshake unfinished)' : ''}`));
     }, timeoutMs);
     socket.once('connect', () => {
-      clearTimeout(timer);
+      tcpUp = true;
       socket.setNoDelay(true);
+    });
+    socket.once(tls ? 'secureConnect' : 'connect', () => {
+      clearTimeout(timer);
       resolve(socket);
     });
-    socket.once('error', (error) => {
+    socket.once('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
-      reject(new AssociationAbortedError(`cannot connect to ${host}:${port}: ${error.message}`));
+      socket.destroy();
+      if (tls && tcpUp) reject(new TlsHandshakeError(`TLS handshake with ${host}:${port} failed: ${error.message}`, error.code));
+      else reject(new AssociationAbortedError(`cannot connect to ${host}:${port}: ${error.message}`));
     });
   });
 }
@@ -330,9 +348,11 @@ function readFirstPdu(socket: Socket, reader: PduReader, timeoutMs: number): Pro
       cleanup();
       reject(new AssociationAbortedError('connection closed during association'));
     };
-    const onError = (error: Error) => {
+    const onError = (error: NodeJS.ErrnoException) => {
       cleanup();
-      reject(new AssociationAbortedError(`connection failed during association: ${error.message}`));
+      // TLS 1.3: the server checks our certificate after the handshake has finished on our side; its alert lands here
+      if (/^ERR_(SSL|TLS)_/.test(error.code ?? '')) reject(new TlsHandshakeError(`TLS refused by the peer: ${error.message}`, error.code));
+      else reject(new AssociationAbortedError(`connection failed during association: ${error.message}`));
     };
     socket.on('data', onData);
     socket.on('close', onClose);

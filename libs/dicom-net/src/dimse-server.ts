@@ -1,8 +1,10 @@
 import { EventEmitter } from 'node:events';
 import { AddressInfo, createServer, Server, Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import { DimseLogger, silentLogger } from './dimse-logger';
+import { AddressList, DimseTlsServerOptions, tlsServerOptions } from './dimse-tls';
 import type { AssociateRj } from './pdu.types';
-import { AssociationInfo, ScpAssociation, ScpPolicy } from './scp-association';
+import { AssociationInfo, normalizeAddress, ScpAssociation, ScpPolicy } from './scp-association';
 import type { StoreHandler, StoreStatus } from './store-handler';
 
 export interface DimseServerOptions {
@@ -17,6 +19,13 @@ export interface DimseServerOptions {
   allowedCallingAETitles?: readonly string[];
   /** empty or absent: any remote address */
   allowedHosts?: readonly string[];
+  /**
+   * calling AE title -> the IP addresses or CIDR blocks it may call from; an association with a bound
+   * title from elsewhere is rejected as calling AE title not recognized (PS3.8 9.3.4 reason 3)
+   */
+  callingAETitleAddresses?: Readonly<Record<string, readonly string[]>>;
+  /** DICOM TLS (PS3.15 B.9): the port speaks only TLS; absent: plain TCP */
+  tls?: DimseTlsServerOptions;
   /** associations at once; more are rejected as transient, local limit exceeded */
   maxAssociations?: number;
   /** our maximum PDU length (PS3.8 D.1) */
@@ -33,18 +42,21 @@ export interface DimseServerStats {
   instancesStored: number;
   instancesFailed: number;
   bytesReceived: number;
+  tlsHandshakesFailed: number;
 }
 
 export interface DimseServerEvents {
   established: [AssociationInfo];
+  /** a connection that failed the TLS handshake (not TLS at all, no or an untrusted client certificate) */
+  tlsError: [{ remoteAddress: string; error: Error }];
   rejected: [AssociationInfo, AssociateRj];
   stored: [AssociationInfo, StoreStatus, number];
   closed: [AssociationInfo, string];
 }
 
 /**
- * A DICOM Storage and Verification SCP (PS3.4 Annexes A and B) on one TCP port. Data sets stream to
- * the StoreHandler as they arrive.
+ * A DICOM Storage and Verification SCP (PS3.4 Annexes A and B) on one TCP port, plain or TLS. Data sets
+ * stream to the StoreHandler as they arrive.
  */
 export class DimseServer extends EventEmitter<DimseServerEvents> {
   private readonly server: Server;
@@ -58,6 +70,7 @@ export class DimseServer extends EventEmitter<DimseServerEvents> {
     instancesStored: 0,
     instancesFailed: 0,
     bytesReceived: 0,
+    tlsHandshakesFailed: 0,
   };
 
   constructor(options: DimseServerOptions) {
@@ -70,12 +83,26 @@ export class DimseServer extends EventEmitter<DimseServerEvents> {
       extraStorageSopClasses: options.extraStorageSopClasses ?? [],
       allowedCallingAETitles: options.allowedCallingAETitles ?? [],
       allowedHosts: options.allowedHosts ?? [],
+      callingAETitleAddresses: new Map(Object.entries(options.callingAETitleAddresses ?? {}).map(([ae, addresses]) => [ae, new AddressList(addresses)])),
       maxPduLength: options.maxPduLength ?? 1024 * 1024,
       artimTimeoutMs: options.artimTimeoutMs ?? 30_000,
       idleTimeoutMs: options.idleTimeoutMs ?? 60_000,
       logger: options.logger ?? silentLogger,
     };
-    this.server = createServer({ noDelay: true }, (socket) => this.onConnection(socket));
+    const onConnection = (socket: Socket) => this.onConnection(socket);
+    if (options.tls) {
+      // the handshake must finish within ARTIM, like the A-ASSOCIATE-RQ after it
+      this.server = createTlsServer({ ...tlsServerOptions(options.tls, this.policy.artimTimeoutMs), noDelay: true }, onConnection);
+      this.server.on('connection', (socket: Socket) => socket.setNoDelay(true));
+      this.server.on('tlsClientError', (error, socket) => {
+        this.stats.tlsHandshakesFailed++;
+        const remoteAddress = normalizeAddress(socket.remoteAddress);
+        this.policy.logger.warn({ remoteAddress, error: error.message }, 'DICOM TLS handshake failed');
+        this.emit('tlsError', { remoteAddress, error });
+      });
+    } else {
+      this.server = createServer({ noDelay: true }, onConnection);
+    }
     // connections that never associate still hold a socket: bound them too
     this.server.maxConnections = this.maxAssociations * 2 + 8;
   }

@@ -11,6 +11,7 @@ export * from './pdata.writer';
 export * from './store-handler';
 export * from './scp-association';
 export * from './dimse-server';
+export * from './dimse-tls';
 export * from './dimse-client';
 export * from './file-meta';
 export * from './part10-meta.writer';

@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import { finished } from 'node:stream/promises';
 import { NIDUS_IMPLEMENTATION_CLASS_UID, NIDUS_IMPLEMENTATION_VERSION_NAME } from '@nidus/dicom';
 import { AssociationAbortedError, DimseTimeoutError, InvalidCommandError, PduProtocolError } from './dicom-net.errors';
@@ -10,6 +11,7 @@ import { decodeAbort, decodeAssociateRq, encodeAbort, encodeAssociateAc, encodeA
 import { PduEvent, PduReader, PdvEvent } from './pdu.reader';
 import { AbortReason, AbortSource, AssociateRj, AssociateRq, DICOM_APPLICATION_CONTEXT, PduType, RejectReason, RejectResult, RejectSource } from './pdu.types';
 import { NegotiatedContext, negotiatePresentationContexts } from './presentation-context';
+import type { AddressList, TlsPeerInfo } from './dimse-tls';
 import type { StoreHandler, StoreSink, StoreStatus } from './store-handler';
 import { drained } from './stream-drained';
 
@@ -22,6 +24,8 @@ export interface ScpPolicy {
   allowedCallingAETitles: readonly string[];
   /** empty: any remote host */
   allowedHosts: readonly string[];
+  /** a calling AE title bound here is accepted only from these addresses */
+  callingAETitleAddresses: ReadonlyMap<string, AddressList>;
   /** our maximum P-DATA-TF length (PS3.8 D.1) */
   maxPduLength: number;
   /** ARTIM (PS3.8 9.1.5): how long a connection may wait for its A-ASSOCIATE-RQ, or to close after release */
@@ -39,6 +43,8 @@ export interface AssociationInfo {
   callingAETitle: string;
   calledAETitle: string;
   remoteAddress: string;
+  /** present when the association runs over TLS */
+  tls?: TlsPeerInfo;
 }
 
 export interface AssociationListener {
@@ -61,6 +67,19 @@ interface Message {
   bytes: number;
 }
 
+function tlsPeerInfo(socket: TLSSocket): TlsPeerInfo {
+  const cipher = socket.getCipher();
+  const peer = socket.authorized ? socket.getPeerCertificate() : undefined;
+  const subject = peer?.subject?.CN;
+  return {
+    protocol: socket.getProtocol() ?? 'unknown',
+    cipher: cipher?.standardName ?? cipher?.name ?? 'unknown',
+    ...(peer && Object.keys(peer).length
+      ? { certificateSubject: Array.isArray(subject) ? subject.join(',') : subject, certificateFingerprint256: peer.fingerprint256 }
+      : {}),
+  };
+}
+
 export function normalizeAddress(address: string | undefined): string {
   if (!address) return '';
   return address.startsWith('::ffff:') ? address.slice(7) : address;
@@ -72,6 +91,7 @@ export function normalizeAddress(address: string | undefined): string {
  */
 export class ScpAssociation {
   readonly remoteAddress: string;
+  readonly tls?: TlsPeerInfo;
   callingAETitle = '';
   calledAETitle = '';
   private state: State = 'awaiting-rq';
@@ -100,6 +120,7 @@ export class ScpAssociation {
     private readonly listener: AssociationListener,
   ) {
     this.remoteAddress = normalizeAddress(socket.remoteAddress);
+    if ((socket as TLSSocket).encrypted) this.tls = tlsPeerInfo(socket as TLSSocket);
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
     this.reader = new PduReader({ maxPDataLength: policy.maxPduLength });
     socket.setNoDelay(true);
@@ -125,7 +146,12 @@ export class ScpAssociation {
   }
 
   get info(): AssociationInfo {
-    return { callingAETitle: this.callingAETitle, calledAETitle: this.calledAETitle, remoteAddress: this.remoteAddress };
+    return {
+      callingAETitle: this.callingAETitle,
+      calledAETitle: this.calledAETitle,
+      remoteAddress: this.remoteAddress,
+      ...(this.tls ? { tls: this.tls } : {}),
+    };
   }
 
   /** Ends the association from our side with A-ABORT (service-user), e.g. at shutdown. */
@@ -249,6 +275,10 @@ export class ScpAssociation {
       return { result: RejectResult.Permanent, source: RejectSource.ServiceUser, reason: User.CalledAETitleNotRecognized };
     const aes = this.policy.allowedCallingAETitles;
     if (aes.length > 0 && !aes.includes(rq.callingAETitle))
+      return { result: RejectResult.Permanent, source: RejectSource.ServiceUser, reason: User.CallingAETitleNotRecognized };
+    // an AE title bound to addresses is believed only from them (the title alone is a name anyone can send)
+    const bound = this.policy.callingAETitleAddresses.get(rq.callingAETitle);
+    if (bound && !bound.allows(this.remoteAddress))
       return { result: RejectResult.Permanent, source: RejectSource.ServiceUser, reason: User.CallingAETitleNotRecognized };
     const hosts = this.policy.allowedHosts;
     if (hosts.length > 0 && !hosts.map(normalizeAddress).includes(this.remoteAddress))

@@ -5,6 +5,7 @@ import { NoAcceptedPresentationContextError } from './dicom-net.errors';
 import type { DataSource } from './pdata.writer';
 import { isUncompressedSyntax, transcodeUncompressed } from './uncompressed-transcoder';
 import { DimseClient, ProposedContext } from './dimse-client';
+import type { DimseTlsClientOptions } from './dimse-tls';
 import { Part10Layout, readPart10Layout } from './file-meta';
 
 /** A Part 10 file by path, or its bytes. */
@@ -15,6 +16,8 @@ export interface StoreInstancesOptions {
   connectTimeoutMs?: number;
   dimseTimeoutMs?: number;
   priority?: number;
+  /** DICOM TLS to the peer; absent: plain TCP */
+  tls?: DimseTlsClientOptions;
 }
 
 export interface StoreInstanceOutcome {
@@ -135,6 +138,7 @@ export async function storeInstances(
         maxPduLength: options.maxPduLength,
         connectTimeoutMs: options.connectTimeoutMs,
         dimseTimeoutMs: options.dimseTimeoutMs,
+        tls: options.tls,
       });
     } catch (error) {
       for (const item of items) outcomes[item.index].error = error as Error;
