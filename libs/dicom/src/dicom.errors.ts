@@ -39,3 +39,21 @@ export class UnsupportedTransferSyntaxError extends DicomError {
     super(`unsupported ${what} ${transferSyntaxUID}`);
   }
 }
+
+/** Text that the data set's Specific Character Set cannot hold (PS3.5 6.1.2): write its bytes as they came, or ISO_IR 192. */
+export class UnencodableTextError extends DicomError {
+  constructor(
+    readonly keyword: string,
+    readonly text: string,
+    characterSet: string,
+  ) {
+    super(`${keyword || 'a text value'} '${text}' cannot be written in ${characterSet || 'the default repertoire'}`);
+  }
+}
+
+/** A keyword that is not in the data dictionary (PS3.6): a programming error, named so it is not mistaken for bad input. */
+export class UnknownKeywordError extends DicomError {
+  constructor(readonly keyword: string) {
+    super(`unknown DICOM keyword ${keyword}`);
+  }
+}

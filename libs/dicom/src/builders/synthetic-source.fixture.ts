@@ -1,5 +1,6 @@
 // Test helpers: a small synthetic CT series written with writePart10 and read back, as a source for result objects.
 import { DicomDataset } from '../dicom-dataset';
+import type { EncodedText } from '../encoded-text';
 import { readPart10 } from '../part10-reader';
 import { writePart10 } from '../part10-writer';
 import { generateUid } from '../uid';
@@ -24,7 +25,8 @@ export interface SyntheticSeriesOptions {
   sliceSpacing?: number;
   ImageOrientationPatient?: [number, number, number, number, number, number];
   origin?: [number, number, number];
-  PatientName?: string;
+  /** a string (encoded in SpecificCharacterSet by the writer) or the exact bytes */
+  PatientName?: string | EncodedText;
   PatientID?: string;
   SpecificCharacterSet?: string;
 }
