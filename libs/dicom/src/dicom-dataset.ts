@@ -4,6 +4,7 @@ import { parsePersonName, type PersonName } from './charset/person-name';
 import { lookupKeyword, parserKey } from './dictionary';
 import { InvalidAttributeError, MissingAttributeError, TruncatedDicomError } from './dicom.errors';
 import { EncodedText, trimText } from './encoded-text';
+import { thrownMessage } from './thrown-value';
 
 type ParserDataSet = dicomParser.DataSet;
 type ParserElement = dicomParser.Element;
@@ -114,7 +115,12 @@ export class DicomDataset {
     const vr = this.vr(keyword);
     const read = (size: number, get: (i: number) => number | undefined): number[] => {
       const out: number[] = [];
-      for (let i = 0; i < Math.floor(e.length / size); i++) out.push(get(i) as number);
+      try {
+        for (let i = 0; i < Math.floor(e.length / size); i++) out.push(get(i) as number);
+      } catch (error) {
+        // dicom-parser throws strings ('attempt to read past end of buffer')
+        throw new InvalidAttributeError(keyword, thrownMessage(error));
+      }
       return out;
     };
     switch (vr) {

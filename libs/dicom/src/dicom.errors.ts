@@ -51,6 +51,9 @@ export class UnencodableTextError extends DicomError {
   }
 }
 
+/** A UID or UID root that breaks PS3.5 9.1 (digits and dots, at most 64 characters). */
+export class InvalidUidError extends DicomError {}
+
 /** A keyword that is not in the data dictionary (PS3.6): a programming error, named so it is not mistaken for bad input. */
 export class UnknownKeywordError extends DicomError {
   constructor(readonly keyword: string) {

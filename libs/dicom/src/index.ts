@@ -1,6 +1,7 @@
 export * from './dictionary';
 export * from './transfer-syntax';
 export * from './dicom.errors';
+export * from './thrown-value';
 export * from './dicom-dataset';
 export * from './encoded-text';
 export * from './charset/character-set';

@@ -2,6 +2,7 @@ import { inflateRawSync } from 'node:zlib';
 import * as dicomParser from 'dicom-parser';
 import { DicomDataset } from './dicom-dataset';
 import { NotDicomError, TruncatedDicomError, UnsupportedTransferSyntaxError } from './dicom.errors';
+import { thrownMessage } from './thrown-value';
 import { findTransferSyntax, TransferSyntaxUIDs } from './transfer-syntax';
 
 export interface ReadOptions {
@@ -54,16 +55,11 @@ function hasPreamble(bytes: Uint8Array): boolean {
 
 function classify(error: unknown, what: string): Error {
   // dicom-parser throws plain objects { exception, dataSet } as well as Errors and strings
-  const message =
-    error instanceof Error
-      ? error.message
-      : error && typeof error === 'object' && 'exception' in error
-        ? String((error as { exception: unknown }).exception)
-        : String(error);
+  const message = thrownMessage(error);
   if (/buffer overread|attempt to read past|beyond end|eof|truncat|overrun|past the end|maxPosition/i.test(message)) {
-    return new TruncatedDicomError(`${what} is truncated: ${message}`);
+    return new TruncatedDicomError(`${what} is truncated: ${message}`, { cause: error });
   }
-  return new NotDicomError(`${what} cannot be parsed: ${message}`);
+  return new NotDicomError(`${what} cannot be parsed: ${message}`, { cause: error });
 }
 
 /**
@@ -111,7 +107,7 @@ export function readDataset(bytes: Uint8Array, transferSyntaxUID: string, option
     try {
       body = inflateRawSync(bytes);
     } catch (error) {
-      throw new NotDicomError(`deflated dataset cannot be inflated: ${(error as Error).message}`);
+      throw new NotDicomError(`deflated dataset cannot be inflated: ${thrownMessage(error)}`, { cause: error });
     }
   }
   // A dataset begins with a group 0008 (or later) tag; anything else is not DICOM.
