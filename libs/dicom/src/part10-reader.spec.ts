@@ -42,6 +42,16 @@ describe(readPart10.name, () => {
   });
 });
 
+describe('data sets written against their meta', () => {
+  it('reads an implicit VR data set whose meta names an explicit VR syntax, as GDCM and pydicom do (SC_rgb_jpeg.dcm)', () => {
+    const ds = readPart10(readFileSync(pydicomFiles().find((p) => basename(p) === 'SC_rgb_jpeg.dcm')!));
+    expect(ds.transferSyntaxUID).toBe(TransferSyntaxUIDs.JPEGBaseline8Bit);
+    expect(ds.number('Rows')).toBe(256);
+    expect(ds.string('PhotometricInterpretation')).toBe('RGB');
+    expect(ds.string('Manufacturer')).toBe('debug');
+  });
+});
+
 describe('truncated files', () => {
   it.each(['MR_truncated.dcm', 'rtplan_truncated.dcm'])('%s raises TruncatedDicomError with a readable reason', (name) => {
     const path = pydicomFiles().find((p) => basename(p) === name)!;

@@ -27,6 +27,27 @@ function metaEnd(bytes: Uint8Array): number | undefined {
   return length > 0 && 144 + length <= bytes.length ? 144 + length : undefined;
 }
 
+/** TransferSyntaxUID (0002,0010) as the meta's bytes spell it, without parsing; '' when not found. */
+function metaTransferSyntax(bytes: Uint8Array): string {
+  const end = metaEnd(bytes);
+  if (end === undefined) return '';
+  for (let p = 144; p + 8 <= end;) {
+    const group = bytes[p] | (bytes[p + 1] << 8),
+      element = bytes[p + 2] | (bytes[p + 3] << 8);
+    const vr = String.fromCharCode(bytes[p + 4], bytes[p + 5]);
+    const long = ['OB', 'OW', 'OF', 'SQ', 'UT', 'UN', 'UC', 'UR', 'OD', 'OL', 'OV'].includes(vr);
+    const length = long ? bytes[p + 8] | (bytes[p + 9] << 8) | (bytes[p + 10] << 16) | (bytes[p + 11] << 24) : bytes[p + 6] | (bytes[p + 7] << 8);
+    const start = p + (long ? 12 : 8);
+    if (group === 0x0002 && element === 0x0010)
+      return Buffer.from(bytes.buffer, bytes.byteOffset + start, Math.min(length, end - start))
+        .toString('latin1')
+        .replace(/\0/g, '')
+        .trim();
+    p = start + length;
+  }
+  return '';
+}
+
 function metaDeclaresDeflate(bytes: Uint8Array): boolean {
   const end = metaEnd(bytes);
   if (end === undefined) return false;
@@ -46,6 +67,27 @@ function parseDeflated(bytes: Uint8Array, options: ReadOptions): dicomParser.Dat
   const raw: dicomParser.DataSet = new (dicomParser as any).DataSet(dicomParser.littleEndianByteArrayParser, byteArray, { ...meta.elements });
   const stream = new dicomParser.ByteStream(dicomParser.littleEndianByteArrayParser, byteArray as any, end);
   dicomParser.parseDicomDataSetExplicit(raw, stream, byteArray.length, { untilTag: options.untilTag } as any);
+  return raw;
+}
+
+/**
+ * The meta names an explicit VR syntax, but the data set after it is implicit VR: its first element has no VR letters
+ * where explicit VR puts them (PS3.5 7.1.2). Some writers do this (pydicom's SC_rgb_jpeg.dcm, from highdicom 0.1);
+ * GDCM and pydicom read such files as implicit VR, and so does Nidus.
+ */
+function datasetIsImplicitDespiteMeta(bytes: Uint8Array, transferSyntaxUID: string): number | undefined {
+  const syntax = findTransferSyntax(transferSyntaxUID);
+  const end = metaEnd(bytes);
+  if (!syntax || !syntax.explicitVR || !syntax.littleEndian || syntax.deflated || end === undefined || end + 8 > bytes.length) return undefined;
+  const letter = (b: number) => b >= 0x41 && b <= 0x5a;
+  return letter(bytes[end + 4]) && letter(bytes[end + 5]) ? undefined : end;
+}
+
+function parseImplicitAfterMeta(bytes: Uint8Array, end: number, options: ReadOptions): dicomParser.DataSet {
+  const meta = dicomParser.readPart10Header(bytes.subarray(0, end) as any);
+  const raw: dicomParser.DataSet = new (dicomParser as any).DataSet(dicomParser.littleEndianByteArrayParser, bytes, { ...meta.elements });
+  const stream = new dicomParser.ByteStream(dicomParser.littleEndianByteArrayParser, bytes as any, end);
+  dicomParser.parseDicomDataSetImplicit(raw, stream, bytes.length, { untilTag: options.untilTag } as any);
   return raw;
 }
 
@@ -86,9 +128,12 @@ export function readPart10(bytes: Uint8Array, options: ReadOptions = {}): DicomD
   }
   let raw: dicomParser.DataSet;
   try {
+    const implicitAt = datasetIsImplicitDespiteMeta(bytes, metaTransferSyntax(bytes));
     raw = metaDeclaresDeflate(bytes)
       ? parseDeflated(bytes, options)
-      : dicomParser.parseDicom(bytes, { untilTag: options.untilTag, inflater } as dicomParser.ParseDicomOptions);
+      : implicitAt !== undefined
+        ? parseImplicitAfterMeta(bytes, implicitAt, options)
+        : dicomParser.parseDicom(bytes, { untilTag: options.untilTag, inflater } as dicomParser.ParseDicomOptions);
   } catch (error) {
     throw classify(error, 'Part 10 file');
   }
