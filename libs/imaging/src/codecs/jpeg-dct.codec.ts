@@ -1,6 +1,7 @@
 // DCT-based sequential JPEG with Huffman coding, 8- and 12-bit samples (ITU-T T.81 processes 1, 2 and 4; Annex F),
 // written for the 12-bit JPEG Extended images that no installed codec reads. Baseline 8-bit frames go to libjpeg-turbo.
 import { CorruptPixelDataError, FrameDecodeError } from '../imaging.errors';
+import { upsampleComponent } from './chroma-upsampling';
 import { JpegBitReader } from './jpeg-bit-reader';
 import { JpegHuffmanTable } from './jpeg-huffman-table';
 import { inverseDct8x8 } from './jpeg-inverse-dct';
@@ -251,7 +252,7 @@ function decodeScan(
   }
 }
 
-/** Dequantization, inverse DCT, level shift and clamp (T.81 A.3.1), then each component up to full size by replication. */
+/** Dequantization, inverse DCT, level shift and clamp (T.81 A.3.1), then each component up to full size. */
 function reconstruct(
   components: Component[],
   rows: number,
@@ -285,12 +286,10 @@ function reconstruct(
         }
       }
     }
-    const sx = hMax / c.h,
-      sy = vMax / c.v;
-    for (let y = 0; y < rows; y++) {
-      const source = Math.floor(y / sy) * width;
-      for (let x = 0; x < columns; x++) out[(y * columns + x) * n + ci] = plane[source + Math.floor(x / sx)];
-    }
+    // the component's own size (T.81 A.1.1): its samples beyond are padding of the last block
+    const componentColumns = Math.ceil((columns * c.h) / hMax),
+      componentRows = Math.ceil((rows * c.v) / vMax);
+    upsampleComponent(plane, width, componentColumns, componentRows, hMax / c.h, vMax / c.v, out, rows, columns, n, ci);
   });
   return out;
 }
