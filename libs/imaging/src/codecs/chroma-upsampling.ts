@@ -19,6 +19,14 @@ export function upsampleComponent(
   n: number,
   c: number,
 ): void {
+  if (sx === 1 && sy === 1) {
+    for (let y = 0; y < rows; y++) {
+      const line = y * stride;
+      let o = y * columns * n + c;
+      for (let x = 0; x < columns; x++, o += n) out[o] = plane[line + x];
+    }
+    return;
+  }
   const at = (x: number, y: number) => plane[Math.min(y, height - 1) * stride + Math.min(x, width - 1)];
   const put = (x: number, y: number, v: number) => {
     if (x < columns && y < rows) out[(y * columns + x) * n + c] = v;

@@ -187,6 +187,11 @@ export function decodeJpegDct(data: Uint8Array, transferSyntaxUID: string): Jpeg
   return { rows, columns, precision, components: components.length, samples: reconstruct(components, rows, columns, precision, hMax, vMax, fail) };
 }
 
+/** Rounded to the nearest integer and clamped to 0..max (T.81 A.3.1). */
+function clampRound(v: number, max: number): number {
+  return v <= 0 ? 0 : v >= max ? max : Math.floor(v + 0.5);
+}
+
 interface ScanGeometry {
   mcusPerLine: number;
   mcusPerColumn: number;
@@ -275,14 +280,19 @@ function reconstruct(
     for (let by = 0; by < c.blocksPerColumn; by++) {
       for (let bx = 0; bx < c.blocksPerLine; bx++) {
         const offset = (by * c.blocksPerLine + bx) * 64;
+        let ac = false;
+        for (let k = 1; k < 64 && !ac; k++) ac = c.coefficients[offset + k] !== 0;
+        if (!ac) {
+          // a flat block: the inverse DCT of DC alone is DC/8 everywhere (T.81 A.3.3 with C(0)^2 = 1/2)
+          const value = clampRound((c.coefficients[offset] * q[0]) / 8 + shift, max);
+          for (let y = 0; y < 8; y++) plane.fill(value, (by * 8 + y) * width + bx * 8, (by * 8 + y) * width + bx * 8 + 8);
+          continue;
+        }
         for (let k = 0; k < 64; k++) dequantized[k] = c.coefficients[offset + k] * q[k];
         inverseDct8x8(dequantized, 0, block);
         for (let y = 0; y < 8; y++) {
           const line = (by * 8 + y) * width + bx * 8;
-          for (let x = 0; x < 8; x++) {
-            const value = Math.round(block[y * 8 + x] + shift);
-            plane[line + x] = value < 0 ? 0 : value > max ? max : value;
-          }
+          for (let x = 0; x < 8; x++) plane[line + x] = clampRound(block[y * 8 + x] + shift, max);
         }
       }
     }
