@@ -4,6 +4,7 @@ import { pydicomFiles } from '../../testing/src/pydicom-corpus';
 import { NotDicomError, TruncatedDicomError } from './dicom.errors';
 import { readDataset, readPart10 } from './part10-reader';
 import { TransferSyntaxUIDs } from './transfer-syntax';
+import { writePart10 } from './part10-writer';
 
 describe(readPart10.name, () => {
   it('reads keyword-named attributes from real files of many transfer syntaxes', () => {
@@ -49,6 +50,13 @@ describe('data sets written against their meta', () => {
     expect(ds.number('Rows')).toBe(256);
     expect(ds.string('PhotometricInterpretation')).toBe('RGB');
     expect(ds.string('Manufacturer')).toBe('debug');
+  });
+
+  it('still refuses words after a valid meta with a typed error, rather than reading them as implicit VR', () => {
+    const file = writePart10({ SOPClassUID: '1.2.840.10008.5.1.4.1.1.7', SOPInstanceUID: '1.2.3.4', Modality: 'OT' });
+    const metaEnd = 144 + file.readUInt32LE(140);
+    const garbage = Buffer.concat([file.subarray(0, metaEnd), Buffer.from('this is not a DICOM data set at all, just words.')]);
+    expect(() => readPart10(garbage)).toThrow(TruncatedDicomError);
   });
 });
 

@@ -80,7 +80,12 @@ function datasetIsImplicitDespiteMeta(bytes: Uint8Array, transferSyntaxUID: stri
   const end = metaEnd(bytes);
   if (!syntax || !syntax.explicitVR || !syntax.littleEndian || syntax.deflated || end === undefined || end + 8 > bytes.length) return undefined;
   const letter = (b: number) => b >= 0x41 && b <= 0x5a;
-  return letter(bytes[end + 4]) && letter(bytes[end + 5]) ? undefined : end;
+  if (letter(bytes[end + 4]) && letter(bytes[end + 5])) return undefined;
+  // and it does read as implicit VR: a data set's group (even, 0008 to 7FE0) and a length that fits the file
+  const group = bytes[end] | (bytes[end + 1] << 8);
+  const length = (bytes[end + 4] | (bytes[end + 5] << 8) | (bytes[end + 6] << 16) | (bytes[end + 7] << 24)) >>> 0;
+  const plausible = group >= 0x0008 && group <= 0x7fe0 && group % 2 === 0 && (length === 0xffffffff || end + 8 + length <= bytes.length);
+  return plausible ? end : undefined;
 }
 
 function parseImplicitAfterMeta(bytes: Uint8Array, end: number, options: ReadOptions): dicomParser.DataSet {
@@ -129,11 +134,19 @@ export function readPart10(bytes: Uint8Array, options: ReadOptions = {}): DicomD
   let raw: dicomParser.DataSet;
   try {
     const implicitAt = datasetIsImplicitDespiteMeta(bytes, metaTransferSyntax(bytes));
-    raw = metaDeclaresDeflate(bytes)
-      ? parseDeflated(bytes, options)
-      : implicitAt !== undefined
-        ? parseImplicitAfterMeta(bytes, implicitAt, options)
-        : dicomParser.parseDicom(bytes, { untilTag: options.untilTag, inflater } as dicomParser.ParseDicomOptions);
+    let implicit: dicomParser.DataSet | undefined;
+    if (implicitAt !== undefined) {
+      try {
+        implicit = parseImplicitAfterMeta(bytes, implicitAt, options);
+      } catch {
+        implicit = undefined; // not implicit VR either: the explicit parse below says what is wrong
+      }
+    }
+    raw =
+      implicit ??
+      (metaDeclaresDeflate(bytes)
+        ? parseDeflated(bytes, options)
+        : dicomParser.parseDicom(bytes, { untilTag: options.untilTag, inflater } as dicomParser.ParseDicomOptions));
   } catch (error) {
     throw classify(error, 'Part 10 file');
   }

@@ -1,6 +1,5 @@
 // Specific Character Set (0008,0005): how the bytes of SH, LO, ST, LT, UC, UT and PN values are read and written
 // (PS3.3 C.12.1.1.2, PS3.5 6.1.2). Other text VRs hold the default repertoire only.
-import { TextDecoder } from 'node:util';
 import { UnencodableTextError } from '../dicom.errors';
 import { correctCharacterSetTerm, findCharacterSetTerm, type CharacterSetTerm, type CodeElement } from './character-set-terms';
 import {
@@ -13,6 +12,7 @@ import {
 } from './character-set.warnings';
 import { decodeIso2022, type Iso2022Designations } from './iso2022-text.decoder';
 import { iso8859Table, type SingleByteTable } from './single-byte-table';
+import { textDecoder } from './text-decoders';
 
 /** VRs whose values are in the Specific Character Set (PS3.5 6.1.2.3); the others are the default repertoire. */
 export const CHARACTER_SET_VRS: ReadonlySet<string> = new Set(['SH', 'LO', 'ST', 'LT', 'UC', 'UT', 'PN']);
@@ -94,7 +94,7 @@ export class CharacterSet {
     if (!CHARACTER_SET_VRS.has(vr)) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
     const mode = this.mode;
     if (mode.kind === 'decoder') {
-      const text = decoderFor(mode.label).decode(bytes);
+      const text = textDecoder(mode.label).decode(bytes);
       if (text.includes('\ufffd') && !hasReplacementCharacter(bytes, mode.label)) this.warn(new InvalidTextBytesWarning(mode.name));
       return text;
     }
@@ -165,16 +165,6 @@ export class CharacterSet {
     const fallbackG1 = declared.find((t) => t?.g1)?.g1?.element;
     return { kind: 'iso2022', initial: { g0, g1 }, fallbackG1, declared: declared.filter((t): t is CharacterSetTerm => !!t) };
   }
-}
-
-const textDecoders = new Map<string, TextDecoder>();
-function decoderFor(label: string): TextDecoder {
-  let d = textDecoders.get(label);
-  if (!d) {
-    d = new TextDecoder(label);
-    textDecoders.set(label, d);
-  }
-  return d;
 }
 
 /** Whether the bytes themselves spell U+FFFD (so its appearance in the text is no decoding failure). */

@@ -1,7 +1,7 @@
 // Text with ISO 2022 code extensions (PS3.5 6.1.2.5): escape sequences designate character sets into G0
 // (bytes 0x21-0x7E) and G1 (0xA1-0xFE); the sets of value 1 of Specific Character Set come back at each delimiter.
-import { TextDecoder } from 'node:util';
 import { ESCAPE_SEQUENCES, type CodeElement } from './character-set-terms';
+import { textDecoder } from './text-decoders';
 
 export interface Iso2022Designations {
   g0: CodeElement;
@@ -21,17 +21,6 @@ export interface Iso2022Options {
 
 const ESC = 0x1b;
 const REPLACEMENT = 0xfffd;
-const decoders = new Map<string, TextDecoder>();
-
-function eucDecoder(label: string): TextDecoder {
-  let d = decoders.get(label);
-  if (!d) {
-    d = new TextDecoder(label);
-    decoders.set(label, d);
-  }
-  return d;
-}
-
 /** Decoded characters gathered as code units, and runs of EUC bytes decoded in one call. */
 class TextOutput {
   private parts: string[] = [];
@@ -64,7 +53,7 @@ class TextOutput {
   }
 
   private flushEuc(): void {
-    if (this.euc.length) this.parts.push(eucDecoder(this.eucLabel).decode(Uint8Array.from(this.euc)));
+    if (this.euc.length) this.parts.push(textDecoder(this.eucLabel).decode(Uint8Array.from(this.euc)));
     this.euc = [];
   }
 }

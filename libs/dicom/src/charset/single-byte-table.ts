@@ -1,6 +1,6 @@
 // One-byte character sets (ISO 8859 parts, TIS 620, JIS X 0201) as 256-entry tables, built once from the
 // WHATWG decoders that Node's full ICU provides (PS3.3 C.12.1.1.2, Tables C.12-2 and C.12-3).
-import { TextDecoder } from 'node:util';
+import { textDecoder } from './text-decoders';
 
 /** A character set of one byte per character: byte -> code point, and back. */
 export class SingleByteTable {
@@ -45,7 +45,7 @@ export function iso8859Table(label: string): SingleByteTable {
     if (label === 'latin1') {
       for (let b = 0xa0; b < 256; b++) codePoints[b] = b;
     } else {
-      const decoder = new TextDecoder(label);
+      const decoder = textDecoder(label);
       for (let b = 0xa0; b < 256; b++) {
         const s = decoder.decode(Uint8Array.of(b));
         codePoints[b] = s.length === 1 ? s.charCodeAt(0) : 0xfffd;
