@@ -38,6 +38,7 @@ const cases: Case[] = [
   { name: 'Explicit VR Big Endian', uid: U.ExplicitVRBigEndian, encode: ['dcmconv', ['+tb']], reference: ['dcmconv', ['+te']] },
   { name: 'RLE Lossless', uid: U.RLELossless, encode: ['dcmcrle', []], reference: ['dcmdrle', ['+te']] },
   { name: 'JPEG Baseline 8-bit', uid: U.JPEGBaseline8Bit, encode: ['dcmcjpeg', ['+eb']], reference: ['dcmdjpeg', ['+te']], eightBit: true },
+  { name: 'JPEG Extended 12-bit (own DCT codec)', uid: U.JPEGExtended12Bit, encode: ['dcmcjpeg', ['+ee']], reference: ['dcmdjpeg', ['+te']] },
   { name: 'JPEG Lossless SV1', uid: U.JPEGLosslessSV1, encode: ['dcmcjpeg', ['+e1']], reference: ['dcmdjpeg', ['+te']] },
   { name: 'JPEG-LS Lossless', uid: U.JPEGLSLossless, encode: ['dcmcjpls', []], reference: ['dcmdjpls', ['+te']] },
   { name: 'JPEG-LS Near-Lossless', uid: U.JPEGLSNearLossless, encode: ['dcmcjpls', ['+en']], reference: ['dcmdjpls', ['+te']] },

@@ -39,3 +39,24 @@ export class UnsupportedTransferSyntaxError extends DicomError {
     super(`unsupported ${what} ${transferSyntaxUID}`);
   }
 }
+
+/** Text that the data set's Specific Character Set cannot hold (PS3.5 6.1.2): write its bytes as they came, or ISO_IR 192. */
+export class UnencodableTextError extends DicomError {
+  constructor(
+    readonly keyword: string,
+    readonly text: string,
+    characterSet: string,
+  ) {
+    super(`${keyword || 'a text value'} '${text}' cannot be written in ${characterSet || 'the default repertoire'}`);
+  }
+}
+
+/** A UID or UID root that breaks PS3.5 9.1 (digits and dots, at most 64 characters). */
+export class InvalidUidError extends DicomError {}
+
+/** A keyword that is not in the data dictionary (PS3.6): a programming error, named so it is not mistaken for bad input. */
+export class UnknownKeywordError extends DicomError {
+  constructor(readonly keyword: string) {
+    super(`unknown DICOM keyword ${keyword}`);
+  }
+}

@@ -1,5 +1,6 @@
 // The DICOM data dictionary (PS3.6), keyed by keyword. Data from dcmjs's copy of PS3.6.
 import * as dcmjs from 'dcmjs';
+import { UnknownKeywordError } from './dicom.errors';
 
 export interface DictionaryEntry {
   keyword: string;
@@ -34,7 +35,7 @@ function load(): void {
 export function lookupKeyword(keyword: string): DictionaryEntry {
   load();
   const entry = byKeyword.get(keyword);
-  if (!entry) throw new Error(`unknown DICOM keyword ${keyword}`);
+  if (!entry) throw new UnknownKeywordError(keyword);
   return entry;
 }
 

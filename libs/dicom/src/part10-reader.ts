@@ -2,6 +2,7 @@ import { inflateRawSync } from 'node:zlib';
 import * as dicomParser from 'dicom-parser';
 import { DicomDataset } from './dicom-dataset';
 import { NotDicomError, TruncatedDicomError, UnsupportedTransferSyntaxError } from './dicom.errors';
+import { thrownMessage } from './thrown-value';
 import { findTransferSyntax, TransferSyntaxUIDs } from './transfer-syntax';
 
 export interface ReadOptions {
@@ -26,6 +27,27 @@ function metaEnd(bytes: Uint8Array): number | undefined {
   return length > 0 && 144 + length <= bytes.length ? 144 + length : undefined;
 }
 
+/** TransferSyntaxUID (0002,0010) as the meta's bytes spell it, without parsing; '' when not found. */
+function metaTransferSyntax(bytes: Uint8Array): string {
+  const end = metaEnd(bytes);
+  if (end === undefined) return '';
+  for (let p = 144; p + 8 <= end;) {
+    const group = bytes[p] | (bytes[p + 1] << 8),
+      element = bytes[p + 2] | (bytes[p + 3] << 8);
+    const vr = String.fromCharCode(bytes[p + 4], bytes[p + 5]);
+    const long = ['OB', 'OW', 'OF', 'SQ', 'UT', 'UN', 'UC', 'UR', 'OD', 'OL', 'OV'].includes(vr);
+    const length = long ? bytes[p + 8] | (bytes[p + 9] << 8) | (bytes[p + 10] << 16) | (bytes[p + 11] << 24) : bytes[p + 6] | (bytes[p + 7] << 8);
+    const start = p + (long ? 12 : 8);
+    if (group === 0x0002 && element === 0x0010)
+      return Buffer.from(bytes.buffer, bytes.byteOffset + start, Math.min(length, end - start))
+        .toString('latin1')
+        .replace(/\0/g, '')
+        .trim();
+    p = start + length;
+  }
+  return '';
+}
+
 function metaDeclaresDeflate(bytes: Uint8Array): boolean {
   const end = metaEnd(bytes);
   if (end === undefined) return false;
@@ -48,22 +70,43 @@ function parseDeflated(bytes: Uint8Array, options: ReadOptions): dicomParser.Dat
   return raw;
 }
 
+/**
+ * The meta names an explicit VR syntax, but the data set after it is implicit VR: its first element has no VR letters
+ * where explicit VR puts them (PS3.5 7.1.2). Some writers do this (pydicom's SC_rgb_jpeg.dcm, from highdicom 0.1);
+ * GDCM and pydicom read such files as implicit VR, and so does Nidus.
+ */
+function datasetIsImplicitDespiteMeta(bytes: Uint8Array, transferSyntaxUID: string): number | undefined {
+  const syntax = findTransferSyntax(transferSyntaxUID);
+  const end = metaEnd(bytes);
+  if (!syntax || !syntax.explicitVR || !syntax.littleEndian || syntax.deflated || end === undefined || end + 8 > bytes.length) return undefined;
+  const letter = (b: number) => b >= 0x41 && b <= 0x5a;
+  if (letter(bytes[end + 4]) && letter(bytes[end + 5])) return undefined;
+  // and it does read as implicit VR: a data set's group (even, 0008 to 7FE0) and a length that fits the file
+  const group = bytes[end] | (bytes[end + 1] << 8);
+  const length = (bytes[end + 4] | (bytes[end + 5] << 8) | (bytes[end + 6] << 16) | (bytes[end + 7] << 24)) >>> 0;
+  const plausible = group >= 0x0008 && group <= 0x7fe0 && group % 2 === 0 && (length === 0xffffffff || end + 8 + length <= bytes.length);
+  return plausible ? end : undefined;
+}
+
+function parseImplicitAfterMeta(bytes: Uint8Array, end: number, options: ReadOptions): dicomParser.DataSet {
+  const meta = dicomParser.readPart10Header(bytes.subarray(0, end) as any);
+  const raw: dicomParser.DataSet = new (dicomParser as any).DataSet(dicomParser.littleEndianByteArrayParser, bytes, { ...meta.elements });
+  const stream = new dicomParser.ByteStream(dicomParser.littleEndianByteArrayParser, bytes as any, end);
+  dicomParser.parseDicomDataSetImplicit(raw, stream, bytes.length, { untilTag: options.untilTag } as any);
+  return raw;
+}
+
 function hasPreamble(bytes: Uint8Array): boolean {
   return bytes.length >= 132 && bytes[128] === 0x44 && bytes[129] === 0x49 && bytes[130] === 0x43 && bytes[131] === 0x4d;
 }
 
 function classify(error: unknown, what: string): Error {
   // dicom-parser throws plain objects { exception, dataSet } as well as Errors and strings
-  const message =
-    error instanceof Error
-      ? error.message
-      : error && typeof error === 'object' && 'exception' in error
-        ? String((error as { exception: unknown }).exception)
-        : String(error);
+  const message = thrownMessage(error);
   if (/buffer overread|attempt to read past|beyond end|eof|truncat|overrun|past the end|maxPosition/i.test(message)) {
-    return new TruncatedDicomError(`${what} is truncated: ${message}`);
+    return new TruncatedDicomError(`${what} is truncated: ${message}`, { cause: error });
   }
-  return new NotDicomError(`${what} cannot be parsed: ${message}`);
+  return new NotDicomError(`${what} cannot be parsed: ${message}`, { cause: error });
 }
 
 /**
@@ -90,9 +133,20 @@ export function readPart10(bytes: Uint8Array, options: ReadOptions = {}): DicomD
   }
   let raw: dicomParser.DataSet;
   try {
-    raw = metaDeclaresDeflate(bytes)
-      ? parseDeflated(bytes, options)
-      : dicomParser.parseDicom(bytes, { untilTag: options.untilTag, inflater } as dicomParser.ParseDicomOptions);
+    const implicitAt = datasetIsImplicitDespiteMeta(bytes, metaTransferSyntax(bytes));
+    let implicit: dicomParser.DataSet | undefined;
+    if (implicitAt !== undefined) {
+      try {
+        implicit = parseImplicitAfterMeta(bytes, implicitAt, options);
+      } catch {
+        implicit = undefined; // not implicit VR either: the explicit parse below says what is wrong
+      }
+    }
+    raw =
+      implicit ??
+      (metaDeclaresDeflate(bytes)
+        ? parseDeflated(bytes, options)
+        : dicomParser.parseDicom(bytes, { untilTag: options.untilTag, inflater } as dicomParser.ParseDicomOptions));
   } catch (error) {
     throw classify(error, 'Part 10 file');
   }
@@ -111,7 +165,7 @@ export function readDataset(bytes: Uint8Array, transferSyntaxUID: string, option
     try {
       body = inflateRawSync(bytes);
     } catch (error) {
-      throw new NotDicomError(`deflated dataset cannot be inflated: ${(error as Error).message}`);
+      throw new NotDicomError(`deflated dataset cannot be inflated: ${thrownMessage(error)}`, { cause: error });
     }
   }
   // A dataset begins with a group 0008 (or later) tag; anything else is not DICOM.

@@ -1,6 +1,8 @@
 import { deflateRawSync } from 'node:zlib';
-import { lookupKeyword } from './dictionary';
-import { InvalidAttributeError } from './dicom.errors';
+import { CharacterSet } from './charset/character-set';
+import { formatTag, lookupKeyword } from './dictionary';
+import { InvalidAttributeError, UnsupportedTransferSyntaxError } from './dicom.errors';
+import { EncodedText } from './encoded-text';
 import { findTransferSyntax, TransferSyntaxUIDs } from './transfer-syntax';
 import { isValidUid } from './uid';
 
@@ -19,9 +21,13 @@ export type DicomValue =
   | Float64Array
   | readonly DicomElements[]
   | EncapsulatedFrames
+  | EncodedText
   | null;
 
-/** Attributes by keyword (PS3.6); undefined entries are left out, null writes an empty value. */
+/**
+ * Attributes by keyword (PS3.6); undefined entries are left out, null writes an empty value. Strings are encoded
+ * in the SpecificCharacterSet given here (a sequence item's own, else its parent's); EncodedText is written as is.
+ */
 export interface DicomElements {
   [keyword: string]: DicomValue | undefined;
 }
@@ -69,7 +75,11 @@ function resolveVr(keyword: string, vr: string, value: DicomValue): string {
   return vr.split('|')[0] === 'xs' ? 'US' : vr.split('|')[0];
 }
 
-function encodeText(keyword: string, vr: string, value: DicomValue): Buffer {
+function encodeText(keyword: string, vr: string, value: DicomValue, characterSet: CharacterSet): Buffer {
+  if (value instanceof EncodedText) {
+    const bytes = Buffer.from(value.bytes.buffer, value.bytes.byteOffset, value.bytes.byteLength);
+    return bytes.length % 2 === 0 ? bytes : Buffer.concat([bytes, Buffer.from([TEXT_PAD_NUL.has(vr) ? 0 : 0x20])]);
+  }
   let text: string;
   if (value === null) text = '';
   else if (Array.isArray(value)) text = value.map((v) => formatScalar(vr, v)).join('\\');
@@ -78,7 +88,7 @@ function encodeText(keyword: string, vr: string, value: DicomValue): Buffer {
   if (vr === 'UI') {
     for (const uid of text.split('\\')) if (uid && !isValidUid(uid)) throw new InvalidAttributeError(keyword, `'${uid}' is not a valid UID`);
   }
-  const bytes = Buffer.from(text, 'latin1');
+  const bytes = characterSet.encode(text, vr, keyword);
   if (bytes.length % 2 === 0) return bytes;
   return Buffer.concat([bytes, Buffer.from([TEXT_PAD_NUL.has(vr) ? 0 : 0x20])]); // PS3.5 6.2: pad to even length
 }
@@ -178,7 +188,7 @@ function writeHeader(sink: Sink, tag: number, vr: string | null, length: number,
     u32(b, length, 8);
     sink.push(b);
   } else {
-    if (length > 0xffff) throw new Error(`value of VR ${vr} is ${length} bytes, over the 16-bit length limit`);
+    if (length > 0xffff) throw new InvalidAttributeError(formatTag(tag), `value of VR ${vr} is ${length} bytes, over the 16-bit length limit`);
     const b = Buffer.alloc(8);
     u16(b, g, 0);
     u16(b, e, 2);
@@ -190,7 +200,18 @@ function writeHeader(sink: Sink, tag: number, vr: string | null, length: number,
 
 const UNDEFINED_LENGTH = 0xffffffff;
 
-function writeElements(sink: Sink, elements: DicomElements, explicitVR: boolean, littleEndian: boolean): void {
+/** The character set the elements declare, else the one they inherit (PS3.3 C.12.1.1.2). */
+function characterSetOf(elements: DicomElements, inherited: CharacterSet | undefined): CharacterSet {
+  const declared = elements.SpecificCharacterSet;
+  if (declared === undefined) return inherited ?? CharacterSet.of(undefined);
+  if (declared instanceof EncodedText) return CharacterSet.of(Buffer.from(declared.bytes).toString('latin1'));
+  if (typeof declared === 'string') return CharacterSet.of(declared);
+  if (Array.isArray(declared)) return CharacterSet.of((declared as readonly (string | number)[]).map(String));
+  return CharacterSet.of(undefined); // null: an empty value, the default repertoire
+}
+
+function writeElements(sink: Sink, elements: DicomElements, explicitVR: boolean, littleEndian: boolean, inherited?: CharacterSet): void {
+  const characterSet = characterSetOf(elements, inherited);
   const entries = Object.entries(elements)
     .filter(([, v]) => v !== undefined)
     .map(([keyword, value]) => ({ keyword, value: value as DicomValue, entry: lookupKeyword(keyword) }))
@@ -204,7 +225,7 @@ function writeElements(sink: Sink, elements: DicomElements, explicitVR: boolean,
       const body = new Sink();
       for (const item of items) {
         const inner = new Sink();
-        writeElements(inner, item, explicitVR, littleEndian);
+        writeElements(inner, item, explicitVR, littleEndian, characterSet);
         writeHeader(body, 0xfffee000, null, inner.length, littleEndian);
         body.push(inner.concat());
       }
@@ -231,7 +252,7 @@ function writeElements(sink: Sink, elements: DicomElements, explicitVR: boolean,
       writeHeader(sink, 0xfffee0dd, null, 0, true);
     } else {
       const isText = !['US', 'SS', 'UL', 'SL', 'FL', 'FD', 'OB', 'OW', 'OF', 'OD', 'OL', 'OV', 'UN', 'AT', 'SV', 'UV'].includes(vr);
-      const bytes = isText ? encodeText(keyword, vr, value) : encodeBinary(keyword, vr, value, littleEndian);
+      const bytes = isText ? encodeText(keyword, vr, value, characterSet) : encodeBinary(keyword, vr, value, littleEndian);
       writeHeader(sink, entry.tag, headerVr, bytes.length, littleEndian);
       sink.push(bytes);
     }
@@ -241,7 +262,7 @@ function writeElements(sink: Sink, elements: DicomElements, explicitVR: boolean,
 /** Encodes a bare dataset (no preamble or meta) in the given transfer syntax, as DIMSE sends it. */
 export function writeDataset(elements: DicomElements, transferSyntaxUID: string = TransferSyntaxUIDs.ExplicitVRLittleEndian): Buffer {
   const syntax = findTransferSyntax(transferSyntaxUID);
-  if (!syntax) throw new Error(`cannot write transfer syntax ${transferSyntaxUID}`);
+  if (!syntax) throw new UnsupportedTransferSyntaxError(transferSyntaxUID, 'transfer syntax for writing');
   const sink = new Sink();
   writeElements(sink, elements, syntax.explicitVR, syntax.littleEndian);
   const body = sink.concat();

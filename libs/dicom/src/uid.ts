@@ -1,4 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { InvalidUidError } from './dicom.errors';
 
 // UIDs (PS3.5 9.1): digits and dots, at most 64 characters, no component with a leading zero.
 const UID_PATTERN = /^(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))*$/;
@@ -10,7 +11,7 @@ export function isValidUid(uid: string): boolean {
 /** A new UID. Without a root, the UUID-derived form 2.25.<uuid as decimal> (PS3.5 B.2). */
 export function generateUid(root?: string): string {
   if (!root) return '2.25.' + BigInt('0x' + randomUUID().replace(/-/g, '')).toString(10);
-  if (!isValidUid(root) || root.length > 40) throw new Error(`UID root ${root} must be a valid UID of at most 40 characters`);
+  if (!isValidUid(root) || root.length > 40) throw new InvalidUidError(`UID root ${root} must be a valid UID of at most 40 characters`);
   const room = 64 - root.length - 1;
   // 128 random bits when they fit, otherwise as many decimal digits as fit.
   let suffix = BigInt('0x' + randomBytes(16).toString('hex')).toString(10);
@@ -31,7 +32,7 @@ export function deriveUid(key: string, root?: string): string {
     hash[8] = (hash[8] & 0x3f) | 0x80; // variant 10
     return '2.25.' + BigInt('0x' + hash.subarray(0, 16).toString('hex')).toString(10);
   }
-  if (!isValidUid(root) || root.length > 40) throw new Error(`UID root ${root} must be a valid UID of at most 40 characters`);
+  if (!isValidUid(root) || root.length > 40) throw new InvalidUidError(`UID root ${root} must be a valid UID of at most 40 characters`);
   const room = 64 - root.length - 1;
   const digits =
     BigInt('0x' + hash.toString('hex'))

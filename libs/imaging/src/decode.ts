@@ -1,5 +1,6 @@
-import { UnsupportedTransferSyntaxError, type DicomDataset } from '@nidus/dicom';
+import { DicomError, thrownMessage, UnsupportedTransferSyntaxError, type DicomDataset } from '@nidus/dicom';
 import type { DecodedFrame } from './decoded-frame';
+import { FrameDecodeError } from './imaging.errors';
 import { decoderTable } from './decoders/decoder-table';
 import type { FrameDecoder } from './decoders/frame-decoder';
 import { readPixelModule, type PixelModule } from './pixel-module';
@@ -37,7 +38,17 @@ export async function prepareDecoders(sources: Iterable<DicomDataset | string>):
 /** Decodes one frame synchronously; its codec must be loaded (native and RLE need none). */
 export function decodeFrameSync(ds: DicomDataset, frameIndex = 0): DecodedFrame {
   const decoder = findDecoder(ds.transferSyntaxUID);
-  return decoder.decode(ds, pixelModuleOf(ds), frameIndex);
+  return typedDecode(decoder, ds, pixelModuleOf(ds), frameIndex);
+}
+
+/** Every failure of a decoder leaves as a typed error: what is not one (a RangeError of a bad size, a string) becomes FrameDecodeError. */
+function typedDecode(decoder: FrameDecoder, ds: DicomDataset, m: PixelModule, frameIndex: number): DecodedFrame {
+  try {
+    return decoder.decode(ds, m, frameIndex);
+  } catch (error) {
+    if (error instanceof DicomError) throw error;
+    throw new FrameDecodeError(ds.transferSyntaxUID, thrownMessage(error), error);
+  }
 }
 
 /** Decodes one frame (0-based) to stored values, loading its codec on first use. */
@@ -45,7 +56,7 @@ export async function decodeFrame(ds: DicomDataset, frameIndex = 0): Promise<Dec
   const decoder = findDecoder(ds.transferSyntaxUID);
   const m = pixelModuleOf(ds);
   if (!decoder.isLoaded()) await decoder.load();
-  return decoder.decode(ds, m, frameIndex);
+  return typedDecode(decoder, ds, m, frameIndex);
 }
 
 /** Decodes every frame (NumberOfFrames) of a dataset. */

@@ -17,8 +17,21 @@ export class FrameDecodeError extends DicomError {
   constructor(
     readonly transferSyntaxUID: string,
     reason: string,
+    /** what the codec threw, when it threw */
+    cause?: unknown,
   ) {
-    super(`cannot decode frame of transfer syntax ${transferSyntaxUID}: ${reason}`);
+    super(`cannot decode frame of transfer syntax ${transferSyntaxUID}: ${reason}`, cause === undefined ? undefined : { cause });
+  }
+}
+
+/** A codec's module could not be loaded (its package is missing, or its WebAssembly failed to instantiate). */
+export class CodecLoadError extends DicomError {
+  constructor(
+    readonly codec: string,
+    reason: string,
+    cause?: unknown,
+  ) {
+    super(`cannot load the ${codec} codec: ${reason}`, cause === undefined ? undefined : { cause });
   }
 }
 

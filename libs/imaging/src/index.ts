@@ -2,6 +2,7 @@ export * from './volume4d';
 export * from './imaging.errors';
 export * from './decoded-frame';
 export * from './pixel-module';
+export * from './pixel-module.warnings';
 export * from './decode';
 export * from './decode-into';
 export type { FrameDecoder } from './decoders/frame-decoder';

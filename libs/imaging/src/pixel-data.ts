@@ -17,6 +17,14 @@ function pixelElement(ds: DicomDataset) {
   return element;
 }
 
+/**
+ * Encapsulated Pixel Data (PS3.5 A.4) has undefined length. dicom-parser marks it only when it reads explicit VR; in
+ * an implicit VR data set (written so against its meta) it keeps just the undefined length.
+ */
+function isEncapsulated(element: { encapsulatedPixelData?: boolean; hadUndefinedLength?: boolean }): boolean {
+  return !!element.encapsulatedPixelData || !!element.hadUndefinedLength;
+}
+
 function checkFrameIndex(m: PixelModule, frameIndex: number): void {
   if (!Number.isInteger(frameIndex) || frameIndex < 0 || frameIndex >= m.NumberOfFrames) {
     throw new MissingPixelDataError(`frame ${frameIndex} is outside 0..${m.NumberOfFrames - 1} (NumberOfFrames)`);
@@ -27,7 +35,7 @@ function checkFrameIndex(m: PixelModule, frameIndex: number): void {
 export function nativeFrame(ds: DicomDataset, m: PixelModule, frameIndex: number): NativeFrameLocation {
   checkFrameIndex(m, frameIndex);
   const element = pixelElement(ds);
-  if (element.encapsulatedPixelData) throw new CorruptPixelDataError('Pixel Data is encapsulated but the transfer syntax is native');
+  if (isEncapsulated(element)) throw new CorruptPixelDataError('Pixel Data is encapsulated but the transfer syntax is native');
   const available = Math.min(element.length, ds.byteArray.length - element.dataOffset);
   const all = ds.byteArray.subarray(element.dataOffset, element.dataOffset + Math.max(0, available));
   const vr = element.vr ?? 'OW';
@@ -88,7 +96,7 @@ function encapsulatedItems(ds: DicomDataset): EncapsulatedItems {
   const cached = itemCache.get(ds);
   if (cached) return cached;
   const element = pixelElement(ds);
-  if (!element.encapsulatedPixelData) throw new CorruptPixelDataError('Pixel Data is native but the transfer syntax is encapsulated');
+  if (!isEncapsulated(element)) throw new CorruptPixelDataError('Pixel Data is native but the transfer syntax is encapsulated');
   const bytes = ds.byteArray;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let p = element.dataOffset;

@@ -1,5 +1,6 @@
-import type { DicomDataset } from '@nidus/dicom';
+import { InvalidAttributeError, type DicomDataset } from '@nidus/dicom';
 import { InvalidPixelModuleError, MissingPixelDataError } from './imaging.errors';
+import { MalformedNumberOfFramesWarning, type PixelModuleWarning } from './pixel-module.warnings';
 
 /** The attributes of the Image Pixel module (PS3.3 C.7.6.3) that decoding needs, read once per dataset. */
 export interface PixelModule {
@@ -17,6 +18,27 @@ export interface PixelModule {
   NumberOfFrames: number;
   PixelPaddingValue?: number;
   PixelPaddingRangeLimit?: number;
+  /** values that broke their VR but could still be read (logged by the caller) */
+  warnings?: readonly PixelModuleWarning[];
+}
+
+/**
+ * NumberOfFrames (PS3.3 C.7.6.6): absent or below 1 means one frame. A value that is not an integer string
+ * ('1A', badVR.dcm of pydicom) is read by its leading digits with a warning; one without any is refused.
+ */
+function numberOfFrames(ds: DicomDataset, warnings: PixelModuleWarning[]): number {
+  let frames: number | undefined;
+  try {
+    frames = ds.number('NumberOfFrames');
+  } catch (error) {
+    if (!(error instanceof InvalidAttributeError)) throw error;
+    const text = ds.string('NumberOfFrames') ?? '';
+    const digits = /^\s*\+?(\d+)/.exec(text);
+    if (!digits) throw new InvalidPixelModuleError(`NumberOfFrames '${text}' is not an integer`);
+    frames = Number(digits[1]);
+    warnings.push(new MalformedNumberOfFramesWarning(text, Math.max(1, frames)));
+  }
+  return frames === undefined || frames < 1 ? 1 : Math.floor(frames);
 }
 
 /** Reads and checks the Image Pixel module. */
@@ -36,8 +58,8 @@ export function readPixelModule(ds: DicomDataset): PixelModule {
   const PixelRepresentation = ds.number('PixelRepresentation') ?? 0;
   const PhotometricInterpretation = (ds.string('PhotometricInterpretation') ?? (SamplesPerPixel === 3 ? 'RGB' : 'MONOCHROME2')).toUpperCase();
   const PlanarConfiguration = SamplesPerPixel > 1 ? (ds.number('PlanarConfiguration') ?? 0) : 0;
-  const frames = ds.number('NumberOfFrames');
-  const NumberOfFrames = frames === undefined || frames < 1 ? 1 : Math.floor(frames);
+  const warnings: PixelModuleWarning[] = [];
+  const NumberOfFrames = numberOfFrames(ds, warnings);
   const module: PixelModule = {
     Rows,
     Columns,
@@ -50,6 +72,7 @@ export function readPixelModule(ds: DicomDataset): PixelModule {
     PlanarConfiguration,
     NumberOfFrames,
   };
+  if (warnings.length) module.warnings = warnings;
   // PS3.3 C.7.5.1.1.2 / C.7.6.3.1.2: padding values are in the pixel's own representation
   if (ds.has('PixelPaddingValue')) module.PixelPaddingValue = signedIfNeeded(ds.number('PixelPaddingValue')!, PixelRepresentation, ds.vr('PixelPaddingValue'));
   if (ds.has('PixelPaddingRangeLimit'))

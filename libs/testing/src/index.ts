@@ -35,3 +35,4 @@ export * from './auth/in-memory-token.store';
 export * from './auth/syslog-receiver';
 export * from './auth/test-oidc-issuer';
 export * from './tls/test-certificates';
+export * from './imaging/jpeg-test-encoder';

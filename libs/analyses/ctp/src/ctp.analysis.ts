@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import type { Acceptance, Analysis, AnalysisEnvironment, AnalysisInput, AnalysisProvider, AnalysisRun, ProducingModel, SeriesSummary } from '@nidus/analysis';
 import { AnalysisInputError } from '@nidus/analysis';
 import type { Route } from '@nidus/config';
-import { DicomError, readPart10 } from '@nidus/dicom';
+import { DicomError, readPart10, ThrownValueError } from '@nidus/dicom';
+import { CodecLoadError } from '@nidus/imaging';
 import { CTP_DECONVOLUTION_MODEL, OnnxDeconvolver, type InferenceEngine } from '@nidus/inference';
 import { PerfusionError } from '@nidus/perfusion';
 import { analyzeCtpFiles } from './analyze-ctp-files';
@@ -20,8 +21,12 @@ export const CTP_DEFAULT_ROUTES: Route[] = [
   },
 ];
 
-/** The input cannot support numbers (perfusion refusals, unreadable or undecodable images): a typed reason, recorded and not retried. */
+/**
+ * The input cannot support numbers (perfusion refusals, unreadable or undecodable images): a typed reason, recorded
+ * and not retried. A codec that failed to load, or a value thrown that is no Error, is this machine's failure: retried.
+ */
 function asInputError(error: unknown): unknown {
+  if (error instanceof CodecLoadError || error instanceof ThrownValueError) return error;
   if (error instanceof PerfusionError || error instanceof DicomError) {
     return new AnalysisInputError(error.name, error.message, { cause: error });
   }

@@ -1,4 +1,6 @@
+import { CHARACTER_SET_VRS } from '../charset/character-set';
 import { DicomDataset } from '../dicom-dataset';
+import { EncodedText } from '../encoded-text';
 import { lookupKeyword, lookupTag } from '../dictionary';
 import { MissingAttributeError } from '../dicom.errors';
 import type { DicomElements, DicomValue } from '../part10-writer';
@@ -77,6 +79,11 @@ function valueOf(ds: DicomDataset, keyword: string): DicomValue | undefined {
   const vr = element.vr ?? lookupKeyword(keyword).vr;
   if (vr === 'SQ' || element.items) return ds.sequence(keyword).map(itemElements);
   if (element.length === 0) return null;
+  // text in the source's character set is copied as its bytes, so the result says the same in the same set
+  if (CHARACTER_SET_VRS.has(vr)) {
+    const text = ds.encodedText(keyword)!;
+    return new EncodedText(Uint8Array.from(text.bytes), text.characterSet, text.vr);
+  }
   if (TEXT_VRS.has(vr)) return ds.string(keyword) ?? null;
   if (NUMBER_VRS.has(vr)) return ds.numbers(keyword);
   const bytes = ds.bytes(keyword);
@@ -100,9 +107,11 @@ export function sourceValue(source: SourceHeader, keyword: string): DicomValue |
   return isDataset(source) ? valueOf(source, keyword) : source[keyword];
 }
 
+/** A text attribute of the source, decoded (by the source's character set when it is a parsed dataset). */
 export function sourceString(source: SourceHeader, keyword: string): string | undefined {
   const value = sourceValue(source, keyword);
   if (value === undefined || value === null) return undefined;
+  if (value instanceof EncodedText) return value.text() || undefined;
   if (typeof value === 'string') return value.trim() || undefined;
   if (typeof value === 'number') return String(value);
   if (Array.isArray(value)) return value.join('\\') || undefined;
@@ -127,7 +136,8 @@ function copy(source: SourceHeader, list: [string, boolean][]): DicomElements {
 
 /**
  * The Patient and Study modules of the source, copied so the result files under the same patient and study
- * (PS3.3 C.7.1.1, C.7.2.1, C.7.2.2). SpecificCharacterSet comes along: text values are copied byte for byte.
+ * (PS3.3 C.7.1.1, C.7.2.1, C.7.2.2). SpecificCharacterSet comes along and text values are copied byte for byte
+ * (EncodedText), so names stay exactly as the source wrote them in whatever set it used.
  */
 export function patientStudyModules(source: SourceHeader): DicomElements {
   requireSourceString(source, 'StudyInstanceUID');

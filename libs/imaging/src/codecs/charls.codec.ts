@@ -12,7 +12,10 @@ interface CharLSModule {
 }
 
 /** CharLS (JPEG-LS, ITU-T T.87), loaded on first use. */
-export const charLS = new LazyCodec<CharLSModule>(emscripten(() => require('@cornerstonejs/codec-charls/decodewasmjs')));
+export const charLS = new LazyCodec<CharLSModule>(
+  'CharLS',
+  emscripten(() => require('@cornerstonejs/codec-charls/decodewasmjs')),
+);
 
 export interface JpegLSOutput extends CodecOutput {
   interleaveMode: number;

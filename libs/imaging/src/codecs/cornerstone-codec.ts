@@ -1,3 +1,4 @@
+import { thrownMessage } from '@nidus/dicom';
 import { FrameDecodeError } from '../imaging.errors';
 import { copyOut, type CodecFrameInfo, type EmbindObject } from './lazy-codec';
 
@@ -30,8 +31,7 @@ export function runCornerstoneDecoder<D extends CornerstoneDecoder>(
     return { info: { ...info }, bytes: copyOut(decoder.getDecodedBuffer()) };
   } catch (error) {
     // Emscripten throws numbers (pointers) or strings on codec failures
-    const reason = error instanceof Error ? error.message : typeof error === 'number' ? `codec aborted (${error})` : String(error);
-    throw new FrameDecodeError(transferSyntaxUID, reason);
+    throw new FrameDecodeError(transferSyntaxUID, thrownMessage(error), error);
   } finally {
     decoder.delete();
   }

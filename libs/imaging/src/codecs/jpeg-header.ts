@@ -37,7 +37,8 @@ export function readJpegFrameHeader(bytes: Uint8Array): JpegFrameHeader {
     const length = (bytes[i + 2] << 8) | bytes[i + 3];
     const isSof = (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) || marker === 0xf7;
     if (marker === 0xe0 && bytes[i + 4] === 0x4a && bytes[i + 5] === 0x46 && bytes[i + 6] === 0x49 && bytes[i + 7] === 0x46) jfif = true;
-    if (marker === 0xee && length >= 12 && String.fromCharCode(...bytes.subarray(i + 4, i + 9)) === 'Adobe') adobeTransform = bytes[i + 15];
+    // Adobe APP14: 'Adobe', version, flags0, flags1, transform: 12 bytes after the length; shorter ones are ignored, as libjpeg does
+    if (marker === 0xee && length >= 14 && String.fromCharCode(...bytes.subarray(i + 4, i + 9)) === 'Adobe') adobeTransform = bytes[i + 15];
     if (isSof) {
       if (i + 10 > bytes.length) break;
       const components = bytes[i + 9];

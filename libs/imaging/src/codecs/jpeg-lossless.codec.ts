@@ -1,3 +1,4 @@
+import { thrownMessage } from '@nidus/dicom';
 import { FrameDecodeError } from '../imaging.errors';
 import { LazyCodec } from './lazy-codec';
 import { readJpegFrameHeader, type JpegFrameHeader } from './jpeg-header';
@@ -11,7 +12,10 @@ interface JpegLosslessModule {
 }
 
 /** jpeg-lossless-decoder-js (ITU-T T.81 process 14, Huffman, any predictor), loaded on first use. */
-export const jpegLossless = new LazyCodec<JpegLosslessModule>(async () => require('jpeg-lossless-decoder-js') as JpegLosslessModule);
+export const jpegLossless = new LazyCodec<JpegLosslessModule>(
+  'jpeg-lossless-decoder-js',
+  async () => require('jpeg-lossless-decoder-js') as JpegLosslessModule,
+);
 
 export interface JpegLosslessOutput {
   header: JpegFrameHeader;
@@ -48,7 +52,7 @@ export function decodeWithJpegLossless(encoded: Uint8Array, transferSyntaxUID: s
   try {
     samples = new Decoder().decode(padded.buffer, padded.byteOffset, padded.byteLength, header.precision <= 8 ? 1 : 2);
   } catch (error) {
-    throw new FrameDecodeError(transferSyntaxUID, error instanceof Error ? error.message : String(error));
+    throw new FrameDecodeError(transferSyntaxUID, thrownMessage(error), error);
   }
   const expected = header.rows * header.columns * header.components;
   if (samples.length < expected) throw new FrameDecodeError(transferSyntaxUID, `decoded ${samples.length} samples, expected ${expected}`);

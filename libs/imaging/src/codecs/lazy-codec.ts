@@ -1,4 +1,5 @@
-import { DecoderNotLoadedError } from '../imaging.errors';
+import { thrownMessage } from '@nidus/dicom';
+import { CodecLoadError, DecoderNotLoadedError } from '../imaging.errors';
 
 /** Options every Emscripten module factory takes; print/printErr silence the codec's own logging. */
 export interface EmscriptenOptions {
@@ -30,11 +31,21 @@ export class LazyCodec<T> {
   private instance?: T;
   private loading?: Promise<T>;
 
-  constructor(private readonly factory: () => Promise<T>) {}
+  constructor(
+    readonly name: string,
+    private readonly factory: () => Promise<T>,
+  ) {}
 
+  /** Loads the module once; a failure (whatever the factory throws) is a CodecLoadError, and the next call tries again. */
   load(): Promise<T> {
     if (this.instance) return Promise.resolve(this.instance);
-    this.loading ??= this.factory().then((m) => (this.instance = m));
+    this.loading ??= (async () => this.factory())().then(
+      (m) => (this.instance = m),
+      (error: unknown) => {
+        this.loading = undefined;
+        throw new CodecLoadError(this.name, thrownMessage(error), error);
+      },
+    );
     return this.loading;
   }
 

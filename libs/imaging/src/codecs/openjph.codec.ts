@@ -6,7 +6,10 @@ interface OpenJphModule {
 }
 
 /** OpenJPH (High-Throughput JPEG 2000, ISO/IEC 15444-15), loaded on first use. */
-export const openJph = new LazyCodec<OpenJphModule>(emscripten(() => require('@cornerstonejs/codec-openjph/wasmjs')));
+export const openJph = new LazyCodec<OpenJphModule>(
+  'OpenJPH',
+  emscripten(() => require('@cornerstonejs/codec-openjph/wasmjs')),
+);
 
 export function decodeWithOpenJph(encoded: Uint8Array, transferSyntaxUID: string): CodecOutput {
   const codec = openJph.module(transferSyntaxUID);

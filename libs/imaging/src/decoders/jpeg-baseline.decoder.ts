@@ -1,4 +1,5 @@
 import { TransferSyntaxUIDs, type DicomDataset } from '@nidus/dicom';
+import { jpegComponentsAreYCbCr } from '../codecs/jpeg-colour-space';
 import { readJpegFrameHeader } from '../codecs/jpeg-header';
 import { decodeWithLibJpegTurbo, libJpegTurbo } from '../codecs/libjpeg-turbo.codec';
 import { encapsulatedFrame } from '../pixel-data';
@@ -10,18 +11,13 @@ import type { FrameDecoder } from './frame-decoder';
 const ADOBE_RGB = Uint8Array.from([0xff, 0xee, 0x00, 0x0e, 0x41, 0x64, 0x6f, 0x62, 0x65, 0x00, 0x64, 0x00, 0x00, 0x00, 0x00, 0x00]);
 
 /**
- * The colour space of a three-component JPEG is what its markers say (JFIF means YCbCr; Adobe APP14
- * carries a transform flag; component ids 'R','G','B' mean RGB; chroma subsampling means YCbCr; ids 1,2,3
- * are the JFIF convention). Only when none of these speaks does the DICOM Photometric Interpretation decide
- * (PS3.5 8.2.1): then RGB is marked with an Adobe segment so the codec does not convert it.
+ * The codec decides the colour space from the markers as jpegComponentsAreYCbCr does, but where no marker speaks
+ * it assumes YCbCr: an RGB frame by its Photometric Interpretation gets an Adobe segment so it is not converted.
  */
 export function withColourSpaceMarker(encoded: Uint8Array, photometric: string): Uint8Array {
   const h = readJpegFrameHeader(encoded);
-  if (h.components !== 3 || h.jfif || h.adobeTransform !== undefined) return encoded;
-  const ids = h.componentIds.join(',');
-  if (ids === '82,71,66' || ids === '1,2,3') return encoded;
-  if (new Set(h.samplingFactors).size > 1) return encoded;
-  if (photometric !== 'RGB') return encoded;
+  if (h.components !== 3 || jpegComponentsAreYCbCr(h, photometric)) return encoded;
+  if (h.adobeTransform !== undefined || h.componentIds.join(',') === '82,71,66') return encoded;
   const out = new Uint8Array(encoded.length + ADOBE_RGB.length);
   out.set(encoded.subarray(0, 2), 0);
   out.set(ADOBE_RGB, 2);

@@ -1,5 +1,5 @@
 // A small synthetic CT series written with writePart10 and read back, as a source for result objects.
-import { DicomDataset, generateUid, readPart10, sliceNormal, SopClass, SourceSlices, writePart10 } from '@nidus/dicom';
+import { DicomDataset, generateUid, readPart10, sliceNormal, SopClass, SourceSlices, writePart10, type EncodedText } from '@nidus/dicom';
 
 export interface SyntheticSeries {
   files: Buffer[];
@@ -18,7 +18,8 @@ export interface SyntheticCtSeriesOptions {
   sliceSpacing?: number;
   ImageOrientationPatient?: [number, number, number, number, number, number];
   origin?: [number, number, number];
-  PatientName?: string;
+  /** a string (encoded in SpecificCharacterSet by the writer) or the exact bytes */
+  PatientName?: string | EncodedText;
   PatientID?: string;
   SpecificCharacterSet?: string;
 }
