@@ -62,6 +62,18 @@ export const envSchema = z.object({
       }
       return value;
     }),
+  /** the key prefix of Nidus's queues and alert bus: deployments sharing one Redis each need their own */
+  REDIS_PREFIX: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const value = v && v.trim() ? v.trim() : 'nidus';
+      if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(value)) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: `expected 1-64 letters, digits, '_', '.' or '-', got '${v}'` });
+        return z.NEVER;
+      }
+      return value;
+    }),
   HTTP_PORT: port('HTTP_PORT', 8080),
   HTTP_HOST: z
     .string()

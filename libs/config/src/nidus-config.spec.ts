@@ -11,6 +11,7 @@ describe(loadConfig.name, () => {
     expect(config.dicom.port).toBe(11112);
     expect(config.dicom.aeTitle).toBe('NIDUS');
     expect(config.redisUrl).toBe('redis://127.0.0.1:6379');
+    expect(config.redisPrefix).toBe('nidus');
     expect(config.database).toEqual({ type: 'sqlite', path: join(config.dataDir, 'nidus.sqlite') });
     expect(config.routes).toBeUndefined(); // the installed analyses' own routes apply
     expect(config.modelsDir).toMatch(/models$/);
@@ -28,6 +29,7 @@ describe(loadConfig.name, () => {
     [{ DICOM_PORT: '70000' }, /^DICOM_PORT: /],
     [{ DATABASE_URL: 'mysql://x' }, /^DATABASE_URL: expected postgres:\/\//],
     [{ REDIS_URL: 'localhost:6379' }, /^REDIS_URL: expected redis:\/\//],
+    [{ REDIS_PREFIX: 'has space' }, /^REDIS_PREFIX: expected 1-64 letters/],
     [{ DICOM_AE_TITLE: 'THIS_TITLE_IS_TOO_LONG' }, /^DICOM_AE_TITLE: /],
     [{ STABLE_AFTER_SECONDS: '-1' }, /^STABLE_AFTER_SECONDS: /],
   ])('names the bad setting in one line: %j', (env, message) => {

@@ -12,6 +12,8 @@ export interface NidusConfig {
   dataDir: string;
   database: DatabaseConfig;
   redisUrl: string;
+  /** REDIS_PREFIX: the key prefix of queues and the alert bus */
+  redisPrefix: string;
   http: { host: string; port: number };
   dicom: { port: number; aeTitle: string } & FileConfig['dicom'];
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -63,6 +65,7 @@ export function loadConfig(env: Record<string, string | undefined>, projectRoot 
     dataDir: e.DATA_DIR,
     database: parseDatabaseUrl(e.DATABASE_URL, e.DATA_DIR),
     redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_PREFIX,
     http: { host: e.HTTP_HOST, port: e.HTTP_PORT },
     dicom: { port: e.DICOM_PORT, aeTitle: e.DICOM_AE_TITLE, ...file.dicom },
     logLevel: e.LOG_LEVEL,

@@ -33,7 +33,7 @@ export const NIDUS_ROUTES = 'NIDUS_ROUTES';
 
 export interface OpenOptions {
   logger?: Logger;
-  /** Redis key prefix; tests use their own */
+  /** Redis key prefix instead of REDIS_PREFIX (tests use their own) */
   queuePrefix?: string;
   /** the analyses to install instead of INSTALLED_ANALYSES (tests add their own) */
   analysisProviders?: readonly AnalysisProvider[];
@@ -62,7 +62,7 @@ export async function openAppContext(config: NidusConfig, options: OpenOptions =
   mkdirSync(config.dataDir, { recursive: true });
   await probeRedis(config.redisUrl);
   const db = await openDatabase(config.database);
-  const prefix = options.queuePrefix ?? 'nidus';
+  const prefix = options.queuePrefix ?? config.redisPrefix;
   const queue = openBullQueues(config.redisUrl, prefix);
   return { config, logger, metrics: new Metrics(), db, queue, prefix, alertBus: new RedisAlertBus(config.redisUrl, prefix), analyses, routes };
 }
