@@ -1,4 +1,5 @@
 import type { Volume4D } from '@nidus/imaging';
+import type { AnalysisGrid } from './analysis-grid';
 import { biasTables } from './bias-tables.stage';
 import { measureConcentration } from './concentration.stage';
 import { deconvolveTissue } from './deconvolution.stage';
@@ -8,7 +9,7 @@ import { prepareGrid } from './grid.stage';
 import { haemodynamicMaps } from './haemodynamic-maps.stage';
 import { findHeadGeometry } from './head-geometry';
 import { measureLesions } from './lesions.stage';
-import { resolvePerfusionOptions, type AnalyzePerfusionOptions, type PerfusionStage } from './perfusion-options';
+import { resolvePerfusionOptions, type AnalyzePerfusionOptions, type PerfusionSettings, type PerfusionStage } from './perfusion-options';
 import type { PerfusionResult } from './perfusion-result';
 import { assembleResult } from './result.stage';
 import { findVesselsAndBrain } from './vessels.stage';
@@ -28,34 +29,27 @@ function stageClock(onProgress: AnalyzePerfusionOptions['onProgress']) {
   };
 }
 
+type StageClock = ReturnType<typeof stageClock>;
+
 /**
- * CT perfusion analysis of one 4D series (DESIGN.md "Stroke CT perfusion: the contract"), as a sequence
- * of stages, each a pure function of its own file. Fails with a typed PerfusionError, stating its reason,
- * when the series cannot support numbers.
+ * The stages from the grid to the maps. A function of their own, so that the curves, the residues and
+ * what was made from them are garbage once the maps exist (the lesion and result stages need none of it).
  */
-export async function analyzePerfusion(volume: Volume4D, deconvolver: Deconvolver, options: AnalyzePerfusionOptions = {}): Promise<PerfusionResult> {
-  const settings = resolvePerfusionOptions(options);
-  const { timings, start, lap } = stageClock(options.onProgress);
-
-  start('prepare', 0);
-  const grid = prepareGrid(volume, settings.grid);
-  lap('prepare');
-
+async function perfusionMaps(grid: AnalysisGrid, deconvolver: Deconvolver, settings: PerfusionSettings, { start, lap }: StageClock) {
   start('baseline', 0.1);
-  const concentration = measureConcentration(grid);
+  const { arrival, baseline, curves, noiseHu, warnings } = measureConcentration(grid);
   lap('baseline');
 
   start('mask', 0.2);
-  const head = findHeadGeometry(grid, concentration.baseline);
+  const head = findHeadGeometry(grid, baseline);
   lap('mask');
 
   start('vessels', 0.25);
-  const { vascular, brain } = findVesselsAndBrain(grid, head, concentration.baseline, concentration.curves);
+  const { vascular, brain } = findVesselsAndBrain(grid, head, baseline, curves);
   lap('mask/aif');
 
   start('denoise', 0.35);
-  const { arrival } = concentration;
-  const denoised = denoiseCurves(concentration.curves, grid.timePoints, grid, brain.mask, arrival, concentration.noiseHu, settings.denoise);
+  const denoised = denoiseCurves(curves, grid.timePoints, grid, brain.mask, arrival, noiseHu, settings.denoise);
   lap('denoise');
 
   start('deconvolution', 0.5);
@@ -84,10 +78,27 @@ export async function analyzePerfusion(volume: Volume4D, deconvolver: Deconvolve
   };
   const maps = haemodynamicMaps(inputs, settings.maps);
   lap('maps');
+  return { head, vascular, maps, warnings: [...warnings, ...vascular.warnings] };
+}
 
-  start('volumes', 0.9);
+/**
+ * CT perfusion analysis of one 4D series (DESIGN.md "Stroke CT perfusion: the contract"), as a sequence
+ * of stages, each a pure function of its own file. Fails with a typed PerfusionError, stating its reason,
+ * when the series cannot support numbers.
+ */
+export async function analyzePerfusion(volume: Volume4D, deconvolver: Deconvolver, options: AnalyzePerfusionOptions = {}): Promise<PerfusionResult> {
+  const settings = resolvePerfusionOptions(options);
+  const clock = stageClock(options.onProgress);
+
+  clock.start('prepare', 0);
+  const grid = prepareGrid(volume, settings.grid);
+  clock.lap('prepare');
+
+  const { head, vascular, maps, warnings } = await perfusionMaps(grid, deconvolver, settings, clock);
+
+  clock.start('volumes', 0.9);
   const lesions = measureLesions(grid, maps, head.side, settings.lesions);
-  lap('volumes');
+  clock.lap('volumes');
 
-  return assembleResult(grid, vascular, maps, lesions, [...concentration.warnings, ...vascular.warnings], timings);
+  return assembleResult(grid, vascular, maps, lesions, warnings, clock.timings);
 }
