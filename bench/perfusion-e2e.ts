@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ModelRegistry, OnnxDeconvolver, OnnxSessionRepository } from '@nidus/inference';
 import { analyzeCtpFiles } from '@nidus/analyses/ctp';
-import { generateHeadPhantom, nonUniformSamplingTimes, SeededRandom, writePhantomSeries } from '@nidus/testing';
+import { writePhantomSeries } from '@nidus/testing';
+import { e2ePhantom } from './perfusion-e2e-phantom';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => {
@@ -35,18 +36,8 @@ async function main() {
   if (args[0] === '--child') return child(args[1]);
   const runs = option('--runs', 5);
   const directory = mkdtempSync(join(tmpdir(), 'nidus-ctp-e2e-'));
-  const seed = 512016;
   process.stderr.write('generating the 512 x 512 x 16 x 40 phantom...\n');
-  const phantom = generateHeadPhantom({
-    seed,
-    columns: 512,
-    slices: 16,
-    fieldOfViewMm: 230,
-    sliceThicknessMm: 5,
-    timesSeconds: nonUniformSamplingTimes(40, new SeededRandom(seed)),
-    noiseHu: 10,
-    lesion: { side: 'right' },
-  });
+  const phantom = e2ePhantom();
   const files = writePhantomSeries(phantom.volume, directory);
   const truth = phantom.truth.volumes;
   writeFileSync(join(directory, 'truth.json'), JSON.stringify(truth));

@@ -19,6 +19,14 @@ export interface AnalysisGrid {
   source: Volume4D;
 }
 
+/** What the map stages need of the grid: its size and spacing, no curves. */
+export type GridGeometry = Pick<AnalysisGrid, 'columns' | 'rows' | 'slices' | 'spacingMm' | 'voxelVolumeMl'>;
+
+/** The larger in-plane spacing, mm: the pixel size the in-plane filters are scaled by. */
+export function inPlanePixelMm(geometry: Pick<AnalysisGrid, 'spacingMm'>): number {
+  return Math.max(geometry.spacingMm[0], geometry.spacingMm[1]);
+}
+
 /** The largest power of two (up to 8) that keeps the in-plane pixel at most maxPixelMm. */
 export function binningFactor(spacingMm: readonly [number, number, number], maxPixelMm = 2): number {
   const pixel = Math.max(spacingMm[0], spacingMm[1]);

@@ -86,6 +86,24 @@ describe(analyzePerfusion.name, () => {
     });
   });
 
+  it('reports each stage as it starts, in order, and the seconds of each step', async () => {
+    const phantom = phantomOf({ name: 'progress', seed: 9021, side: 'right', sampling: 'uniform', noiseHu: 6 });
+    const reports: [string, number][] = [];
+    const { timings } = await analyzePerfusion(phantom.volume, deconvolver, { onProgress: (stage, fraction) => reports.push([stage, fraction]) });
+    expect(reports).toEqual([
+      ['prepare', 0],
+      ['baseline', 0.1],
+      ['mask', 0.2],
+      ['vessels', 0.25],
+      ['denoise', 0.35],
+      ['deconvolution', 0.5],
+      ['maps', 0.8],
+      ['volumes', 0.9],
+    ]);
+    expect(Object.keys(timings)).toEqual(['prepare', 'baseline', 'mask', 'mask/aif', 'denoise', 'deconvolution', 'bias tables', 'maps', 'volumes']);
+    for (const seconds of Object.values(timings)) expect(seconds).toBeGreaterThanOrEqual(0);
+  });
+
   describe('refuses to invent numbers', () => {
     const times = uniformSamplingTimes(30, 2);
 

@@ -5,6 +5,14 @@ export const CBF_SCALE = (HEMATOCRIT_CONSTANT / TISSUE_DENSITY) * 6000;
 /** mL/100 g per unit of area ratio */
 export const CBV_SCALE = (HEMATOCRIT_CONSTANT / TISSUE_DENSITY) * 100;
 
+/** The residue is also searched this far (s) before the AIF: tissue may lead a slightly late AIF. */
+export const NEGATIVE_LAG_SECONDS = 5;
+
+/** How many samples at the end of the padded residue stand for negative lags. */
+export function negativeLagCount(intervalSeconds: number): number {
+  return Math.round(NEGATIVE_LAG_SECONDS / intervalSeconds);
+}
+
 export interface ResiduePeak {
   /** peak height of the residue, 1/s */
   height: number;

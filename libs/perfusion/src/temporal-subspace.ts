@@ -60,6 +60,9 @@ export function symmetricEigen(matrix: Float64Array, n: number): { values: Float
   return { values, vectors };
 }
 
+/** least number of components the projection keeps */
+export const MIN_SUBSPACE_COMPONENTS = 6;
+
 export function projectOnSignalSubspace(
   concentration: Float32Array,
   T: number,
@@ -89,7 +92,7 @@ export function projectOnSignalSubspace(
   const edge = noiseHu * noiseHu * (1 + Math.sqrt(n / voxels.length)) ** 2;
   let k = 0;
   while (k < n && values[k] > edge * 1.05) k++;
-  k = Math.max(options.minComponents ?? 6, Math.min(options.maxComponents ?? n, k));
+  k = Math.max(options.minComponents ?? MIN_SUBSPACE_COMPONENTS, Math.min(options.maxComponents ?? n, k));
   k = Math.min(k, n);
   const coefficients = new Float64Array(k);
   for (const v of voxels) {

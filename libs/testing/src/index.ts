@@ -36,3 +36,4 @@ export * from './auth/syslog-receiver';
 export * from './auth/test-oidc-issuer';
 export * from './tls/test-certificates';
 export * from './imaging/jpeg-test-encoder';
+export * from './perfusion/synthetic-tissue';

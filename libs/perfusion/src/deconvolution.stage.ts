@@ -1,0 +1,78 @@
+import { circulantPseudoInverses } from './circulant-deconvolution';
+import type { Deconvolver } from './deconvolver';
+import type { DeconvolutionOptions } from './perfusion-options';
+import { DeconvolutionError } from './perfusion.errors';
+import { resampleCurve, uniformGrid, type UniformGrid } from './time-grid';
+
+/** The uniform grid starts this long (s) before the first image with contrast: a short baseline. */
+export const DECONVOLUTION_LEAD_SECONDS = 4;
+
+export interface TissueDeconvolution {
+  /** the uniform grid: N = grid.count samples every grid.intervalSeconds */
+  grid: UniformGrid;
+  /** padded length L = 2N of the circulant system */
+  length: number;
+  /** the AIF on the uniform grid (N samples) */
+  arterial: Float64Array;
+  thresholds: readonly number[];
+  /** one truncated pseudo-inverse per threshold (see DeconvolutionRequest) */
+  pseudoInverses: Float32Array;
+  /** map index of each deconvolved voxel (the brain mask's voxels, in order): row k below is voxels[k] */
+  voxels: Int32Array;
+  /** zero-padded tissue curves, [V * L] */
+  curves: Float32Array;
+  /** the chosen residue per voxel, [V * L], 1/s */
+  residues: Float32Array;
+  /** the level chosen per voxel (0 = least regularised) */
+  levels: Uint8Array;
+}
+
+/** The deconvolution's uniform grid: from 4 s before arrival, every `intervalSeconds` (null: the shortest sampling interval, within 0.5-1 s). */
+export function deconvolutionGrid(times: Float64Array, arrivalIndex: number, intervalSeconds: number | null): UniformGrid {
+  let minInterval = Infinity;
+  for (let t = 1; t < times.length; t++) minInterval = Math.min(minInterval, times[t] - times[t - 1]);
+  const interval = intervalSeconds ?? Math.min(1, Math.max(0.5, minInterval));
+  return uniformGrid(times, times[arrivalIndex] - DECONVOLUTION_LEAD_SECONDS, interval);
+}
+
+/**
+ * Stage 5: block-circulant deconvolution with Wu's oscillation index (oSVD, Wu et al. 2003). AIF and
+ * tissue curves are resampled on a uniform grid, the AIF's truncated pseudo-inverses built for each
+ * threshold, and the deconvolver picks per voxel the least regularised residue whose oscillation is below the limit.
+ */
+export async function deconvolveTissue(
+  times: Float64Array,
+  arrivalIndex: number,
+  arterialCurve: Float64Array,
+  tissueCurves: Float32Array,
+  mask: Uint8Array,
+  deconvolver: Deconvolver,
+  options: DeconvolutionOptions,
+): Promise<TissueDeconvolution> {
+  const T = times.length;
+  const grid = deconvolutionGrid(times, arrivalIndex, options.intervalSeconds);
+  const N = grid.count;
+  const L = 2 * N;
+  const arterial = new Float64Array(N);
+  resampleCurve(arterialCurve, 0, times, grid, arterial, 0);
+  const thresholds = options.svdThresholds;
+  const { matrices } = circulantPseudoInverses(arterial, grid.intervalSeconds, thresholds);
+  let V = 0;
+  for (let i = 0; i < mask.length; i++) if (mask[i]) V++;
+  const voxels = new Int32Array(V);
+  for (let i = 0, k = 0; i < mask.length; i++) if (mask[i]) voxels[k++] = i;
+  const curves = new Float32Array(V * L);
+  voxels.forEach((voxel, k) => resampleCurve(tissueCurves, voxel * T, times, grid, curves, k * L));
+  const result = await deconvolver.deconvolve({
+    curves,
+    voxelCount: V,
+    length: L,
+    pseudoInverses: matrices,
+    levels: thresholds.length,
+    oscillationLimit: options.oscillationLimit,
+  });
+  if (result.residues.length !== V * L || result.levels.length !== V) {
+    throw new DeconvolutionError(`the deconvolver returned ${result.residues.length} residue values for ${V} voxels of ${L} samples`);
+  }
+  return { grid, length: L, arterial, thresholds, pseudoInverses: matrices, voxels, curves, residues: result.residues, levels: result.levels };
+}
