@@ -156,7 +156,7 @@ export function ctpDeconvolutionManifest(sha256: string) {
     sha256,
     description:
       'CT perfusion deconvolution: block-circulant truncated SVD at K regularisation levels, the least regularised level whose oscillation index is under the limit chosen per voxel (oSVD, Wu et al., MRM 2003). Pseudo-inverses are built per study from its arterial input function.',
-    task: 'ctp-deconvolution',
+    task: 'engine',
     inputs: [
       { name: 'curves', dtype: 'float32', shape: ['N', 'L'], description: 'zero-padded tissue concentration curves on a uniform grid' },
       {
