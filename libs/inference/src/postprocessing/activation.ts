@@ -17,3 +17,49 @@ export function softmaxInPlace(values: Float32Array, start: number, count: numbe
   }
   for (let k = 0; k < count; k++) values[start + k * stride] /= sum;
 }
+
+// Math's functions held locally: hot loops, and global lookups are slow inside jest's vm sandbox
+const { exp } = Math;
+
+/** Sigmoid of every value, in place. */
+export function sigmoidInPlace(values: Float32Array): void {
+  for (let i = 0; i < values.length; i++) {
+    const x = values[i];
+    values[i] = x >= 0 ? 1 / (1 + exp(-x)) : exp(x) / (1 + exp(x));
+  }
+}
+
+/** Softmax across channels at each voxel, in place (channel c of voxel v is channels[c][v]). */
+export function softmaxChannels(channels: Float32Array[]): void {
+  const C = channels.length;
+  const n = channels[0].length;
+  if (C === 2) {
+    // p1 = 1 / (1 + e^(l0 - l1)), p0 = 1 - p1
+    const [a, b] = channels;
+    for (let v = 0; v < n; v++) {
+      const d = a[v] - b[v];
+      const p = d <= 0 ? 1 / (1 + exp(d)) : exp(-d) / (1 + exp(-d));
+      b[v] = p;
+      a[v] = 1 - p;
+    }
+    return;
+  }
+  for (let v = 0; v < n; v++) {
+    let max = -Infinity;
+    for (let c = 0; c < C; c++) if (channels[c][v] > max) max = channels[c][v];
+    let sum = 0;
+    for (let c = 0; c < C; c++) {
+      const e = exp(channels[c][v] - max);
+      channels[c][v] = e;
+      sum += e;
+    }
+    for (let c = 0; c < C; c++) channels[c][v] /= sum;
+  }
+}
+
+/** The largest value of an array (-Infinity when empty). */
+export function largest(values: Float32Array): number {
+  let m = -Infinity;
+  for (let i = 0; i < values.length; i++) if (values[i] > m) m = values[i];
+  return m;
+}

@@ -1,20 +1,77 @@
-/** Connected components of a binary mask on a [d, h, w] grid. */
+/** The smallest box holding every voxel of a mask: [z0, z1) x [y0, y1) x [x0, x1) on a [d, h, w] grid. */
+export interface Box {
+  z0: number;
+  z1: number;
+  y0: number;
+  y1: number;
+  x0: number;
+  x1: number;
+}
+
+/** Connected components of a binary mask, labelled inside the mask's bounding box. */
 export interface Components {
-  /** component number per voxel (1-based), 0 outside the mask */
+  /** the grid [d, h, w] */
+  dims: [number, number, number];
+  /** the bounding box of the mask (empty when z0 = z1) */
+  box: Box;
+  /** component number (1-based) per voxel of the box, index ((z - z0) * bh + (y - y0)) * bw + (x - x0); 0 outside the mask */
   labels: Int32Array;
   /** voxels per component; sizes[0] is unused */
   sizes: number[];
 }
 
+/** The bounding box of the non-zero voxels. */
+export function boundingBox(mask: ArrayLike<number>, dims: readonly [number, number, number]): Box {
+  const [d, h, w] = dims;
+  const box: Box = { z0: d, z1: 0, y0: h, y1: 0, x0: w, x1: 0 };
+  for (let z = 0; z < d; z++) {
+    for (let y = 0; y < h; y++) {
+      const row = (z * h + y) * w;
+      let first = -1;
+      let last = -1;
+      for (let x = 0; x < w; x++) {
+        if (mask[row + x]) {
+          if (first < 0) first = x;
+          last = x;
+        }
+      }
+      if (first < 0) continue;
+      if (z < box.z0) box.z0 = z;
+      box.z1 = z + 1;
+      if (y < box.y0) box.y0 = y;
+      if (y + 1 > box.y1) box.y1 = y + 1;
+      if (first < box.x0) box.x0 = first;
+      if (last + 1 > box.x1) box.x1 = last + 1;
+    }
+  }
+  return box.z1 > box.z0 ? box : { z0: 0, z1: 0, y0: 0, y1: 0, x0: 0, x1: 0 };
+}
+
 /**
  * Labels the connected components of `mask` (non-zero voxels): face neighbours only (4 in 2D, 6 in 3D), or
- * full (8 / 26, edges and corners too). A breadth-first flood fill, iterative so that large components do not
- * exhaust the stack.
+ * full (8 / 26, edges and corners too). A breadth-first flood fill inside the mask's bounding box, iterative so
+ * that large components do not exhaust the stack.
  */
 export function connectedComponents(mask: ArrayLike<number>, dims: readonly [number, number, number], connectivity: 'face' | 'full'): Components {
-  const [d, h, w] = dims;
-  const labels = new Int32Array(d * h * w);
+  const [, h, w] = dims;
+  const box = boundingBox(mask, dims);
+  const bd = box.z1 - box.z0;
+  const bh = box.y1 - box.y0;
+  const bw = box.x1 - box.x0;
+  const labels = new Int32Array(bd * bh * bw);
   const sizes = [0];
+  const inBox = new Uint8Array(labels.length);
+  let count = 0;
+  for (let z = 0; z < bd; z++)
+    for (let y = 0; y < bh; y++) {
+      const from = ((z + box.z0) * h + y + box.y0) * w + box.x0;
+      const to = (z * bh + y) * bw;
+      for (let x = 0; x < bw; x++)
+        if (mask[from + x]) {
+          inBox[to + x] = 1;
+          count++;
+        }
+    }
   const offsets: [number, number, number][] = [];
   for (let dz = -1; dz <= 1; dz++)
     for (let dy = -1; dy <= 1; dy++)
@@ -23,9 +80,10 @@ export function connectedComponents(mask: ArrayLike<number>, dims: readonly [num
         if (steps === 0 || (connectivity === 'face' && steps > 1)) continue;
         offsets.push([dz, dy, dx]);
       }
-  const queue = new Int32Array(d * h * w);
-  for (let start = 0; start < labels.length; start++) {
-    if (!mask[start] || labels[start]) continue;
+  const steps = offsets.map(([dz, dy, dx]) => (dz * bh + dy) * bw + dx);
+  const queue = new Int32Array(count);
+  for (let start = 0; start < labels.length && count > 0; start++) {
+    if (!inBox[start] || labels[start]) continue;
     const label = sizes.length;
     let head = 0;
     let tail = 0;
@@ -33,27 +91,36 @@ export function connectedComponents(mask: ArrayLike<number>, dims: readonly [num
     labels[start] = label;
     while (head < tail) {
       const v = queue[head++];
-      const z = Math.floor(v / (h * w));
-      const y = Math.floor((v % (h * w)) / w);
-      const x = v % w;
-      for (const [dz, dy, dx] of offsets) {
+      const z = (v / (bh * bw)) | 0;
+      const y = ((v % (bh * bw)) / bw) | 0;
+      const x = v % bw;
+      for (let k = 0; k < offsets.length; k++) {
+        const [dz, dy, dx] = offsets[k];
         const zz = z + dz;
         const yy = y + dy;
         const xx = x + dx;
-        if (zz < 0 || zz >= d || yy < 0 || yy >= h || xx < 0 || xx >= w) continue;
-        const u = (zz * h + yy) * w + xx;
-        if (mask[u] && !labels[u]) {
+        if (zz < 0 || zz >= bd || yy < 0 || yy >= bh || xx < 0 || xx >= bw) continue;
+        const u = v + steps[k];
+        if (inBox[u] && !labels[u]) {
           labels[u] = label;
           queue[tail++] = u;
         }
       }
     }
     sizes.push(tail);
+    count -= tail;
   }
-  return { labels, sizes };
+  return { dims: [dims[0], dims[1], dims[2]], box, labels, sizes };
 }
 
-/** The mask without components smaller than `minVoxels`; returns the components kept too. */
+/** The label of grid voxel (z, y, x), 0 outside the mask. */
+export function labelAt(c: Components, z: number, y: number, x: number): number {
+  const { box } = c;
+  if (z < box.z0 || z >= box.z1 || y < box.y0 || y >= box.y1 || x < box.x0 || x >= box.x1) return 0;
+  return c.labels[((z - box.z0) * (box.y1 - box.y0) + (y - box.y0)) * (box.x1 - box.x0) + (x - box.x0)];
+}
+
+/** The mask without components smaller than `minVoxels`; returns the components and the labels kept. */
 export function removeSmallComponents(
   mask: Uint8Array,
   dims: readonly [number, number, number],
@@ -61,8 +128,21 @@ export function removeSmallComponents(
   minVoxels: number,
 ): { mask: Uint8Array; components: Components; kept: number[] } {
   const components = connectedComponents(mask, dims, connectivity);
-  const keep = components.sizes.map((size, label) => label > 0 && size >= minVoxels);
+  const labels = components.sizes.map((_, label) => label).slice(1);
+  const kept = labels.filter((label) => components.sizes[label] >= minVoxels);
+  if (kept.length === labels.length) return { mask, components, kept };
+  const keep = new Uint8Array(components.sizes.length);
+  for (const label of kept) keep[label] = 1;
   const out = new Uint8Array(mask.length);
-  for (let i = 0; i < mask.length; i++) if (keep[components.labels[i]]) out[i] = 1;
-  return { mask: out, components, kept: components.sizes.map((_, label) => label).filter((label) => keep[label]) };
+  const { box } = components;
+  const [, h, w] = dims;
+  const bh = box.y1 - box.y0;
+  const bw = box.x1 - box.x0;
+  for (let z = box.z0; z < box.z1; z++)
+    for (let y = box.y0; y < box.y1; y++) {
+      const from = ((z - box.z0) * bh + (y - box.y0)) * bw;
+      const to = (z * h + y) * w + box.x0;
+      for (let x = 0; x < bw; x++) if (keep[components.labels[from + x]]) out[to + x] = 1;
+    }
+  return { mask: out, components, kept };
 }

@@ -29,29 +29,27 @@ function convexHull(points: [number, number][]): [number, number][] {
  * centres of two pixels of one component (its maximum Feret diameter over pixel centres), with the pixel
  * spacing [column, row] mm; the largest over slices and components. 0 for an empty mask or single pixels.
  */
-export function largestDiameterMm(
-  components: Components,
-  kept: readonly number[],
-  dims: readonly [number, number, number],
-  spacingMm: readonly [number, number],
-): number {
-  const [d, h, w] = dims;
-  const keep = new Set(kept);
+export function largestDiameterMm(components: Components, kept: readonly number[], spacingMm: readonly [number, number]): number {
+  const { box, labels } = components;
+  const bh = box.y1 - box.y0;
+  const bw = box.x1 - box.x0;
+  const keep = new Uint8Array(components.sizes.length);
+  for (const label of kept) keep[label] = 1;
   let best = 0;
-  for (let z = 0; z < d; z++) {
+  for (let z = 0; z < box.z1 - box.z0; z++) {
     const points = new Map<number, [number, number][]>();
-    for (let y = 0; y < h; y++) {
-      for (let x = 0; x < w; x++) {
-        const label = components.labels[(z * h + y) * w + x];
-        if (!label || !keep.has(label)) continue;
-        // only pixels with a neighbour outside the component in this row can be on the hull
-        const row = (z * h + y) * w;
-        const left = x === 0 || components.labels[row + x - 1] !== label;
-        const right = x === w - 1 || components.labels[row + x + 1] !== label;
+    for (let y = 0; y < bh; y++) {
+      const row = (z * bh + y) * bw;
+      for (let x = 0; x < bw; x++) {
+        const label = labels[row + x];
+        if (!label || !keep[label]) continue;
+        // only the first and last pixel of each run in a row can be on the hull
+        const left = x === 0 || labels[row + x - 1] !== label;
+        const right = x === bw - 1 || labels[row + x + 1] !== label;
         if (!left && !right) continue;
         let list = points.get(label);
         if (!list) points.set(label, (list = []));
-        list.push([x * spacingMm[0], y * spacingMm[1]]);
+        list.push([(x + box.x0) * spacingMm[0], (y + box.y0) * spacingMm[1]]);
       }
     }
     for (const list of points.values()) {

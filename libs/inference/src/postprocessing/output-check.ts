@@ -32,9 +32,12 @@ export function checkOutput(modelId: string, outputs: Record<string, TensorValue
   });
   const expected = dims.reduce((a, b) => a * b, 1);
   if (tensor.data.length !== expected) throw new ModelOutputError(modelId, 'shape', `${declared.name} holds ${tensor.data.length} values for ${shape}`);
-  const data = new Float32Array(expected);
-  if (tensor.data instanceof BigInt64Array) for (let i = 0; i < expected; i++) data[i] = Number(tensor.data[i]);
-  else data.set(tensor.data as ArrayLike<number>);
+  let data: Float32Array;
+  if (tensor.data instanceof Float32Array) data = tensor.data;
+  else if (tensor.data instanceof BigInt64Array) {
+    data = new Float32Array(expected);
+    for (let i = 0; i < expected; i++) data[i] = Number(tensor.data[i]);
+  } else data = Float32Array.from(tensor.data as ArrayLike<number>);
   for (let i = 0; i < expected; i++) {
     if (!Number.isFinite(data[i])) throw new ModelOutputError(modelId, 'not-finite', `${declared.name} holds ${data[i]} at index ${i}`);
   }

@@ -2,14 +2,15 @@ import { ModelInputError } from '../inference.errors';
 import type { CodedConcept } from '../manifest/coded-concept.schema';
 import { layoutAxes, type TensorLayout } from '../manifest/tensor-layout';
 import type { SegmentationManifest } from '../model-manifest';
+import type { SegmentationClass } from '../manifest/model-output.schema';
 import type { AxisMap } from '../preprocessing/grid';
 import type { SourceGeometry } from '../preprocessing/model-source';
 import type { PreparedItem } from '../preprocessing/preprocess';
-import { sigmoid, softmaxInPlace } from './activation';
+import { largest, sigmoidInPlace, softmaxChannels } from './activation';
 import { removeSmallComponents } from './connected-components';
 import { largestDiameterMm, volumeMl } from './mask-measurements';
 import type { CheckedOutput } from './output-check';
-import { mapToSource } from './source-mapping';
+import { mapToSource, regionAtLeast, type SourceRegion } from './source-mapping';
 
 /** One class of a segmentation model on a series: its mask on the source voxels and what was measured. */
 export interface SegmentFinding {
@@ -73,7 +74,8 @@ export function segmentationFindings(
   const plane = rows * columns;
   const total = plane * slices;
   const masks = o.classes.map(() => new Uint8Array(total));
-  const probabilities = mode === 'labels' ? undefined : o.classes.map(() => new Float32Array(total));
+  // the probability of each class where its mask is set (allocated on the first such voxel)
+  const probabilities = mode === 'labels' ? undefined : o.classes.map((): Float32Array | undefined => undefined);
 
   outputs.forEach((output, r) => {
     const C = output.dims[layoutAxes(layout).channel];
@@ -91,33 +93,63 @@ export function segmentationFindings(
         });
         return;
       }
-      if (o.activation === 'softmax') {
-        const voxels = channels[0].data.length;
-        const stacked = new Float32Array(C * voxels);
-        channels.forEach((ch, c) => stacked.set(ch.data, c * voxels));
-        for (let v = 0; v < voxels; v++) softmaxInPlace(stacked, v, C, voxels);
-        channels.forEach((ch, c) => ch.data.set(stacked.subarray(c * voxels, (c + 1) * voxels)));
-      } else if (o.activation === 'sigmoid') {
-        for (const ch of channels) for (let v = 0; v < ch.data.length; v++) ch.data[v] = sigmoid(ch.data[v]);
-      }
+      if (o.activation === 'softmax') softmaxChannels(channels.map((ch) => ch.data));
+      else if (o.activation === 'sigmoid') for (const ch of channels) sigmoidInPlace(ch.data);
+      // write a mapped region of this item into class k's mask where `wins` holds
+      const paint = (k: number, region: SourceRegion, p: Float32Array, wins: (v: number) => boolean) => {
+        const [[z0, z1], [y0, y1], [x0, x1]] = region;
+        const bw = x1 - x0;
+        const bh = y1 - y0;
+        const mask = masks[k];
+        for (let z = z0; z < z1; z++)
+          for (let y = y0; y < y1; y++) {
+            const from = ((z - z0) * bh + (y - y0)) * bw;
+            const to = offset + (z * rows + y) * columns + x0;
+            for (let x = 0; x < bw; x++) {
+              if (!wins(from + x)) continue;
+              mask[to + x] = 1;
+              const store = (probabilities![k] ??= new Float32Array(total));
+              store[to + x] = p[from + x];
+            }
+          }
+      };
       if (mode === 'threshold') {
         o.classes.forEach((cls, k) => {
-          const p = mapToSource(channels[cls.index].data, dims, maps, sourceDims, 'linear', 0);
-          probabilities![k].set(p, offset);
-          for (let v = 0; v < p.length; v++) if (p[v] >= o.threshold) masks[k][offset + v] = 1;
+          // only source voxels near a grid value at or above the threshold can reach it
+          const region = regionAtLeast(channels[cls.index].data, dims, maps, sourceDims, o.threshold);
+          if (!region) return;
+          const p = mapToSource(channels[cls.index].data, dims, maps, sourceDims, 'linear', 0, region);
+          paint(k, region, p, (v) => p[v] >= o.threshold);
         });
         return;
       }
-      // argmax over every channel, on the source voxels; outside the grid is background
-      const mapped = channels.map((ch, c) => mapToSource(ch.data, dims, maps, sourceDims, 'linear', c === background ? 1 : 0));
-      const classOfChannel = new Map(o.classes.map((cls, k) => [cls.index, k]));
-      for (let v = 0; v < mapped[0].length; v++) {
-        let best = 0;
-        for (let c = 1; c < C; c++) if (mapped[c][v] > mapped[best][v]) best = c;
-        const k = classOfChannel.get(best);
-        if (k !== undefined) masks[k][offset + v] = 1;
+      // argmax over every channel, on the source voxels; outside the grid is background. A class can win a voxel
+      // only where its probability is at least 1 / C (softmax, or any probabilities summing to 1), and only near
+      // grid voxels where it is: the mapping is limited to those.
+      const candidates = o.classes
+        .map((cls, k) => ({ cls, k, region: regionAtLeast(channels[cls.index].data, dims, maps, sourceDims, 1 / C) }))
+        .filter((c): c is { cls: SegmentationClass; k: number; region: SourceRegion } => c.region !== undefined);
+      if (candidates.length === 0) return;
+      if (C === 2) {
+        // two channels: the class wins where its probability exceeds one half (ties go to channel 0)
+        const { cls, k, region } = candidates[0];
+        const p = mapToSource(channels[cls.index].data, dims, maps, sourceDims, 'linear', 0, region);
+        const winsTies = cls.index === 0;
+        paint(k, region, p, (v) => p[v] > 0.5 || (winsTies && p[v] === 0.5));
+        return;
       }
-      o.classes.forEach((cls, k) => probabilities![k].set(mapped[cls.index], offset));
+      const region = candidates.reduce(
+        (r, c) => r.map(([a, b], s) => [Math.min(a, c.region[s][0]), Math.max(b, c.region[s][1])]) as SourceRegion,
+        candidates[0].region,
+      );
+      const mapped = channels.map((ch, c) => mapToSource(ch.data, dims, maps, sourceDims, 'linear', c === background ? 1 : 0, region));
+      const best = new Int32Array(mapped[0].length);
+      for (let v = 0; v < best.length; v++) {
+        let b = 0;
+        for (let c = 1; c < C; c++) if (mapped[c][v] > mapped[b][v]) b = c;
+        best[v] = b;
+      }
+      for (const { cls, k } of candidates) paint(k, region, mapped[cls.index], (v) => best[v] === cls.index);
     });
   });
 
@@ -136,10 +168,11 @@ export function segmentationFindings(
     const { mask, components, kept } = removeSmallComponents(masks[k], dims, o.connectivity, minVoxels);
     let voxels = 0;
     let maxProbability: number | null = null;
-    for (let v = 0; v < mask.length; v++) {
-      if (!mask[v]) continue;
-      voxels++;
-      if (probabilities) maxProbability = Math.max(maxProbability ?? 0, probabilities[k][v]);
+    const p = probabilities?.[k];
+    for (const label of kept) voxels += components.sizes[label];
+    if (p && voxels > 0) {
+      maxProbability = 0;
+      for (let v = 0; v < mask.length; v++) if (mask[v] && p[v] > maxProbability) maxProbability = p[v];
     }
     const finding: SegmentFinding = {
       key: cls.key ?? cls.code.value,
@@ -156,7 +189,7 @@ export function segmentationFindings(
     if (cls.measurements.includes('volumeMl')) finding.volumeMl = volumeMl(voxels, needSpacing('volumeMl'));
     if (cls.measurements.includes('largestDiameterMm')) {
       const s = needSpacing('largestDiameterMm');
-      finding.largestDiameterMm = largestDiameterMm(components, kept, dims, [s[0], s[1]]);
+      finding.largestDiameterMm = largestDiameterMm(components, kept, [s[0], s[1]]);
     }
     return finding;
   });

@@ -1,12 +1,15 @@
 import { sampleSpatial, tableFromCoordinates, type AxisTable } from '../preprocessing/axis-sampling';
 import { permuteSpatial, type AxisMap } from '../preprocessing/grid';
 
+/** A box of source voxels [start, end) per source axis (slice, row, column). */
+export type SourceRegion = [[number, number], [number, number], [number, number]];
+
 /**
  * Maps one channel of a model-grid map back onto the source voxels (the inverse of resize, resample, crop,
  * pad and orient): each source voxel centre j lands at grid coordinate scale * j + offset on the grid axis
  * that came from its axis, sampled there (linear for probabilities, nearest for labels). Source voxels beyond
  * half a voxel of the grid (cropped away) take `fill`. `sourceDims` are [slices, rows, columns] of the part of
- * the source the grid came from (one slice for 2D items).
+ * the source the grid came from (one slice for 2D items); with `region`, only that box of it is returned.
  */
 export function mapToSource(
   values: Float32Array,
@@ -15,6 +18,7 @@ export function mapToSource(
   sourceDims: readonly [number, number, number],
   mode: 'linear' | 'nearest',
   fill: number,
+  region?: SourceRegion,
 ): Float32Array {
   // grid axes in source order: gridAxisOf[s] is the grid axis that came from source axis s
   const gridAxisOf = [0, 1, 2].map((s) => maps.findIndex((m) => m.source === s)) as [number, number, number];
@@ -24,9 +28,51 @@ export function mapToSource(
   const tables = gridAxisOf.map((k, s) => {
     const { scale, offset } = maps[k];
     const n = inSourceOrder.dims[s];
-    const m = sourceDims[s];
-    if (n === m && scale === 1 && offset === 0) return undefined;
-    return tableFromCoordinates(m, n, (j) => scale * j + offset, mode, { fill });
+    const [start, end] = region ? region[s] : [0, sourceDims[s]];
+    if (n === end - start && start === 0 && scale === 1 && offset === 0) return undefined;
+    return tableFromCoordinates(end - start, n, (j) => scale * (j + start) + offset, mode, { fill });
   }) as [AxisTable | undefined, AxisTable | undefined, AxisTable | undefined];
   return sampleSpatial(inSourceOrder.data, 1, inSourceOrder.dims, tables).data;
+}
+
+/**
+ * The source voxels a grid channel can reach at or above `level` once mapped back: linear interpolation never
+ * exceeds its neighbours, so only source voxels within one grid voxel of a value >= level can; nearest reads
+ * one grid voxel. Undefined when no grid value reaches the level.
+ */
+export function regionAtLeast(
+  values: Float32Array,
+  gridDims: readonly [number, number, number],
+  maps: readonly [AxisMap, AxisMap, AxisMap],
+  sourceDims: readonly [number, number, number],
+  level: number,
+): SourceRegion | undefined {
+  const [d, h, w] = gridDims;
+  const low = [d, h, w];
+  const high = [-1, -1, -1];
+  for (let z = 0; z < d; z++)
+    for (let y = 0; y < h; y++) {
+      const row = (z * h + y) * w;
+      for (let x = 0; x < w; x++) {
+        if (!(values[row + x] >= level)) continue;
+        if (z < low[0]) low[0] = z;
+        if (z > high[0]) high[0] = z;
+        if (y < low[1]) low[1] = y;
+        if (y > high[1]) high[1] = y;
+        if (x < low[2]) low[2] = x;
+        if (x > high[2]) high[2] = x;
+      }
+    }
+  if (high[0] < 0) return undefined;
+  const region = [0, 1, 2].map((s) => {
+    const k = maps.findIndex((m) => m.source === s);
+    const { scale, offset } = maps[k];
+    // source j reaches grid coordinate scale * j + offset; keep those within one grid voxel of the box
+    const a = (low[k] - 1 - offset) / scale;
+    const b = (high[k] + 1 - offset) / scale;
+    const start = Math.max(0, Math.floor(Math.min(a, b)));
+    const end = Math.min(sourceDims[s], Math.ceil(Math.max(a, b)) + 1);
+    return [start, Math.max(start, end)] as [number, number];
+  }) as SourceRegion;
+  return region;
 }

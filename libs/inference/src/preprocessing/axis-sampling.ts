@@ -90,18 +90,38 @@ export function sampleAxis(data: Float32Array, outer: number, n: number, inner: 
       const base = o * n * inner;
       for (let i = 0; i < m; i++) {
         const target = (o * m + i) * inner;
-        const count = end[i] - start[i];
+        const scale = 1 / (end[i] - start[i]);
+        if (inner === 1) {
+          let sum = 0;
+          for (let j = base + start[i]; j < base + end[i]; j++) sum += data[j];
+          out[target] = sum * scale;
+          continue;
+        }
         for (let j = start[i]; j < end[i]; j++) {
           const from = base + j * inner;
           for (let r = 0; r < inner; r++) out[target + r] += data[from + r];
         }
-        for (let r = 0; r < inner; r++) out[target + r] /= count;
+        for (let r = 0; r < inner; r++) out[target + r] *= scale;
       }
     }
     return out;
   }
   const { i0, i1, w, valid } = table;
   const fill = table.fill ?? 0;
+  if (inner === 1) {
+    for (let o = 0; o < outer; o++) {
+      const base = o * n;
+      const target = o * m;
+      for (let i = 0; i < m; i++) {
+        if (valid && !valid[i]) out[target + i] = fill;
+        else {
+          const f = w[i];
+          out[target + i] = f === 0 ? data[base + i0[i]] : data[base + i0[i]] * (1 - f) + data[base + i1[i]] * f;
+        }
+      }
+    }
+    return out;
+  }
   for (let o = 0; o < outer; o++) {
     const base = o * n * inner;
     for (let i = 0; i < m; i++) {
@@ -114,7 +134,7 @@ export function sampleAxis(data: Float32Array, outer: number, n: number, inner: 
       const b = base + i1[i] * inner;
       const f = w[i];
       if (f === 0) {
-        for (let r = 0; r < inner; r++) out[target + r] = data[a + r];
+        out.set(data.subarray(a, a + inner), target);
       } else {
         const g = 1 - f;
         for (let r = 0; r < inner; r++) out[target + r] = data[a + r] * g + data[b + r] * f;

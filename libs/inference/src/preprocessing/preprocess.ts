@@ -11,7 +11,7 @@ import { applyOrientStep, sourceDirections } from './orient.step';
 import { applyResampleStep } from './resample.step';
 import { applyResizeStep } from './resize.step';
 import { applyScaleIntensityStep } from './scale-intensity.step';
-import type { StepContext } from './step-context';
+import { slicesOf, type StepContext } from './step-context';
 import { applyWindowStep } from './window.step';
 
 /** One step on a grid, exactly as declared. */
@@ -62,14 +62,70 @@ export interface PreparedItem {
   slice?: number;
 }
 
+/** Steps that map each value on its own, whatever its neighbours: a run of them can become a lookup table. */
+function isPointwise(step: PreprocessingStep): boolean {
+  return (
+    step.op === 'modalityLut' ||
+    step.op === 'window' ||
+    step.op === 'invertMonochrome1' ||
+    step.op === 'scaleIntensity' ||
+    (step.op === 'normalize' && step.mode === 'constant')
+  );
+}
+
+const MAX_TABLE = 1 << 16;
+
+/**
+ * The leading pointwise steps applied as one lookup table per slice: the steps themselves run on every stored
+ * value the image can hold (BitsStored up to 16 bits), so the table gives exactly what they would give on the
+ * pixels, in one pass and one array. Slices whose LUT and VOI agree share a table.
+ */
+type Tables = Map<string, { values: Float32Array; range?: [number, number] }>;
+
+function applyPointwisePrefix(grid: Grid, steps: readonly PreprocessingStep[], context: StepContext, tables: Tables): Grid {
+  const [low, high] = context.source.storedRange;
+  const size = high - low + 1;
+  const [d, h, w] = grid.dims;
+  const plane = h * w;
+  const slices = slicesOf(context, d);
+  const data = new Float32Array(grid.data.length);
+  let range: [number, number] | undefined;
+  slices.forEach((slice, z) => {
+    const key = JSON.stringify([context.source.modalityLuts[slice], context.slice === undefined ? 'volume' : context.source.vois[slice]]);
+    let table = tables.get(key);
+    if (!table) {
+      const every = new Float32Array(size);
+      for (let i = 0; i < size; i++) every[i] = low + i;
+      const domain: Grid = { ...grid, data: every, channels: 1, dims: [1, 1, size] };
+      const out = steps.reduce((g, step) => applyStep(g, step, { ...context, planes: [slice] }), domain);
+      table = { values: out.data, range: out.range };
+      tables.set(key, table);
+    }
+    range = table.range && range ? [Math.min(range[0], table.range[0]), Math.max(range[1], table.range[1])] : table.range;
+    const values = table.values;
+    for (let c = 0; c < grid.channels; c++) {
+      const offset = (c * d + z) * plane;
+      const from = grid.data;
+      for (let i = offset; i < offset + plane; i++) data[i] = values[(from[i] - low) | 0];
+    }
+  });
+  return { ...grid, data, range };
+}
+
 /**
  * The declared preprocessing on the source: one item per image (consumes image), per slice (slices), or one
  * for the whole series (volume). Each grid keeps the map back to the source geometry.
  */
 export function preprocess(manifest: FindingsManifest, source: ModelSource): PreparedItem[] {
+  const steps = manifest.preprocessing;
+  let prefix = 0;
+  while (prefix < steps.length && isPointwise(steps[prefix])) prefix++;
+  const tabulate = prefix > 0 && source.storedRange[1] - source.storedRange[0] + 1 <= MAX_TABLE;
+  const tables: Tables = new Map();
   const run = (grid: Grid, slice?: number): PreparedItem => {
     const context: StepContext = { modelId: manifest.id, source, slice };
-    return { grid: manifest.preprocessing.reduce((g, step) => applyStep(g, step, context), grid), slice };
+    const start = tabulate ? applyPointwisePrefix(grid, steps.slice(0, prefix), context, tables) : grid;
+    return { grid: steps.slice(tabulate ? prefix : 0).reduce((g, step) => applyStep(g, step, context), start), slice };
   };
   if (manifest.consumes === 'volume') return [run(sourceGrid(source, 0, source.geometry.slices))];
   return Array.from({ length: source.geometry.slices }, (_, z) => run(sourceGrid(source, z, 1), z));

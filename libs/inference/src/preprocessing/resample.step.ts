@@ -4,9 +4,17 @@ import { sampleSpatial, tableFromCoordinates, type AxisTable } from './axis-samp
 import type { AxisMap, Grid } from './grid';
 import type { StepContext } from './step-context';
 
-/** The size of an axis of n voxels at spacing s resampled to spacing t: round((n - 1) s / t) + 1 (MONAI Spacing). */
+/** Rounds half to even, as numpy's round does. */
+function roundHalfEven(x: number): number {
+  const f = Math.floor(x);
+  const d = x - f;
+  if (d !== 0.5) return Math.round(x);
+  return f % 2 === 0 ? f : f + 1;
+}
+
+/** The size of an axis of n voxels at spacing s resampled to spacing t: round((n - 1) s / t) + 1, half to even (MONAI Spacing). */
 export function resampledSize(n: number, from: number, to: number): number {
-  return Math.max(1, Math.round(((n - 1) * from) / to) + 1);
+  return Math.max(1, roundHalfEven(((n - 1) * from) / to) + 1);
 }
 
 /**

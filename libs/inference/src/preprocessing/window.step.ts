@@ -37,7 +37,7 @@ export function applyWindowStep(grid: Grid, step: WindowStep, context: StepConte
     for (let c = 0; c < grid.channels; c++) {
       const offset = (c * d + z) * plane;
       try {
-        data.set(applyVoiLut(grid.data.subarray(offset, offset + plane), voi, range), offset);
+        applyVoiLut(grid.data.subarray(offset, offset + plane), voi, range, data, offset);
       } catch (error) {
         if (!(error instanceof InvalidLutError)) throw error;
         throw new ModelInputError(context.modelId, 'no-window', `the window cannot be applied: ${error.message}`);
