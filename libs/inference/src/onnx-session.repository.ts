@@ -21,6 +21,8 @@ export interface OnnxSessionOptions {
   maxOpenSessions?: number;
   /** time limit of a run when the caller gives none, ms; default none */
   timeLimitMs?: number;
+  /** runs of one model past their time limit and still inside onnxruntime before its next runs are refused; default 2 */
+  maxStuckRuns?: number;
 }
 
 export interface OnnxRunOptions {
@@ -96,11 +98,32 @@ interface Pending {
   reject: (error: Error) => void;
 }
 
-/** The thread and session of one model version. */
+/** A thread, its session and the requests it has not answered. */
+interface Thread {
+  worker: Worker;
+  pending: Map<number, Pending>;
+  loaded?: Promise<void>;
+  /** called once when no request is pending */
+  whenIdle: (() => void)[];
+  closing?: Promise<void>;
+}
+
+function settle(thread: Thread): void {
+  if (thread.pending.size > 0) return;
+  thread.worker.unref();
+  for (const done of thread.whenIdle.splice(0)) done();
+}
+
+/** Resolves when the thread has answered every request sent so far. */
+function idle(thread: Thread): Promise<void> {
+  return thread.pending.size === 0 ? Promise.resolve() : new Promise((resolve) => thread.whenIdle.push(resolve));
+}
+
+/** The session of one model version, on a thread of its own. */
 class Lane {
-  worker: Worker | undefined;
-  loaded: Promise<void> | undefined;
-  readonly pending = new Map<number, Pending>();
+  thread: Thread | undefined;
+  /** threads of runs that passed their time limit and are still inside onnxruntime */
+  readonly stuck = new Set<Thread>();
   busy = false;
   lastUsed = 0;
   constructor(
@@ -112,20 +135,24 @@ class Lane {
 interface QueuedRun {
   lane: Lane;
   start: () => Promise<void>;
+  cancel: (error: Error) => void;
 }
 
 /**
  * onnxruntime-node behind a small class: one session per model version (key), opened once on a thread of its
  * own and reused; runs take and return plain typed arrays. A bounded pool: at most `maxConcurrentRuns` runs at
- * once (the rest wait in order), one at a time per model. A run past its time limit rejects with
- * ModelTimeoutError at the limit and its thread is ended, so other models go on and the next run of that model
- * opens a fresh session; a run that throws rejects with InferenceRunError and leaves the session usable.
+ * once (the rest wait in order), one at a time per model.
+ *
+ * A run past its time limit rejects with ModelTimeoutError at the limit and frees its place at once; its thread
+ * is set aside (onnxruntime cannot be interrupted, and ending a thread inside it aborts the process), ended as
+ * soon as the run returns, and the model's next run opens a fresh session on a new thread. A model with
+ * `maxStuckRuns` runs still stuck is refused (InferenceRunError) until one returns, so a model that never returns
+ * cannot take every core. A run that throws rejects with InferenceRunError and leaves its session usable.
  * Threads hold the process open only while a request is in flight.
  */
 export class OnnxSessionRepository {
   private readonly lanes = new Map<string, Lane>();
   private readonly queue: QueuedRun[] = [];
-  private readonly abandoned = new Set<Worker>();
   private running = 0;
   private nextId = 1;
   private clock = 0;
@@ -141,7 +168,7 @@ export class OnnxSessionRepository {
     return lane;
   }
 
-  private spawn(lane: Lane): Worker {
+  private spawn(lane: Lane): Thread {
     this.closeIdleBeyondLimit(lane);
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
@@ -151,69 +178,80 @@ export class OnnxSessionRepository {
         executionProviders: this.options.executionProviders ?? ['cpu'],
       },
     });
+    const thread: Thread = { worker, pending: new Map(), whenIdle: [] };
     worker.on('message', (reply: Reply) => {
-      const request = lane.pending.get(reply.id);
+      const request = thread.pending.get(reply.id);
       if (!request) return;
-      lane.pending.delete(reply.id);
-      if (lane.pending.size === 0) worker.unref();
+      thread.pending.delete(reply.id);
       if (reply.error !== undefined) request.reject(new InferenceRunError(reply.error));
       else request.resolve(reply);
+      settle(thread);
     });
     const ended = (error: Error) => {
-      if (lane.worker !== worker) return;
-      lane.worker = undefined;
-      lane.loaded = undefined;
-      for (const request of lane.pending.values()) request.reject(error);
-      lane.pending.clear();
+      if (lane.thread === thread) lane.thread = undefined;
+      lane.stuck.delete(thread);
+      for (const request of thread.pending.values()) request.reject(error);
+      thread.pending.clear();
+      settle(thread);
     };
     worker.on('error', (error) => ended(new InferenceRunError(`the onnxruntime thread of ${lane.key} failed: ${error.message}`)));
     worker.on('exit', (code) => ended(new InferenceRunError(`the onnxruntime thread of ${lane.key} exited (code ${code})`)));
     worker.unref();
-    lane.worker = worker;
-    return worker;
+    lane.thread = thread;
+    return thread;
   }
 
   /** Closes least recently used idle sessions while more than maxOpenSessions are open. */
   private closeIdleBeyondLimit(except: Lane): void {
     const limit = this.options.maxOpenSessions ?? 8;
-    const open = [...this.lanes.values()].filter((l) => l.worker && l !== except);
+    const open = [...this.lanes.values()].filter((l) => l.thread && l !== except);
     if (open.length < limit) return;
-    const idle = open.filter((l) => !l.busy && l.pending.size === 0).sort((a, b) => a.lastUsed - b.lastUsed);
-    for (const l of idle.slice(0, open.length - limit + 1)) this.end(l);
+    const idle = open.filter((l) => !l.busy && l.thread!.pending.size === 0).sort((a, b) => a.lastUsed - b.lastUsed);
+    for (const l of idle.slice(0, open.length - limit + 1)) {
+      const thread = l.thread!;
+      l.thread = undefined;
+      void this.close(thread);
+    }
   }
 
-  /** Ends a lane's thread without waiting for it (a thread inside a native call ends when the call returns). */
-  private end(lane: Lane, reason = `the session of ${lane.key} was closed`): void {
-    const worker = lane.worker;
-    lane.worker = undefined;
-    lane.loaded = undefined;
-    for (const request of lane.pending.values()) request.reject(new InferenceRunError(reason));
-    lane.pending.clear();
-    if (!worker) return;
-    this.abandoned.add(worker);
-    void worker.terminate().finally(() => this.abandoned.delete(worker));
+  /** Ends an idle thread: its session released, then the thread (once, however often it is asked). */
+  private close(thread: Thread): Promise<void> {
+    thread.closing ??= (async () => {
+      await this.send(thread, { op: 'release' }).catch(() => undefined);
+      await thread.worker.terminate();
+    })();
+    return thread.closing;
   }
 
-  private request(lane: Lane, message: Record<string, unknown>, transfer: ArrayBuffer[] = []): Promise<Reply> {
-    const worker = lane.worker ?? this.spawn(lane);
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      lane.pending.set(id, { resolve, reject });
-      worker.ref();
-      worker.postMessage({ ...message, id }, transfer);
+  /** Sets a thread whose run passed its limit aside: it is ended when that run returns, never inside it. */
+  private setAside(lane: Lane, thread: Thread): void {
+    if (lane.thread === thread) lane.thread = undefined;
+    lane.stuck.add(thread);
+    void idle(thread).then(() => {
+      if (!lane.stuck.delete(thread)) return; // released meanwhile
+      return this.close(thread);
     });
   }
 
-  private ensureLoaded(lane: Lane): Promise<void> {
-    if (!lane.worker) lane.loaded = undefined;
-    lane.loaded ??= this.request(lane, { op: 'load', bytes: lane.bytes }).then(
+  private send(thread: Thread, message: Record<string, unknown>, transfer: ArrayBuffer[] = []): Promise<Reply> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      thread.pending.set(id, { resolve, reject });
+      thread.worker.ref();
+      thread.worker.postMessage({ ...message, id }, transfer);
+    });
+  }
+
+  private ensureLoaded(lane: Lane): Promise<Thread> {
+    const thread = lane.thread ?? this.spawn(lane);
+    thread.loaded ??= this.send(thread, { op: 'load', bytes: lane.bytes }).then(
       () => undefined,
       (error: Error) => {
-        lane.loaded = undefined;
+        thread.loaded = undefined;
         throw new InferenceRunError(`cannot load model ${lane.key}: ${error.message}`);
       },
     );
-    return lane.loaded;
+    return thread.loaded.then(() => thread);
   }
 
   private pump(): void {
@@ -233,16 +271,20 @@ export class OnnxSessionRepository {
     }
   }
 
-  /** Opens the session for `key` from the model's bytes (once; again after its thread was ended). */
+  /** Opens the session for `key` from the model's bytes (once; again after its thread was set aside). */
   async load(key: string, bytes: Uint8Array): Promise<void> {
     await this.ensureLoaded(this.lane(key, bytes));
   }
 
   /** The inputs and outputs the model's graph declares. */
   async describe(key: string, bytes: Uint8Array): Promise<SessionDescription> {
-    const lane = this.lane(key, bytes);
-    await this.ensureLoaded(lane);
-    return (await this.request(lane, { op: 'describe' })).description!;
+    const thread = await this.ensureLoaded(this.lane(key, bytes));
+    return (await this.send(thread, { op: 'describe' })).description!;
+  }
+
+  /** Threads still inside runs that passed their time limit, over all models. */
+  stuckRuns(): number {
+    return [...this.lanes.values()].reduce((n, lane) => n + lane.stuck.size, 0);
   }
 
   /** Runs the model of `key` (opening its session from `bytes` if needed) when the pool has room. */
@@ -250,16 +292,21 @@ export class OnnxSessionRepository {
     const lane = this.lane(key, bytes);
     lane.bytes = bytes;
     const limit = options.timeLimitMs ?? this.options.timeLimitMs;
+    const maxStuck = this.options.maxStuckRuns ?? 2;
+    if (lane.stuck.size >= maxStuck) {
+      return Promise.reject(new InferenceRunError(`model ${key} is refused: ${lane.stuck.size} of its runs passed their time limit and have not returned`));
+    }
     return new Promise((resolve, reject) => {
       const start = async () => {
+        let thread: Thread;
         try {
-          await this.ensureLoaded(lane);
+          thread = await this.ensureLoaded(lane);
         } catch (error) {
           reject(error as Error);
           return;
         }
         const transfer = options.transferInputs ? Object.values(inputs).map((i) => i.data.buffer as ArrayBuffer) : [];
-        const reply = this.request(lane, { op: 'run', inputs }, transfer);
+        const reply = this.send(thread, { op: 'run', inputs }, transfer);
         let timer: NodeJS.Timeout | undefined;
         const timeout =
           limit === undefined
@@ -273,36 +320,38 @@ export class OnnxSessionRepository {
         } catch (error) {
           if (error instanceof ModelTimeoutError) {
             reply.catch(() => undefined);
-            this.end(lane, `the run of ${key} passed its time limit`);
+            this.setAside(lane, thread);
             reject(error);
           } else reject(new InferenceRunError(`model ${key} failed to run: ${(error as Error).message}`));
         } finally {
           if (timer) clearTimeout(timer);
         }
       };
-      this.queue.push({ lane, start });
+      this.queue.push({ lane, start, cancel: reject });
       this.pump();
     });
   }
 
-  /** Closes every session and ends every thread, including those of runs abandoned at their time limit. */
-  async release(): Promise<void> {
+  /**
+   * Closes every session and ends every thread once its run is over: runs under way (and runs set aside at their
+   * time limit) are waited for up to `waitMs`; a thread still inside onnxruntime after that is left to the end of
+   * the process.
+   */
+  async release(waitMs = 10000): Promise<void> {
     const lanes = [...this.lanes.values()];
     this.lanes.clear();
+    for (const queued of this.queue.splice(0))
+      queued.cancel(new InferenceRunError(`model ${queued.lane.key} did not run: the onnxruntime sessions were released`));
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, waitMs)));
+    const threads = lanes.flatMap((lane) => [...(lane.thread ? [lane.thread] : []), ...lane.stuck]);
     await Promise.all(
-      lanes.map(async (lane) => {
-        const worker = lane.worker;
-        if (!worker) return;
-        if (lane.busy) {
-          this.end(lane, 'the onnxruntime sessions were released');
-          return;
-        }
-        await this.request(lane, { op: 'release' }).catch(() => undefined);
-        lane.worker = undefined;
-        await worker.terminate();
+      threads.map(async (thread) => {
+        await Promise.race([idle(thread), deadline]);
+        if (thread.pending.size === 0) await this.close(thread);
+        else thread.worker.unref();
       }),
     );
-    // a thread still inside a native call ends when the call returns; do not wait for it here
-    for (const worker of this.abandoned) worker.unref();
+    clearTimeout(timer);
   }
 }

@@ -2,7 +2,9 @@ import { ModelInputError } from '../inference.errors';
 import type { PreprocessingStep } from '../manifest/preprocessing-step.schema';
 import { preprocessingStepSchema } from '../manifest/preprocessing-step.schema';
 import { sourceFixture, type SourceFixtureOptions } from '../test/model-source.fixture';
-import { applyStep, sourceGrid } from './preprocess';
+import { applyStep, preprocess, sourceGrid } from './preprocess';
+import { manifestFixture } from '../test/manifest.fixture';
+import { SeededRandom } from '../../../testing/src/phantom/seeded-random';
 import type { Grid } from './grid';
 import { cropOrPadShift } from './crop-or-pad.step';
 import { resampledSize } from './resample.step';
@@ -141,5 +143,46 @@ describe(applyStep.name, () => {
     expect(values(g)).toEqual([4, 8, 2, 6, 3, 7, 1, 5]);
     expect(g.spacingMm).toEqual([1, 2, 3]);
     expect(g.maps[0]).toEqual({ source: 2, scale: -1, offset: 1 });
+  });
+
+  it('preprocess gives, through its lookup tables, exactly what the steps give one after another', () => {
+    const random = new SeededRandom(8);
+    const stored = Array.from({ length: 3 * 5 * 7 }, () => Math.floor(random.uniform(0, 4096)));
+    const options: SourceFixtureOptions = {
+      stored,
+      rows: 5,
+      columns: 7,
+      slices: 3,
+      PhotometricInterpretation: 'MONOCHROME1',
+      spacingMm: [1, 1, 2],
+      ImageOrientationPatient: [1, 0, 0, 0, 1, 0],
+      modalityLuts: [0, 1, 2].map((z) => ({ kind: 'rescale' as const, RescaleSlope: 1 + z * 0.5, RescaleIntercept: -1000 + 7 * z })),
+      vois: [0, 1, 2].map((z) => ({ center: 1000 + 300 * z, width: 1500, function: 'LINEAR' as const })),
+    };
+    const steps = [
+      { op: 'modalityLut' },
+      { op: 'window', use: 'image', range: [-1, 2] },
+      { op: 'invertMonochrome1' },
+      { op: 'scaleIntensity', from: [0, 1], to: [10, 20], clip: false },
+      { op: 'normalize', mode: 'constant', mean: 3, std: 2 },
+      { op: 'resize', shape: [4, 4] },
+    ];
+    for (const consumes of ['slices', 'volume'] as const) {
+      const manifest = manifestFixture({
+        task: 'segmentation',
+        consumes,
+        input: { name: 'x', layout: consumes === 'volume' ? 'NCDHW' : 'NCHW', shape: consumes === 'volume' ? [1, 1, 'D', 'H', 'W'] : ['N', 1, 'H', 'W'] },
+        preprocessing: consumes === 'volume' ? [...steps.slice(0, 5), { op: 'resize', shape: [3, 4, 4] }] : steps,
+        output: {
+          tensor: { name: 'y', shape: consumes === 'volume' ? [1, 1, 'D', 'H', 'W'] : ['N', 1, 'H', 'W'] },
+          activation: 'sigmoid',
+          classes: [{ index: 0, code: { scheme: 'SCT', value: '52988006', meaning: 'Lesion' }, colour: [1, 1, 1] }],
+        },
+      });
+      const tabulated = preprocess(manifest, sourceFixture(options));
+      const one = (item: number | 'volume') => run(options, manifest.preprocessing, item);
+      const expected = consumes === 'volume' ? [one('volume')] : [0, 1, 2].map((z) => one(z));
+      expect(tabulated.map((p) => Array.from(p.grid.data))).toEqual(expected.map((g) => Array.from(g.data)));
+    }
   });
 });
