@@ -99,3 +99,6 @@ export class UnsupportedMonaiBundleError extends InferenceError {
     super(`cannot import the MONAI bundle ${directory}: ${problems.join('; ')}`);
   }
 }
+
+/** Bytes that are not an ONNX model (ModelProto): truncated, or another format. */
+export class OnnxFormatError extends InferenceError {}

@@ -53,6 +53,7 @@ export function manifestRuleViolations(m: FindingsManifest): RuleViolation[] {
         break;
       case 'normalize':
         sawNormalize = true;
+        if (step.mode === 'zscore' && step.nonzero && step.foregroundAbove !== undefined) fail(path, 'give nonzero or foregroundAbove, not both');
         if (step.mode === 'constant') {
           for (const [name, v] of [
             ['mean', step.mean],
@@ -68,7 +69,8 @@ export function manifestRuleViolations(m: FindingsManifest): RuleViolation[] {
         break;
       case 'cropOrPad':
         if (step.shape.length !== rank) fail(path, `shape needs ${rank} sizes for consumes ${m.consumes}`);
-        else spatialSet = [...step.shape];
+        else if (!step.crop && !step.pad) fail(path, 'crop and pad are both false: the step would do nothing');
+        else spatialSet = step.crop && step.pad ? [...step.shape] : undefined; // only cropping or only padding leaves sizes open
         break;
       case 'resample':
         if (step.spacingMm.length !== rank) fail(path, `spacingMm needs ${rank} values for consumes ${m.consumes}`);

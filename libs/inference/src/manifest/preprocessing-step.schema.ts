@@ -62,6 +62,7 @@ const zScoreNormalize = z
     op: z.literal('normalize'),
     mode: z.literal('zscore'),
     foregroundAbove: z.number().describe('voxels above this value are the foreground the mean and std are taken over; absent: all voxels').optional(),
+    nonzero: z.boolean().default(false).describe('the foreground is the voxels that are not 0 (MONAI NormalizeIntensity nonzero)'),
     background: z.enum(['normalize', 'zero']).default('normalize').describe('what voxels outside the foreground become: normalized like the rest, or 0'),
   })
   .strict()
@@ -96,6 +97,8 @@ export const cropOrPadStep = z
   .object({
     op: z.literal('cropOrPad'),
     shape: size.describe('target spatial sizes in tensor order'),
+    crop: z.boolean().default(true).describe('crop axes longer than the shape (false: leave them, as MONAI SpatialPad)'),
+    pad: z.boolean().default(true).describe('pad axes shorter than the shape (false: leave them, as MONAI CenterSpatialCrop)'),
     padMode: z.enum(['constant', 'edge']).default('constant'),
     padValue: z.number().default(0).describe("value of padding with padMode 'constant'"),
   })

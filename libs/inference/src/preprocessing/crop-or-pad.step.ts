@@ -12,9 +12,17 @@ export function cropOrPadShift(n: number, m: number): number {
   return m < n ? -(Math.floor(n / 2) - Math.floor(m / 2)) : Math.floor((m - n) / 2);
 }
 
-/** Centre crop and/or pad each spatial axis to the declared shape; padding is constant or the edge value. */
+/**
+ * Centre crop and/or pad each spatial axis to the declared shape (only pad with crop false, only crop with pad
+ * false); padding is constant or the edge value.
+ */
 export function applyCropOrPadStep(grid: Grid, step: CropOrPadStep): Grid {
-  const target = spatialTarget(grid, step.shape);
+  const wanted = spatialTarget(grid, step.shape);
+  // axes it may not crop (or pad) keep their size
+  const target = wanted.map((m, axis) => {
+    const n = grid.dims[axis];
+    return (m < n && !step.crop) || (m > n && !step.pad) ? n : m;
+  }) as [number, number, number];
   const [d, h, w] = grid.dims;
   const [D, H, W] = target;
   const shift = grid.dims.map((n, axis) => cropOrPadShift(n, target[axis]));

@@ -95,6 +95,11 @@ describe(applyStep.name, () => {
     const all = run({ stored: [5, 5], rows: 1, columns: 2 }, [{ op: 'normalize', mode: 'zscore' }]);
     expect(values(all)).toEqual([0, 0]); // std 0 is taken as 1
     expect(() => run({ stored: [0, 0], rows: 1, columns: 2 }, [{ op: 'normalize', mode: 'zscore', foregroundAbove: 0 }])).toThrow(/no voxel is above/);
+    // nonzero: the foreground is {-2, 2}, mean 0, std 2; zeros stay 0
+    const nonzero = run({ stored: [-2, 0, 2, 0], rows: 1, columns: 4, storedRange: [-10, 10] }, [
+      { op: 'normalize', mode: 'zscore', nonzero: true, background: 'zero' },
+    ]);
+    expect(values(nonzero)).toEqual([-1, 0, 1, 0]);
   });
 
   it('resize keeps the map from source index to grid coordinate (half-pixel rule) and scales the spacing', () => {
@@ -125,6 +130,10 @@ describe(applyStep.name, () => {
     expect(values(g)).toEqual([-1, -1, -1, 3, 4, 5, -1, -1, -1]);
     const edge = run({ stored: [1, 2], rows: 1, columns: 2 }, [{ op: 'cropOrPad', shape: [1, 5], padMode: 'edge' }]);
     expect(values(edge)).toEqual([1, 1, 2, 2, 2]); // pad (1, 2)
+    const padOnly = run({ stored: [1, 2, 3, 4, 5, 6], rows: 1, columns: 6 }, [{ op: 'cropOrPad', shape: [3, 3], crop: false, padValue: 0 }]);
+    expect(padOnly.dims).toEqual([1, 3, 6]);
+    const cropOnly = run({ stored: [1, 2, 3, 4, 5, 6], rows: 1, columns: 6 }, [{ op: 'cropOrPad', shape: [3, 3], pad: false }]);
+    expect(values(cropOnly)).toEqual([3, 4, 5]);
   });
 
   it('orient picks the axes nearest the named directions and flips those that point away', () => {
