@@ -29,6 +29,8 @@ export interface BrainMrOptions {
   noise?: number;
   seed?: number;
   extra?: DicomElements;
+  /** UIDs by role ('study', 'series', 'frame-of-reference', 'instance/<n>'); default generated */
+  uid?: (role: string) => string;
 }
 
 export interface SyntheticBrainMr {
@@ -72,9 +74,10 @@ export function syntheticBrainMr(o: BrainMrOptions = {}): SyntheticBrainMr {
     { centreMm: [11, -6, 8], radiiMm: [6, 20, 11] },
   ];
   const truth = new Uint8Array(rows * columns * slices);
-  const StudyInstanceUID = generateUid();
-  const SeriesInstanceUID = generateUid();
-  const FrameOfReferenceUID = generateUid();
+  const uid = o.uid ?? (() => generateUid());
+  const StudyInstanceUID = uid('study');
+  const SeriesInstanceUID = uid('series');
+  const FrameOfReferenceUID = uid('frame-of-reference');
   const images: DicomElements[] = [];
   for (let z = 0; z < slices; z++) {
     const pixels = new Uint16Array(rows * columns);
@@ -100,7 +103,7 @@ export function syntheticBrainMr(o: BrainMrOptions = {}): SyntheticBrainMr {
     }
     images.push({
       SOPClassUID: MR_IMAGE_STORAGE,
-      SOPInstanceUID: generateUid(),
+      SOPInstanceUID: uid(`instance/${z}`),
       StudyInstanceUID,
       SeriesInstanceUID,
       FrameOfReferenceUID,

@@ -20,6 +20,8 @@ export interface HeadCtOptions {
   /** RescaleIntercept (default -1024) */
   rescaleIntercept?: number;
   extra?: DicomElements;
+  /** UIDs by role ('study', 'series', 'frame-of-reference', 'instance/<n>'); default generated */
+  uid?: (role: string) => string;
 }
 
 export interface SyntheticHeadCt {
@@ -50,9 +52,10 @@ export function syntheticHeadCt(o: HeadCtOptions = {}): SyntheticHeadCt {
   const intercept = o.rescaleIntercept ?? -1024;
   const random = new SeededRandom(o.seed ?? 2);
   const noise = o.noiseHu ?? 4;
-  const StudyInstanceUID = generateUid();
-  const SeriesInstanceUID = generateUid();
-  const FrameOfReferenceUID = generateUid();
+  const uid = o.uid ?? (() => generateUid());
+  const StudyInstanceUID = uid('study');
+  const SeriesInstanceUID = uid('series');
+  const FrameOfReferenceUID = uid('frame-of-reference');
   const origin: [number, number, number] = [-((columns - 1) / 2) * ps, -((rows - 1) / 2) * ps, -((slices - 1) / 2) * ss];
   const ventricles: Ellipsoid[] = [
     { centreMm: [-12, -8, 10], radiiMm: [7, 22, 12] },
@@ -86,7 +89,7 @@ export function syntheticHeadCt(o: HeadCtOptions = {}): SyntheticHeadCt {
     }
     images.push({
       SOPClassUID: CT_IMAGE_STORAGE,
-      SOPInstanceUID: generateUid(),
+      SOPInstanceUID: uid(`instance/${z}`),
       StudyInstanceUID,
       SeriesInstanceUID,
       FrameOfReferenceUID,

@@ -31,6 +31,8 @@ export interface RadiographOptions {
   noWindow?: boolean;
   /** UIDs and patient attributes to use instead of generated ones */
   extra?: DicomElements;
+  /** UIDs by role ('study', 'series', 'frame-of-reference', 'instance/<n>'); default generated */
+  uid?: (role: string) => string;
 }
 
 export interface SyntheticRadiograph {
@@ -70,6 +72,7 @@ export function syntheticRadiograph(o: RadiographOptions = {}): SyntheticRadiogr
   const display = new Float32Array(rows * columns);
   const scale = columns / 2000;
   const opacity = o.opacity;
+  const uid = o.uid ?? (() => generateUid());
   for (let y = 0; y < rows; y++) {
     for (let x = 0; x < columns; x++) {
       let d = 0.05;
@@ -95,9 +98,9 @@ export function syntheticRadiograph(o: RadiographOptions = {}): SyntheticRadiogr
   }
   const elements: DicomElements = {
     SOPClassUID: o.SOPClassUID ?? DX_FOR_PRESENTATION,
-    SOPInstanceUID: generateUid(),
-    StudyInstanceUID: generateUid(),
-    SeriesInstanceUID: generateUid(),
+    SOPInstanceUID: uid('instance/0'),
+    StudyInstanceUID: uid('study'),
+    SeriesInstanceUID: uid('series'),
     Modality: o.Modality ?? 'DX',
     PatientID: 'NIDUS-SYNTH-CXR',
     PatientName: 'SYNTHETIC^RADIOGRAPH',
