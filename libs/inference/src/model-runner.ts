@@ -15,6 +15,8 @@ export interface ModelRunTimings {
   preprocessMs: number;
   inferenceMs: number;
   postprocessMs: number;
+  /** CPU time of this process over decode, preprocessing and postprocessing (not the run): the work itself, whatever else the machine does */
+  overheadCpuMs: number;
 }
 
 export type ModelResult = ModelFindings & {
@@ -57,11 +59,13 @@ export class ModelRunner {
       t = now;
       return ms;
     };
+    const cpu = process.cpuUsage();
     const source = await readModelSource(modelId, datasets, manifest.consumes);
     const decodeMs = lap();
     const prepared = preprocess(manifest, source);
     const batches = inputBatches(manifest, prepared);
     const preprocessMs = lap();
+    const beforeRun = process.cpuUsage(cpu);
     const timeLimitMs = manifest.runtime.timeLimitSeconds !== undefined ? manifest.runtime.timeLimitSeconds * 1000 : undefined;
     const outputs: Record<string, OnnxTensorOutput>[] = [];
     for (const batch of batches) {
@@ -75,8 +79,11 @@ export class ModelRunner {
       );
     }
     const inferenceMs = lap();
+    const afterRun = process.cpuUsage();
     const findings = interpretModelOutputs(manifest, prepared, batches, outputs, source.geometry);
     const postprocessMs = lap();
-    return { ...findings, modelId, version: manifest.version, geometry: source.geometry, timings: { decodeMs, preprocessMs, inferenceMs, postprocessMs } };
+    const post = process.cpuUsage(afterRun);
+    const overheadCpuMs = (beforeRun.user + beforeRun.system + post.user + post.system) / 1000;
+    return { ...findings, modelId, version: manifest.version, geometry: source.geometry, timings: { decodeMs, preprocessMs, inferenceMs, postprocessMs, overheadCpuMs } };
   }
 }

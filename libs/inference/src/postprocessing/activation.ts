@@ -63,3 +63,22 @@ export function largest(values: Float32Array): number {
   for (let i = 0; i < values.length; i++) if (values[i] > m) m = values[i];
   return m;
 }
+
+/** Sigmoid in place of the values of a [d, h, w] grid inside `box` grown by one voxel (the rest is left as it is). */
+export function sigmoidInBox(values: Float32Array, dims: readonly [number, number, number], box: { low: readonly number[]; high: readonly number[] }): void {
+  const [d, h, w] = dims;
+  const z0 = Math.max(0, box.low[0] - 1),
+    z1 = Math.min(d - 1, box.high[0] + 1);
+  const y0 = Math.max(0, box.low[1] - 1),
+    y1 = Math.min(h - 1, box.high[1] + 1);
+  const x0 = Math.max(0, box.low[2] - 1),
+    x1 = Math.min(w - 1, box.high[2] + 1);
+  for (let z = z0; z <= z1; z++)
+    for (let y = y0; y <= y1; y++) {
+      const row = (z * h + y) * w;
+      for (let i = row + x0; i <= row + x1; i++) {
+        const x = values[i];
+        values[i] = x >= 0 ? 1 / (1 + exp(-x)) : exp(x) / (1 + exp(x));
+      }
+    }
+}

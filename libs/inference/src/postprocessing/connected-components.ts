@@ -20,16 +20,17 @@ export interface Components {
   sizes: number[];
 }
 
-/** The bounding box of the non-zero voxels. */
-export function boundingBox(mask: ArrayLike<number>, dims: readonly [number, number, number]): Box {
+/** The bounding box of the non-zero voxels, searched inside `within` (the whole grid by default). */
+export function boundingBox(mask: ArrayLike<number>, dims: readonly [number, number, number], within?: Box): Box {
   const [d, h, w] = dims;
   const box: Box = { z0: d, z1: 0, y0: h, y1: 0, x0: w, x1: 0 };
-  for (let z = 0; z < d; z++) {
-    for (let y = 0; y < h; y++) {
+  const s = within ?? { z0: 0, z1: d, y0: 0, y1: h, x0: 0, x1: w };
+  for (let z = s.z0; z < s.z1; z++) {
+    for (let y = s.y0; y < s.y1; y++) {
       const row = (z * h + y) * w;
       let first = -1;
       let last = -1;
-      for (let x = 0; x < w; x++) {
+      for (let x = s.x0; x < s.x1; x++) {
         if (mask[row + x]) {
           if (first < 0) first = x;
           last = x;
@@ -50,11 +51,11 @@ export function boundingBox(mask: ArrayLike<number>, dims: readonly [number, num
 /**
  * Labels the connected components of `mask` (non-zero voxels): face neighbours only (4 in 2D, 6 in 3D), or
  * full (8 / 26, edges and corners too). A breadth-first flood fill inside the mask's bounding box, iterative so
- * that large components do not exhaust the stack.
+ * that large components do not exhaust the stack. With `within`, every voxel of the mask must lie in that box.
  */
-export function connectedComponents(mask: ArrayLike<number>, dims: readonly [number, number, number], connectivity: 'face' | 'full'): Components {
+export function connectedComponents(mask: ArrayLike<number>, dims: readonly [number, number, number], connectivity: 'face' | 'full', within?: Box): Components {
   const [, h, w] = dims;
-  const box = boundingBox(mask, dims);
+  const box = boundingBox(mask, dims, within);
   const bd = box.z1 - box.z0;
   const bh = box.y1 - box.y0;
   const bw = box.x1 - box.x0;
@@ -120,20 +121,23 @@ export function labelAt(c: Components, z: number, y: number, x: number): number 
   return c.labels[((z - box.z0) * (box.y1 - box.y0) + (y - box.y0)) * (box.x1 - box.x0) + (x - box.x0)];
 }
 
-/** The mask without components smaller than `minVoxels`; returns the components and the labels kept. */
+/**
+ * Removes components smaller than `minVoxels` from the mask, in place; returns the mask, the components and
+ * the labels kept.
+ */
 export function removeSmallComponents(
   mask: Uint8Array,
   dims: readonly [number, number, number],
   connectivity: 'face' | 'full',
   minVoxels: number,
+  within?: Box,
 ): { mask: Uint8Array; components: Components; kept: number[] } {
-  const components = connectedComponents(mask, dims, connectivity);
+  const components = connectedComponents(mask, dims, connectivity, within);
   const labels = components.sizes.map((_, label) => label).slice(1);
   const kept = labels.filter((label) => components.sizes[label] >= minVoxels);
   if (kept.length === labels.length) return { mask, components, kept };
   const keep = new Uint8Array(components.sizes.length);
   for (const label of kept) keep[label] = 1;
-  const out = new Uint8Array(mask.length);
   const { box } = components;
   const [, h, w] = dims;
   const bh = box.y1 - box.y0;
@@ -142,7 +146,13 @@ export function removeSmallComponents(
     for (let y = box.y0; y < box.y1; y++) {
       const from = ((z - box.z0) * bh + (y - box.y0)) * bw;
       const to = (z * h + y) * w + box.x0;
-      for (let x = 0; x < bw; x++) if (keep[components.labels[from + x]]) out[to + x] = 1;
+      for (let x = 0; x < bw; x++) {
+        const label = components.labels[from + x];
+        if (label && !keep[label]) {
+          mask[to + x] = 0;
+          components.labels[from + x] = 0;
+        }
+      }
     }
-  return { mask: out, components, kept };
+  return { mask, components, kept };
 }

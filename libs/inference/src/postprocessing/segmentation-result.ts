@@ -6,11 +6,13 @@ import type { SegmentationClass } from '../manifest/model-output.schema';
 import type { AxisMap } from '../preprocessing/grid';
 import type { SourceGeometry } from '../preprocessing/model-source';
 import type { PreparedItem } from '../preprocessing/preprocess';
-import { largest, sigmoidInPlace, softmaxChannels } from './activation';
-import { removeSmallComponents } from './connected-components';
+import { sigmoidInBox, sigmoidInPlace, softmaxChannels } from './activation';
+import { removeSmallComponents, type Box } from './connected-components';
+
+const EMPTY_BOX: Box = { z0: 0, z1: 0, y0: 0, y1: 0, x0: 0, x1: 0 };
 import { largestDiameterMm, volumeMl } from './mask-measurements';
 import type { CheckedOutput } from './output-check';
-import { mapToSource, regionAtLeast, type SourceRegion } from './source-mapping';
+import { gridBoxAtLeast, mapToSource, regionAtLeast, sourceRegionOf, type SourceRegion } from './source-mapping';
 
 /** One class of a segmentation model on a series: its mask on the source voxels and what was measured. */
 export interface SegmentFinding {
@@ -74,8 +76,11 @@ export function segmentationFindings(
   const plane = rows * columns;
   const total = plane * slices;
   const masks = o.classes.map(() => new Uint8Array(total));
+  // the box of source voxels each class may have painted, so that the component search looks only there
+  const painted: (Box | undefined)[] = o.classes.map(() => undefined);
   // the probability of each class where its mask is set (allocated on the first such voxel)
-  const probabilities = mode === 'labels' ? undefined : o.classes.map((): Float32Array | undefined => undefined);
+  // the probabilities each class was painted with: per painted region, its first source voxel, row length and values
+  const painting: { start: number; region: SourceRegion; p: Float32Array }[][] = o.classes.map(() => []);
 
   outputs.forEach((output, r) => {
     const C = output.dims[layoutAxes(layout).channel];
@@ -93,26 +98,57 @@ export function segmentationFindings(
         });
         return;
       }
-      if (o.activation === 'softmax') softmaxChannels(channels.map((ch) => ch.data));
-      else if (o.activation === 'sigmoid') for (const ch of channels) sigmoidInPlace(ch.data);
       // write a mapped region of this item into class k's mask where `wins` holds
       const paint = (k: number, region: SourceRegion, p: Float32Array, wins: (v: number) => boolean) => {
-        const [[z0, z1], [y0, y1], [x0, x1]] = region;
+        const [[z0r, z1r], [y0, y1], [x0, x1]] = region;
+        const z0 = z0r + (slice ?? 0);
+        const z1 = z1r + (slice ?? 0);
+        const box = painted[k];
+        painted[k] = box
+          ? {
+              z0: Math.min(box.z0, z0),
+              z1: Math.max(box.z1, z1),
+              y0: Math.min(box.y0, y0),
+              y1: Math.max(box.y1, y1),
+              x0: Math.min(box.x0, x0),
+              x1: Math.max(box.x1, x1),
+            }
+          : { z0, z1, y0, y1, x0, x1 };
         const bw = x1 - x0;
         const bh = y1 - y0;
         const mask = masks[k];
-        for (let z = z0; z < z1; z++)
+        let any = false;
+        for (let z = z0r; z < z1r; z++)
           for (let y = y0; y < y1; y++) {
-            const from = ((z - z0) * bh + (y - y0)) * bw;
+            const from = ((z - z0r) * bh + (y - y0)) * bw;
             const to = offset + (z * rows + y) * columns + x0;
             for (let x = 0; x < bw; x++) {
               if (!wins(from + x)) continue;
               mask[to + x] = 1;
-              const store = (probabilities![k] ??= new Float32Array(total));
-              store[to + x] = p[from + x];
+              any = true;
             }
           }
+        if (any) painting[k].push({ start: offset, region, p });
       };
+      if (o.activation === 'softmax' && mode === 'argmax' && C === 2 && o.classes.length === 1) {
+        // two channels, one class: it wins where its logit exceeds the other's (probability above one half);
+        // only there, and one grid voxel around, is its probability needed
+        const cls = o.classes[0];
+        const mine = channels[cls.index].data;
+        const other = channels[1 - cls.index].data;
+        const margin = new Float32Array(mine.length);
+        for (let v = 0; v < mine.length; v++) margin[v] = mine[v] - other[v];
+        const box = gridBoxAtLeast(margin, dims, 0);
+        if (!box) return;
+        sigmoidInBox(margin, dims, box);
+        const region = sourceRegionOf(box, maps, sourceDims);
+        const p = mapToSource(margin, dims, maps, sourceDims, 'linear', 0, region);
+        const winsTies = cls.index === 0;
+        paint(0, region, p, (v) => p[v] > 0.5 || (winsTies && p[v] === 0.5));
+        return;
+      }
+      if (o.activation === 'softmax') softmaxChannels(channels.map((ch) => ch.data));
+      else if (o.activation === 'sigmoid') for (const ch of channels) sigmoidInPlace(ch.data);
       if (mode === 'threshold') {
         o.classes.forEach((cls, k) => {
           // only source voxels near a grid value at or above the threshold can reach it
@@ -165,14 +201,25 @@ export function segmentationFindings(
       const s = needSpacing(`minComponentMl of class ${cls.key ?? cls.code.value}`);
       minVoxels = Math.max(minVoxels, Math.ceil((cls.minComponentMl * 1000) / (s[0] * s[1] * s[2]) - 1e-9));
     }
-    const { mask, components, kept } = removeSmallComponents(masks[k], dims, o.connectivity, minVoxels);
+    const { mask, components, kept } = removeSmallComponents(
+      masks[k],
+      dims,
+      o.connectivity,
+      minVoxels,
+      mode === 'labels' ? undefined : (painted[k] ?? EMPTY_BOX),
+    );
     let voxels = 0;
-    let maxProbability: number | null = null;
-    const p = probabilities?.[k];
     for (const label of kept) voxels += components.sizes[label];
-    if (p && voxels > 0) {
+    let maxProbability: number | null = null;
+    if (mode !== 'labels' && voxels > 0) {
       maxProbability = 0;
-      for (let v = 0; v < mask.length; v++) if (mask[v] && p[v] > maxProbability) maxProbability = p[v];
+      for (const { start, region, p } of painting[k]) {
+        const [[z0, z1], [y0, y1], [x0, x1]] = region;
+        let i = 0;
+        for (let z = z0; z < z1; z++)
+          for (let y = y0; y < y1; y++)
+            for (let x = x0; x < x1; x++, i++) if (mask[start + (z * rows + y) * columns + x] && p[i] > maxProbability) maxProbability = p[i];
+      }
     }
     const finding: SegmentFinding = {
       key: cls.key ?? cls.code.value,

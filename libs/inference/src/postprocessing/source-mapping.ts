@@ -35,21 +35,17 @@ export function mapToSource(
   return sampleSpatial(inSourceOrder.data, 1, inSourceOrder.dims, tables).data;
 }
 
-/**
- * The source voxels a grid channel can reach at or above `level` once mapped back: linear interpolation never
- * exceeds its neighbours, so only source voxels within one grid voxel of a value >= level can; nearest reads
- * one grid voxel. Undefined when no grid value reaches the level.
- */
-export function regionAtLeast(
-  values: Float32Array,
-  gridDims: readonly [number, number, number],
-  maps: readonly [AxisMap, AxisMap, AxisMap],
-  sourceDims: readonly [number, number, number],
-  level: number,
-): SourceRegion | undefined {
+/** A box of grid voxels, inclusive bounds [low, high] per grid axis. */
+export interface GridBox {
+  low: [number, number, number];
+  high: [number, number, number];
+}
+
+/** The box of grid voxels whose value is at or above `level` (only within `within`, when given); undefined when none is. */
+export function gridBoxAtLeast(values: Float32Array, gridDims: readonly [number, number, number], level: number): GridBox | undefined {
   const [d, h, w] = gridDims;
-  const low = [d, h, w];
-  const high = [-1, -1, -1];
+  const low: [number, number, number] = [d, h, w];
+  const high: [number, number, number] = [-1, -1, -1];
   for (let z = 0; z < d; z++)
     for (let y = 0; y < h; y++) {
       const row = (z * h + y) * w;
@@ -63,16 +59,38 @@ export function regionAtLeast(
         if (x > high[2]) high[2] = x;
       }
     }
-  if (high[0] < 0) return undefined;
-  const region = [0, 1, 2].map((s) => {
+  return high[0] < 0 ? undefined : { low, high };
+}
+
+/**
+ * The source voxels whose mapped value can come from the grid voxels of `box`: linear interpolation reads the
+ * two grid voxels around a coordinate, so those landing within one grid voxel of the box.
+ */
+export function sourceRegionOf(box: GridBox, maps: readonly [AxisMap, AxisMap, AxisMap], sourceDims: readonly [number, number, number]): SourceRegion {
+  return [0, 1, 2].map((s) => {
     const k = maps.findIndex((m) => m.source === s);
     const { scale, offset } = maps[k];
     // source j reaches grid coordinate scale * j + offset; keep those within one grid voxel of the box
-    const a = (low[k] - 1 - offset) / scale;
-    const b = (high[k] + 1 - offset) / scale;
+    const a = (box.low[k] - 1 - offset) / scale;
+    const b = (box.high[k] + 1 - offset) / scale;
     const start = Math.max(0, Math.floor(Math.min(a, b)));
     const end = Math.min(sourceDims[s], Math.ceil(Math.max(a, b)) + 1);
     return [start, Math.max(start, end)] as [number, number];
   }) as SourceRegion;
-  return region;
+}
+
+/**
+ * The source voxels a grid channel can reach at or above `level` once mapped back: linear interpolation never
+ * exceeds its neighbours, so only source voxels within one grid voxel of a value >= level can. Undefined when no
+ * grid value reaches the level.
+ */
+export function regionAtLeast(
+  values: Float32Array,
+  gridDims: readonly [number, number, number],
+  maps: readonly [AxisMap, AxisMap, AxisMap],
+  sourceDims: readonly [number, number, number],
+  level: number,
+): SourceRegion | undefined {
+  const box = gridBoxAtLeast(values, gridDims, level);
+  return box && sourceRegionOf(box, maps, sourceDims);
 }

@@ -54,12 +54,23 @@ export function permuteSpatial(
   const step = order.map((axis, k) => (flip[k] ? -inStride[axis] : inStride[axis]));
   const result = new Float32Array(data.length);
   const volume = voxelCount(dims);
-  let target = 0;
+  // tiles over the first and last output axes, so that neither reads nor writes jump a whole plane each time
+  const T = 16;
+  const [A, B, E] = out;
   for (let c = 0; c < channels; c++) {
-    for (let a = 0; a < out[0]; a++) {
-      for (let b = 0; b < out[1]; b++) {
-        let from = c * volume + start + a * step[0] + b * step[1];
-        for (let e = 0; e < out[2]; e++, from += step[2]) result[target++] = data[from];
+    const base = c * volume + start;
+    const outBase = c * volume;
+    for (let a0 = 0; a0 < A; a0 += T) {
+      const a1 = Math.min(A, a0 + T);
+      for (let e0 = 0; e0 < E; e0 += T) {
+        const e1 = Math.min(E, e0 + T);
+        for (let b = 0; b < B; b++) {
+          for (let a = a0; a < a1; a++) {
+            const from = base + a * step[0] + b * step[1];
+            const to = outBase + (a * B + b) * E;
+            for (let e = e0; e < e1; e++) result[to + e] = data[from + e * step[2]];
+          }
+        }
       }
     }
   }
