@@ -5,21 +5,6 @@ import { InconsistentVolumeError } from './imaging.errors';
 import { modalityLutOf } from './modality-lut';
 import { sameOrientation, sliceGeometryOf, sliceNormal, slicePosition, type Orientation, type SliceGeometry, type Vec3 } from './slice-geometry';
 
-/** A 3D volume in modality units, index (z * rows + y) * columns + x, z along the slice normal. */
-export interface Volume3D {
-  data: Float32Array;
-  columns: number;
-  rows: number;
-  slices: number;
-  /** [column spacing, row spacing, slice spacing] mm */
-  spacingMm: [number, number, number];
-  ImageOrientationPatient: Orientation;
-  /** ImagePositionPatient of the first slice (voxel 0, 0, 0) */
-  origin: Vec3;
-  /** 4x4 row-major voxel (x, y, z, 1) to patient LPS mm */
-  affine: number[];
-}
-
 export interface SortedSlice<T> {
   item: T;
   geometry: SliceGeometry;
@@ -129,8 +114,15 @@ export interface StackGeometry {
   /** [column spacing, row spacing, slice spacing] mm */
   spacingMm: [number, number, number];
   ImageOrientationPatient: Orientation;
-  /** ImagePositionPatient of the first slice */
+  /** ImagePositionPatient of the first slice (voxel 0, 0, 0) */
   origin: Vec3;
+}
+
+/** A 3D volume in modality units, index (z * rows + y) * columns + x, z along the slice normal. */
+export interface Volume3D extends StackGeometry {
+  data: Float32Array;
+  /** 4x4 row-major voxel (x, y, z, 1) to patient LPS mm */
+  affine: number[];
 }
 
 /**

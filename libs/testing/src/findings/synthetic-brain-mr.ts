@@ -1,5 +1,6 @@
 import { generateUid, type DicomElements } from '@nidus/dicom';
 import { SeededRandom } from '../phantom/seeded-random';
+import { greyscalePixelModule } from './pixel-module';
 import { ellipsoidDistance, ellipsoidRadius, type Ellipsoid } from './ellipsoid';
 
 // Math's functions held locally: global lookups are slow inside jest's vm sandbox
@@ -121,15 +122,7 @@ export function syntheticBrainMr(o: BrainMrOptions = {}): SyntheticBrainMr {
       ImageOrientationPatient: iop,
       PixelSpacing: [ps, ps],
       SliceThickness: ss,
-      Rows: rows,
-      Columns: columns,
-      SamplesPerPixel: 1,
-      PhotometricInterpretation: 'MONOCHROME2',
-      BitsAllocated: 16,
-      BitsStored: 16,
-      HighBit: 15,
-      PixelRepresentation: 0,
-      PixelData: pixels,
+      ...greyscalePixelModule(rows, columns, pixels),
       ...o.extra,
     });
   }

@@ -1,5 +1,6 @@
 import { generateUid, type DicomElements } from '@nidus/dicom';
 import { SeededRandom } from '../phantom/seeded-random';
+import { greyscalePixelModule } from './pixel-module';
 import { ellipsoidDistance, ellipsoidRadius, type Ellipsoid } from './ellipsoid';
 
 // Math's functions held locally: global lookups are slow inside jest's vm sandbox
@@ -106,19 +107,11 @@ export function syntheticHeadCt(o: HeadCtOptions = {}): SyntheticHeadCt {
       ImageOrientationPatient: [1, 0, 0, 0, 1, 0],
       PixelSpacing: [ps, ps],
       SliceThickness: ss,
-      Rows: rows,
-      Columns: columns,
-      SamplesPerPixel: 1,
-      PhotometricInterpretation: 'MONOCHROME2',
-      BitsAllocated: 16,
-      BitsStored: 16,
-      HighBit: 15,
-      PixelRepresentation: 1,
+      ...greyscalePixelModule(rows, columns, pixels),
       RescaleIntercept: intercept,
       RescaleSlope: 1,
       WindowCenter: 40,
       WindowWidth: 80,
-      PixelData: pixels,
       ...o.extra,
     });
   }

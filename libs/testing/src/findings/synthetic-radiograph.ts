@@ -1,5 +1,6 @@
 import { generateUid, type DicomElements } from '@nidus/dicom';
 import { SeededRandom } from '../phantom/seeded-random';
+import { greyscalePixelModule } from './pixel-module';
 
 /** Digital X-Ray Image Storage - For Presentation (PS3.4 B.5). */
 export const DX_FOR_PRESENTATION = '1.2.840.10008.5.1.4.1.1.1.1';
@@ -112,17 +113,9 @@ export function syntheticRadiograph(o: RadiographOptions = {}): SyntheticRadiogr
     ImageType: ['ORIGINAL', 'PRIMARY'],
     PresentationIntentType: 'FOR PRESENTATION',
     ImagerPixelSpacing: [0.175 / scale, 0.175 / scale],
-    Rows: rows,
-    Columns: columns,
-    SamplesPerPixel: 1,
-    PhotometricInterpretation: mono1 ? 'MONOCHROME1' : 'MONOCHROME2',
-    BitsAllocated: 16,
-    BitsStored: 12,
-    HighBit: 11,
-    PixelRepresentation: 0,
+    ...greyscalePixelModule(rows, columns, pixels, { bitsStored: 12, PhotometricInterpretation: mono1 ? 'MONOCHROME1' : 'MONOCHROME2' }),
     RescaleSlope: 1,
     RescaleIntercept: 0,
-    PixelData: pixels,
     ...o.extra,
   };
   // the mirrored window maps 4095 - x exactly as the MONOCHROME2 window maps x (PS3.3 C.11.2.1.2.1)
