@@ -80,6 +80,12 @@ const MAX_TABLE = 1 << 16;
  * value the image can hold (BitsStored up to 16 bits), so the table gives exactly what they would give on the
  * pixels, in one pass and one array. Slices whose LUT and VOI agree share a table.
  */
+/** out[i] = table[from[i] - low] for `count` values from `offset` (stored values are integers). */
+function lookUp(from: Float32Array, out: Float32Array, offset: number, count: number, table: Float32Array, low: number): void {
+  const end = offset + count;
+  for (let i = offset; i < end; i++) out[i] = table[(from[i] - low) | 0];
+}
+
 type Tables = Map<string, { values: Float32Array; range?: [number, number] }>;
 
 function applyPointwisePrefix(grid: Grid, steps: readonly PreprocessingStep[], context: StepContext, tables: Tables): Grid {
@@ -103,11 +109,7 @@ function applyPointwisePrefix(grid: Grid, steps: readonly PreprocessingStep[], c
     }
     range = table.range && range ? [Math.min(range[0], table.range[0]), Math.max(range[1], table.range[1])] : table.range;
     const values = table.values;
-    for (let c = 0; c < grid.channels; c++) {
-      const offset = (c * d + z) * plane;
-      const from = grid.data;
-      for (let i = offset; i < offset + plane; i++) data[i] = values[(from[i] - low) | 0];
-    }
+    for (let c = 0; c < grid.channels; c++) lookUp(grid.data, data, (c * d + z) * plane, plane, values, low);
   });
   return { ...grid, data, range };
 }
