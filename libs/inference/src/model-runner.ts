@@ -84,6 +84,12 @@ export class ModelRunner {
     const postprocessMs = lap();
     const post = process.cpuUsage(afterRun);
     const overheadCpuMs = (beforeRun.user + beforeRun.system + post.user + post.system) / 1000;
-    return { ...findings, modelId, version: manifest.version, geometry: source.geometry, timings: { decodeMs, preprocessMs, inferenceMs, postprocessMs, overheadCpuMs } };
+    return {
+      ...findings,
+      modelId,
+      version: manifest.version,
+      geometry: source.geometry,
+      timings: { decodeMs, preprocessMs, inferenceMs, postprocessMs, overheadCpuMs },
+    };
   }
 }
