@@ -64,7 +64,7 @@ module.exports = tseslint.config(
   })),
   // the pre/post-processing of inference is pure as well (onnxruntime sits behind the session repository)
   {
-    files: ['libs/inference/src/processing/**/*.ts', 'libs/inference/src/*process*.ts'],
+    files: ['libs/inference/src/preprocessing/**/*.ts', 'libs/inference/src/postprocessing/**/*.ts', 'libs/inference/src/model-output-interpretation.ts'],
     ignores: TESTS,
     rules: forbid(
       noApps,

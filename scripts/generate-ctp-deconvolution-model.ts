@@ -14,47 +14,14 @@
  * The pseudo-inverses are inputs, not weights: they are built per study from its AIF on the TypeScript side.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { onnx } from 'onnx-proto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { onnx } from 'onnx-proto';
+import { encodeModel, FLOAT, floatTensor, INT64, int64Tensor, intAttribute, intsAttribute, node, valueInfo } from './onnx-graph';
+import { repositoryRoot } from './repository-root';
 
 export const CTP_DECONVOLUTION_MODEL_ID = 'ctp-deconvolution';
 export const CTP_DECONVOLUTION_MODEL_VERSION = '1.0.0';
-const OPSET = 13;
-const FLOAT = onnx.TensorProto.DataType.FLOAT;
-const INT64 = onnx.TensorProto.DataType.INT64;
-
-function int64Tensor(name: string, values: number[]): onnx.ITensorProto {
-  return { name, dataType: INT64, dims: [values.length], int64Data: values };
-}
-
-function floatTensor(name: string, values: number[], dims: number[] = [values.length]): onnx.ITensorProto {
-  return { name, dataType: FLOAT, dims, floatData: values };
-}
-
-function valueInfo(name: string, elemType: number, dims: (number | string)[]): onnx.IValueInfoProto {
-  return {
-    name,
-    type: {
-      tensorType: {
-        elemType,
-        shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) },
-      },
-    },
-  };
-}
-
-function node(opType: string, inputs: string[], outputs: string[], attributes: onnx.IAttributeProto[] = []): onnx.INodeProto {
-  return { opType, input: inputs, output: outputs, name: outputs[0], attribute: attributes };
-}
-
-function intAttribute(name: string, value: number): onnx.IAttributeProto {
-  return { name, type: onnx.AttributeProto.AttributeType.INT, i: value };
-}
-
-function intsAttribute(name: string, values: number[]): onnx.IAttributeProto {
-  return { name, type: onnx.AttributeProto.AttributeType.INTS, ints: values };
-}
 
 /** The serialised model; deterministic, so the committed file can be checked against a fresh build. */
 export function buildCtpDeconvolutionModel(): Uint8Array {
@@ -135,17 +102,10 @@ export function buildCtpDeconvolutionModel(): Uint8Array {
       valueInfo('peak_index', INT64, ['N']),
     ],
   };
-  const model: onnx.IModelProto = {
-    irVersion: 7,
-    producerName: 'nidus',
+  return encodeModel(graph, {
     producerVersion: CTP_DECONVOLUTION_MODEL_VERSION,
-    domain: 'org.nidus',
-    modelVersion: 1,
     docString: 'Block-circulant truncated-SVD deconvolution with oscillation-index level choice (oSVD, Wu et al. 2003).',
-    opsetImport: [{ domain: '', version: OPSET }],
-    graph,
-  };
-  return onnx.ModelProto.encode(onnx.ModelProto.create(model)).finish();
+  });
 }
 
 export function ctpDeconvolutionManifest(sha256: string) {
@@ -156,7 +116,7 @@ export function ctpDeconvolutionManifest(sha256: string) {
     sha256,
     description:
       'CT perfusion deconvolution: block-circulant truncated SVD at K regularisation levels, the least regularised level whose oscillation index is under the limit chosen per voxel (oSVD, Wu et al., MRM 2003). Pseudo-inverses are built per study from its arterial input function.',
-    task: 'ctp-deconvolution',
+    task: 'engine',
     inputs: [
       { name: 'curves', dtype: 'float32', shape: ['N', 'L'], description: 'zero-padded tissue concentration curves on a uniform grid' },
       {
@@ -174,16 +134,6 @@ export function ctpDeconvolutionManifest(sha256: string) {
       { name: 'peak_index', dtype: 'int64', shape: ['N'], description: 'index of the maximum' },
     ],
   };
-}
-
-function repositoryRoot(): string {
-  let dir = __dirname;
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('package.json not found above ' + __dirname);
-    dir = parent;
-  }
-  return dir;
 }
 
 export function writeCtpDeconvolutionModel(root = repositoryRoot()): { path: string; sha256: string } {

@@ -38,6 +38,12 @@ export function decodeFrameInto(
     const mask = (1 << m.BitsStored) - 1,
       signBit = 1 << (m.BitsStored - 1),
       range = 1 << m.BitsStored;
+    if (shift === 0 && (bytes.byteOffset & 1) === 0) {
+      const samples = new Uint16Array(bytes.buffer, bytes.byteOffset, pixels);
+      if (signed) for (let i = 0; i < pixels; i++) out[offset + i] = (((samples[i] & mask) ^ signBit) - signBit) * slope + intercept;
+      else for (let i = 0; i < pixels; i++) out[offset + i] = (samples[i] & mask) * slope + intercept;
+      return;
+    }
     for (let i = 0; i < pixels; i++) {
       let v = (view.getUint16(2 * i, true) >>> shift) & mask;
       if (signed && v >= signBit) v -= range;

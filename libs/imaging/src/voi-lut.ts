@@ -63,30 +63,36 @@ export function voiTableValue(x: number, table: LutTable, range: VoiRange = DISP
   return (lookupTable(table, x) / top) * (range.yMax - range.yMin) + range.yMin;
 }
 
-/** Applies a VOI (window or table) to modality values; Float32 in the output range, unrounded. */
-export function applyVoiLut(values: ArrayLike<number>, voi: Voi, range: VoiRange = DISPLAY): Float32Array {
-  const out = new Float32Array(values.length);
+/**
+ * Applies a VOI (window or table) to modality values; Float32 in the output range, unrounded. Writes into
+ * `out` at `offset` when given (a new array otherwise).
+ */
+export function applyVoiLut(values: ArrayLike<number>, voi: Voi, range: VoiRange = DISPLAY, out?: Float32Array, offset = 0): Float32Array {
+  const target = out ?? new Float32Array(values.length);
+  const n = values.length;
   if ('table' in voi) {
-    for (let i = 0; i < values.length; i++) out[i] = voiTableValue(values[i], voi.table, range);
-    return out;
+    for (let i = 0; i < n; i++) target[offset + i] = voiTableValue(values[i], voi.table, range);
+    return target;
   }
   windowValue(voi.center, voi, range); // validates the width once
   const { center: c, width: w } = voi;
   const { yMin, yMax } = range;
-  if ((voi.function ?? 'LINEAR') === 'LINEAR' && w > 1) {
-    // the LINEAR formula, unrolled for speed
-    const low = c - 0.5 - (w - 1) / 2,
-      high = c - 0.5 + (w - 1) / 2,
-      scale = (yMax - yMin) / (w - 1),
-      base = (0.5 - (c - 0.5) / (w - 1)) * (yMax - yMin) + yMin;
-    for (let i = 0; i < values.length; i++) {
+  const fn = voi.function ?? 'LINEAR';
+  if ((fn === 'LINEAR' && w > 1) || fn === 'LINEAR_EXACT') {
+    // the LINEAR (C.11.2.1.2.1) and LINEAR_EXACT (C.11.2.1.3.2) formulas, unrolled for speed
+    const exact = fn === 'LINEAR_EXACT';
+    const low = exact ? c - w / 2 : c - 0.5 - (w - 1) / 2,
+      high = exact ? c + w / 2 : c - 0.5 + (w - 1) / 2,
+      scale = (yMax - yMin) / (exact ? w : w - 1),
+      base = exact ? (0.5 - c / w) * (yMax - yMin) + yMin : (0.5 - (c - 0.5) / (w - 1)) * (yMax - yMin) + yMin;
+    for (let i = 0; i < n; i++) {
       const x = values[i];
-      out[i] = x <= low ? yMin : x > high ? yMax : x * scale + base;
+      target[offset + i] = x <= low ? yMin : x > high ? yMax : x * scale + base;
     }
-    return out;
+    return target;
   }
-  for (let i = 0; i < values.length; i++) out[i] = windowValue(values[i], voi, range);
-  return out;
+  for (let i = 0; i < n; i++) target[offset + i] = windowValue(values[i], voi, range);
+  return target;
 }
 
 /**

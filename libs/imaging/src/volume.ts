@@ -5,21 +5,6 @@ import { InconsistentVolumeError } from './imaging.errors';
 import { modalityLutOf } from './modality-lut';
 import { sameOrientation, sliceGeometryOf, sliceNormal, slicePosition, type Orientation, type SliceGeometry, type Vec3 } from './slice-geometry';
 
-/** A 3D volume in modality units, index (z * rows + y) * columns + x, z along the slice normal. */
-export interface Volume3D {
-  data: Float32Array;
-  columns: number;
-  rows: number;
-  slices: number;
-  /** [column spacing, row spacing, slice spacing] mm */
-  spacingMm: [number, number, number];
-  ImageOrientationPatient: Orientation;
-  /** ImagePositionPatient of the first slice (voxel 0, 0, 0) */
-  origin: Vec3;
-  /** 4x4 row-major voxel (x, y, z, 1) to patient LPS mm */
-  affine: number[];
-}
-
 export interface SortedSlice<T> {
   item: T;
   geometry: SliceGeometry;
@@ -121,14 +106,31 @@ export function voxelToPatient(affine: number[], x: number, y: number, z: number
   ];
 }
 
+/** The geometry of a stack of slices sorted along the normal (`sortSlices`), checked to form one volume. */
+export interface StackGeometry {
+  columns: number;
+  rows: number;
+  slices: number;
+  /** [column spacing, row spacing, slice spacing] mm */
+  spacingMm: [number, number, number];
+  ImageOrientationPatient: Orientation;
+  /** ImagePositionPatient of the first slice (voxel 0, 0, 0) */
+  origin: Vec3;
+}
+
+/** A 3D volume in modality units, index (z * rows + y) * columns + x, z along the slice normal. */
+export interface Volume3D extends StackGeometry {
+  data: Float32Array;
+  /** 4x4 row-major voxel (x, y, z, 1) to patient LPS mm */
+  affine: number[];
+}
+
 /**
- * One volume from single-frame images in any order, in modality units. Throws InconsistentVolumeError when
+ * Checks that sorted slices form one volume and returns its geometry. Throws InconsistentVolumeError when
  * orientation, size, spacing or slice gaps disagree (use splitIntoStacks to separate them first).
- * Compressed images need their codec loaded (`prepareDecoders`, or `loadVolume`).
  */
-export function buildVolume(datasets: readonly DicomDataset[], options: StackOptions = {}): Volume3D {
-  if (datasets.length === 0) throw new InconsistentVolumeError('no images');
-  const sorted = sortSlices(datasets);
+export function stackGeometry(sorted: readonly SortedSlice<DicomDataset>[], options: StackOptions = {}): StackGeometry {
+  if (sorted.length === 0) throw new InconsistentVolumeError('no images');
   const first = sorted[0].geometry;
   for (const s of sorted) {
     const g = s.geometry;
@@ -151,21 +153,29 @@ export function buildVolume(datasets: readonly DicomDataset[], options: StackOpt
   } else {
     spacing = sorted[0].item.number('SpacingBetweenSlices') ?? sorted[0].item.number('SliceThickness') ?? 1;
   }
-  const frame = first.Rows * first.Columns;
-  const data = new Float32Array(frame * sorted.length);
-  sorted.forEach((s, z) => decodeFrameInto(s.item, 0, data, z * frame, modalityLutOf(s.item)));
-  const spacingMm: [number, number, number] = [first.PixelSpacing[1], first.PixelSpacing[0], spacing];
-  const origin = [...first.ImagePositionPatient] as Vec3;
   return {
-    data,
     columns: first.Columns,
     rows: first.Rows,
     slices: sorted.length,
-    spacingMm,
+    spacingMm: [first.PixelSpacing[1], first.PixelSpacing[0], spacing],
     ImageOrientationPatient: [...first.ImageOrientationPatient] as Orientation,
-    origin,
-    affine: volumeAffine(first.ImageOrientationPatient, origin, spacingMm),
+    origin: [...first.ImagePositionPatient] as Vec3,
   };
+}
+
+/**
+ * One volume from single-frame images in any order, in modality units. Throws InconsistentVolumeError when
+ * orientation, size, spacing or slice gaps disagree (use splitIntoStacks to separate them first).
+ * Compressed images need their codec loaded (`prepareDecoders`, or `loadVolume`).
+ */
+export function buildVolume(datasets: readonly DicomDataset[], options: StackOptions = {}): Volume3D {
+  if (datasets.length === 0) throw new InconsistentVolumeError('no images');
+  const sorted = sortSlices(datasets);
+  const g = stackGeometry(sorted, options);
+  const frame = g.rows * g.columns;
+  const data = new Float32Array(frame * sorted.length);
+  sorted.forEach((s, z) => decodeFrameInto(s.item, 0, data, z * frame, modalityLutOf(s.item)));
+  return { data, ...g, affine: volumeAffine(g.ImageOrientationPatient, g.origin, g.spacingMm) };
 }
 
 /** `buildVolume` after loading the codecs the images need. */

@@ -1,7 +1,8 @@
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { InvalidModelManifestError, ModelChecksumError, ModelNotFoundError } from './inference.errors';
+import { isFindingsManifest, type EngineManifest } from './model-manifest';
 import { ModelRegistry } from './model-registry';
 
 const MODELS = resolve(__dirname, '../../../models');
@@ -17,7 +18,8 @@ describe(ModelRegistry.name, () => {
     const registry = new ModelRegistry(MODELS);
     expect(registry.list().map((m) => m.manifest.id)).toContain('ctp-deconvolution');
     const { model, bytes } = registry.load('ctp-deconvolution');
-    expect(model.manifest.inputs.map((i) => i.name)).toEqual(['curves', 'pseudo_inverses', 'oscillation_limit']);
+    expect(isFindingsManifest(model.manifest)).toBe(false);
+    expect((model.manifest as EngineManifest).inputs.map((i) => i.name)).toEqual(['curves', 'pseudo_inverses', 'oscillation_limit']);
     expect(bytes.length).toBeGreaterThan(500);
   });
 
@@ -35,15 +37,21 @@ describe(ModelRegistry.name, () => {
     expect(() => new ModelRegistry(dir).load('ctp-deconvolution')).toThrow(ModelNotFoundError);
   });
 
-  it('rejects manifests without a checksum or whose id differs from the directory', () => {
+  it('keeps invalid manifests aside with their reason, and still serves the others', () => {
     cpSync(join(MODELS, 'ctp-deconvolution'), join(dir, 'other'), { recursive: true });
-    expect(() => new ModelRegistry(dir)).toThrow(/differs from its directory/);
-    rmSync(join(dir, 'other'), { recursive: true });
     cpSync(join(MODELS, 'ctp-deconvolution'), join(dir, 'ctp-deconvolution'), { recursive: true });
-    writeFileSync(
-      join(dir, 'ctp-deconvolution', 'model.json'),
-      JSON.stringify({ id: 'ctp-deconvolution', version: '1', description: 'x', inputs: [], outputs: [] }),
-    );
-    expect(() => new ModelRegistry(dir)).toThrow(InvalidModelManifestError);
+    mkdirSync(join(dir, 'broken'));
+    writeFileSync(join(dir, 'broken', 'model.json'), JSON.stringify({ id: 'broken', version: '1', description: 'x', inputs: [], outputs: [] }));
+    mkdirSync(join(dir, 'not-json'));
+    writeFileSync(join(dir, 'not-json', 'model.json'), '{');
+    const registry = new ModelRegistry(dir);
+    expect(registry.list().map((m) => m.manifest.id)).toEqual(['ctp-deconvolution']);
+    const invalid = Object.fromEntries(registry.invalid().map((i) => [i.id, i.error.message]));
+    expect(invalid.other).toMatch(/id ctp-deconvolution differs from its directory other/);
+    expect(invalid.broken).toMatch(/sha256/);
+    expect(invalid.broken).toMatch(/inputs/);
+    expect(invalid['not-json']).toMatch(/not JSON/);
+    expect(() => registry.get('broken')).toThrow(InvalidModelManifestError);
+    expect(registry.load('ctp-deconvolution').bytes.length).toBeGreaterThan(500);
   });
 });

@@ -37,3 +37,5 @@ export * from './auth/test-oidc-issuer';
 export * from './tls/test-certificates';
 export * from './imaging/jpeg-test-encoder';
 export * from './perfusion/synthetic-tissue';
+export * from './findings';
+export * from './numpy/numpy-reference';
