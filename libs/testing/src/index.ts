@@ -34,4 +34,5 @@ export * from './auth/in-memory-audit.log';
 export * from './auth/in-memory-token.store';
 export * from './auth/syslog-receiver';
 export * from './auth/test-oidc-issuer';
+export * from './auth/test-identity';
 export * from './tls/test-certificates';
