@@ -53,12 +53,10 @@ export function hostAllowList(config: Pick<NidusConfig, 'http' | 'alerts' | 'aut
   return (req: Request, res: Response, next: NextFunction): void => {
     const name = hostName(req.headers.host ?? '');
     if (isIP(name) || allowed.has(name) || req.path === '/metrics' || req.path === '/health' || req.path.startsWith('/health/')) return next();
-    res
-      .status(421)
-      .json({
-        statusCode: 421,
-        error: 'Misdirected Request',
-        message: `this gateway does not answer for host ${name.slice(0, 255) || '(none)'} (http.allowedHosts)`,
-      });
+    res.status(421).json({
+      statusCode: 421,
+      error: 'Misdirected Request',
+      message: `this gateway does not answer for host ${name.slice(0, 255) || '(none)'} (http.allowedHosts)`,
+    });
   };
 }

@@ -1,4 +1,4 @@
-import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { freePort } from '../net/free-port';
@@ -28,10 +28,39 @@ export function runNidus(args: string[], env: Record<string, string>, timeoutMs 
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** Runs `nidus <args>` without blocking the event loop (a server's output keeps flowing meanwhile). */
+export function runNidusAsync(
+  args: string[],
+  env: Record<string, string>,
+  timeoutMs = 60_000,
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  assertBuilt();
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [NIDUS_BIN, ...args],
+      { env: { PATH: process.env.PATH, ...env }, encoding: 'utf8', timeout: timeoutMs },
+      (error, stdout, stderr) => resolve({ status: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+/** Roles of API tokens (libs/auth ROLES). */
+export type TokenRole = 'admin' | 'radiologist' | 'stroke' | 'integration' | 'viewer';
+
+/** Creates an API token as an administrator would, `nidus tokens create`, against the database of `env`. */
+export async function createApiToken(env: Record<string, string>, role: TokenRole, name = `e2e ${role}`): Promise<{ id: string; token: string }> {
+  const r = await runNidusAsync(['tokens', 'create', '--name', name, '--role', role, '--json'], env);
+  if (r.status !== 0) throw new Error(`nidus tokens create failed (${r.status}): ${r.stderr}`);
+  return JSON.parse(r.stdout) as { id: string; token: string };
+}
+
 export interface NidusServer {
   process: ChildProcess;
   url: string;
   dicomPort: number;
+  /** an API token of the role (made once per role with `nidus tokens create`, as an administrator would) */
+  token: (role: TokenRole) => Promise<string>;
   stderr: () => string;
   /** SIGTERM and wait; resolves to the exit code and how long it took */
   stop: () => Promise<{ code: number | null; ms: number }>;
@@ -42,8 +71,9 @@ export async function startNidus(env: Record<string, string>, role: 'serve' | 'g
   assertBuilt();
   const port = Number(env.HTTP_PORT ?? (await freePort()));
   const dicomPort = env.DICOM_PORT ?? String(await freePort());
+  const childEnv = { HTTP_PORT: String(port), HTTP_HOST: '127.0.0.1', DICOM_PORT: dicomPort, LOG_LEVEL: 'info', ...env };
   const child = spawn(process.execPath, [NIDUS_BIN, role], {
-    env: { PATH: process.env.PATH, HTTP_PORT: String(port), HTTP_HOST: '127.0.0.1', DICOM_PORT: dicomPort, LOG_LEVEL: 'info', ...env },
+    env: { PATH: process.env.PATH, ...childEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -67,10 +97,19 @@ export async function startNidus(env: Record<string, string>, role: 'serve' | 'g
     }
     await new Promise((r) => setTimeout(r, 100));
   }
+  const tokens = new Map<TokenRole, Promise<string>>();
   return {
     process: child,
     url,
     dicomPort: Number(dicomPort),
+    token: (tokenRole) => {
+      if (!tokens.has(tokenRole))
+        tokens.set(
+          tokenRole,
+          createApiToken(childEnv, tokenRole).then((t) => t.token),
+        );
+      return tokens.get(tokenRole)!;
+    },
     stderr: () => stderr,
     stop: async () => {
       const started = Date.now();
