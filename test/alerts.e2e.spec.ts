@@ -146,7 +146,12 @@ describe('alerts through nidus serve', () => {
     expect((await fetch(link, { headers: { Accept: 'application/json' } })).status).toBe(200);
     const ack = await fetch(link, { method: 'POST', headers: { Accept: 'application/json' } });
     expect(ack.status).toBe(200);
-    expect(await ack.json()).toMatchObject({ id: payload.id, state: 'acknowledged', acknowledgedBy: 'stroke-attending (escalation step 1)', escalationLevel: 1 });
+    expect(await ack.json()).toMatchObject({
+      id: payload.id,
+      state: 'acknowledged',
+      acknowledgedBy: 'stroke-attending (escalation step 1)',
+      escalationLevel: 1,
+    });
     const again = await fetch(payload.links.acknowledge, { method: 'POST', headers: { Accept: 'application/json' } });
     expect(again.status).toBe(409);
     await sleep((ACK_TIMEOUT_S + 2) * 1000);

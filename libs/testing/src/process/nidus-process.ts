@@ -1,5 +1,6 @@
 import { ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { get as httpsGet } from 'node:https';
 import { dirname, join } from 'node:path';
 import { freePort } from '../net/free-port';
 
@@ -61,13 +62,30 @@ export interface NidusServer {
   dicomPort: number;
   /** an API token of the role (made once per role with `nidus tokens create`, as an administrator would) */
   token: (role: TokenRole) => Promise<string>;
+  /** the environment it runs with (for `nidus tokens` against the same database) */
+  env: Record<string, string>;
   stderr: () => string;
   /** SIGTERM and wait; resolves to the exit code and how long it took */
   stop: () => Promise<{ code: number | null; ms: number }>;
 }
 
-/** Starts `nidus serve` (or gateway/worker) and waits until /health answers. */
-export async function startNidus(env: Record<string, string>, role: 'serve' | 'gateway' | 'worker' = 'serve'): Promise<NidusServer> {
+/** Whether an HTTPS server answers /health/live (its certificate is the test's own business, not the probe's). */
+function httpsLive(url: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = httpsGet(`${url}/health/live`, { rejectUnauthorized: false }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    });
+    req.on('error', () => resolve(false));
+  });
+}
+
+/** Starts `nidus serve` (or gateway/worker) and waits until /health answers (over HTTPS when `https`: http.tls is configured). */
+export async function startNidus(
+  env: Record<string, string>,
+  role: 'serve' | 'gateway' | 'worker' = 'serve',
+  options: { https?: boolean } = {},
+): Promise<NidusServer> {
   assertBuilt();
   const port = Number(env.HTTP_PORT ?? (await freePort()));
   const dicomPort = env.DICOM_PORT ?? String(await freePort());
@@ -80,15 +98,17 @@ export async function startNidus(env: Record<string, string>, role: 'serve' | 'g
   child.stderr!.on('data', (d) => (stderr += d));
   child.stdout!.on('data', () => undefined);
   const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
-  const url = `http://127.0.0.1:${port}`;
+  const url = `${options.https ? 'https' : 'http'}://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`nidus ${role} exited with ${child.exitCode}: ${stderr}`);
     if (role !== 'worker') {
-      const ok = await fetch(`${url}/health/live`).then(
-        (r) => r.ok,
-        () => false,
-      );
+      const ok = options.https
+        ? await httpsLive(url)
+        : await fetch(`${url}/health/live`).then(
+            (r) => r.ok,
+            () => false,
+          );
       if (ok) break;
     } else if (stderr.includes('worker consuming queues')) break;
     if (Date.now() > deadline) {
@@ -102,6 +122,7 @@ export async function startNidus(env: Record<string, string>, role: 'serve' | 'g
     process: child,
     url,
     dicomPort: Number(dicomPort),
+    env: childEnv,
     token: (tokenRole) => {
       if (!tokens.has(tokenRole))
         tokens.set(
