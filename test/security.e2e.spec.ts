@@ -94,7 +94,11 @@ describe('security through nidus serve', () => {
     storescp = await startStorescp(received, { extraArgs: ['+tls', archiveCert.keyFile, archiveCert.certFile, '+cf', pki.ca.certFile] });
     const tlsPort = await freePort();
     const config = writeNidusConfig(dir, {
-      dicom: { tls: { cert: { file: nidusCert.certFile }, key: { file: nidusCert.keyFile }, ca: { file: pki.ca.certFile }, requireClientCertificate: true } },
+      dicom: {
+        tls: { cert: { file: nidusCert.certFile }, key: { file: nidusCert.keyFile }, ca: { file: pki.ca.certFile }, requireClientCertificate: true },
+        // this AE title may call only from another network
+        callingAETitleAddresses: { MODALITY_X: ['10.9.9.0/24'] },
+      },
       http: { tls: { cert: { file: nidusCert.certFile }, key: { file: nidusCert.keyFile } } },
       delivery: {
         targets: [
@@ -129,10 +133,12 @@ describe('security through nidus serve', () => {
     const phantom = generateHeadPhantom({ seed: 41, columns: 96, rows: 96, slices: 6, timesSeconds: TIMES, noiseHu: 6, lesion: { side: 'left' } });
     const series = writePhantomSeries(phantom.volume, join(dir, 'study'), { PatientName: 'Tls^Patient', PatientID: 'TLS-1', AccessionNumber: 'ACC-TLS' });
     const tls = ['+tls', pacsCert.keyFile, pacsCert.certFile, '+cf', pki.ca.certFile];
-    const args = (extra: string[]) => [...extra, '-aet', 'CT_SCANNER', '-aec', 'NIDUS', '127.0.0.1', String(tlsPort)];
-    // plain DICOM on the TLS port: refused in the handshake
+    const args = (extra: string[], aet = 'CT_SCANNER') => [...extra, '-aet', aet, '-aec', 'NIDUS', '127.0.0.1', String(tlsPort)];
+    // plain DICOM on the TLS port: refused in the handshake; a bound AE title from elsewhere: rejected
     const plain = await runTool('storescu', args([]).concat(series.paths.slice(0, 1)));
     expect(plain.code).not.toBe(0);
+    const impostor = await runTool('storescu', args(tls, 'MODALITY_X').concat(series.paths.slice(0, 1)));
+    expect(impostor.code).not.toBe(0);
     const sent = await runTool('storescu', args(tls).concat(series.paths));
     expect(sent.stderr).toBe('');
     expect(sent.code).toBe(0);
@@ -157,7 +163,8 @@ describe('security through nidus serve', () => {
     const node = trail.filter((e) => e.action === 'node.authentication');
     expect(node.length).toBeGreaterThanOrEqual(1);
     expect(node[0]).toMatchObject({ outcome: 4, actor: { address: expect.stringMatching(/127\.0\.0\.1/) } });
-    expect(node[0].outcomeDescription).toMatch(/^DICOM TLS handshake failed/);
+    expect(node.map((e) => e.outcomeDescription!.split(':')[0]).sort()).toEqual(['DICOM TLS handshake failed', 'association rejected']);
+    expect(node.find((e) => e.actor.userId === 'dicom:MODALITY_X')!.actor).toMatchObject({ alternativeUserId: 'PACS' }); // its certificate
   }, 120_000);
 
   it('answers patient data only to identities: CLI tokens, OIDC sign-in and bearer tokens, and keeps the trail', async () => {
@@ -270,6 +277,12 @@ describe('security through nidus serve', () => {
     expect(view).not.toContain(webhookSecret);
     expect(view).not.toContain('client-secret-of-the-e2e-test');
     expect((await fetch(`${base}/api/config`, { headers: await bearer('viewer') })).status).toBe(403);
+
+    // signing out ends the session in this browser, and is on record
+    const logout = await fetch(`${base}/auth/logout`, { method: 'POST', redirect: 'manual', headers: { Cookie: cookie, Origin: base } });
+    expect(logout.status).toBe(303);
+    expect(logout.headers.get('set-cookie')).toMatch(/^__Host-nidus_session=; Path=\/; Max-Age=0;/);
+    expect((await audit(nidus, 'action=user.sign-out')).map((e) => e.actor.userName)).toEqual(['Dr. Ada']);
 
     // a token revoked with the CLI stops working at once
     const doomed = await createApiToken(nidus.env, 'viewer', 'revoke me');

@@ -58,7 +58,8 @@ export class AuthGuard implements CanActivate {
     const res = context.switchToHttp().getResponse<Response>();
     const permission = this.reflector.getAllAndOverride<Permission | undefined>(PERMISSION_KEY, [context.getHandler(), context.getClass()]);
     if (!permission) {
-      if (isPublicRoute(req.method, req.route?.path)) return true;
+      // HEAD is answered by the GET route (Express), so it is as open as the GET
+      if (isPublicRoute(req.method === 'HEAD' ? 'GET' : req.method, req.route?.path)) return true;
       this.options.logger.error({ method: req.method, path: req.route?.path }, 'route names no permission and is not public: refused');
       throw new ForbiddenException('this route is not open to anyone');
     }
