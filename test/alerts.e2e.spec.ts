@@ -36,7 +36,7 @@ function writeStudy(dir: string, seed: number, side: PatientSide | null) {
 }
 
 async function alerts(nidus: NidusServer): Promise<AlertApiView[]> {
-  const res = await fetch(`${nidus.url}/api/alerts`);
+  const res = await fetch(`${nidus.url}/api/alerts`, { headers: { Authorization: `Bearer ${await nidus.token('stroke')}` } });
   expect(res.status).toBe(200);
   return ((await res.json()) as { alerts: AlertApiView[] }).alerts;
 }
@@ -91,6 +91,7 @@ describe('alerts through nidus serve', () => {
       HTTP_PORT: String(httpPort),
     });
     running.push(nidus);
+    await nidus.token('stroke'); // made now (nidus tokens create), not in the middle of a timed escalation
     return nidus;
   }
 
@@ -112,8 +113,9 @@ describe('alerts through nidus serve', () => {
       rules: ['stroke-treatable-perfusion'],
       study: { StudyInstanceUID: series.StudyInstanceUID, SeriesInstanceUID: series.SeriesInstanceUID, AccessionNumber: 'ACC-31' },
       page: { step: 0, steps: 3, target: 'stroke-resident' },
-      links: { acknowledge: `${nidus.url}/api/alerts/${payload.id}/ack` },
     });
+    // the acknowledge link carries a signed single-use token, so the paged clinician needs no sign-in
+    expect(payload.links.acknowledge).toMatch(new RegExp(`^${nidus.url}/ack/[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]{43}$`));
     // the analysis numbers, close to the phantom's truth
     const results = payload.results as Record<string, unknown>;
     expect(results.affectedHemisphere).toBe('left');
@@ -138,25 +140,25 @@ describe('alerts through nidus serve', () => {
     expect(second.signatureValid).toBe(true);
     expect(second.json).toMatchObject({ id: payload.id, page: { step: 1, target: 'stroke-attending' }, results });
 
-    // acknowledged through the link in the payload: no third page, and a second acknowledgement is refused
-    const ack = await fetch(payload.links.acknowledge, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ by: 'dr-attending' }),
-    });
+    // acknowledged through the link in the second page: a GET (a link preview) does nothing, the POST acknowledges
+    // as the step it was sent to; no third page, and the first page's link then finds it acknowledged
+    const link = second.json.links.acknowledge as string;
+    expect((await fetch(link, { headers: { Accept: 'application/json' } })).status).toBe(200);
+    const ack = await fetch(link, { method: 'POST', headers: { Accept: 'application/json' } });
     expect(ack.status).toBe(200);
-    expect(await ack.json()).toMatchObject({ id: payload.id, state: 'acknowledged', acknowledgedBy: 'dr-attending', escalationLevel: 1 });
-    const again = await fetch(payload.links.acknowledge, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ by: 'dr-late' }),
+    expect(await ack.json()).toMatchObject({
+      id: payload.id,
+      state: 'acknowledged',
+      acknowledgedBy: 'stroke-attending (escalation step 1)',
+      escalationLevel: 1,
     });
+    const again = await fetch(payload.links.acknowledge, { method: 'POST', headers: { Accept: 'application/json' } });
     expect(again.status).toBe(409);
     await sleep((ACK_TIMEOUT_S + 2) * 1000);
     expect(receiver.calls('/chief')).toHaveLength(0);
     expect(STEPS.map((p) => pages(receiver, p).length)).toEqual([1, 1, 0]);
     expect(await alerts(nidus)).toEqual([
-      expect.objectContaining({ id: payload.id, state: 'acknowledged', acknowledgedBy: 'dr-attending', nextEscalationAt: null }),
+      expect.objectContaining({ id: payload.id, state: 'acknowledged', acknowledgedBy: 'stroke-attending (escalation step 1)', nextEscalationAt: null }),
     ]);
   }, 60_000);
 

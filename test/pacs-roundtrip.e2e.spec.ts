@@ -168,7 +168,7 @@ describe('PACS round trip: Orthanc -> nidus serve -> Orthanc', () => {
       const alerts = await waitUntil(
         'the alert of the analysis',
         async () => {
-          const body = (await (await fetch(`${nidus!.url}/api/alerts`)).json()) as {
+          const body = (await (await fetch(`${nidus!.url}/api/alerts`, { headers: { Authorization: `Bearer ${await nidus!.token('stroke')}` } })).json()) as {
             alerts: { content: { study: { StudyInstanceUID: string }; results: Record<string, number> } }[];
           };
           return body.alerts.length ? body.alerts : undefined;

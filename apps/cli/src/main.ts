@@ -3,10 +3,11 @@ import { Command } from 'commander';
 import { nidusVersion } from '@nidus/config';
 import { EXIT, exitWith } from '@nidus/runtime';
 import { analyze, AnalysisFailedError } from './analyze.command';
+import { createToken, listTokens, revokeToken, TokenCommandError } from './tokens.command';
 
 /** Start-up and command failures end in one line on stderr and a non-zero exit (README). */
 function fail(error: unknown): never {
-  exitWith(error, error instanceof AnalysisFailedError ? EXIT.analysis : undefined);
+  exitWith(error, error instanceof AnalysisFailedError ? EXIT.analysis : error instanceof TokenCommandError ? EXIT.config : undefined);
 }
 
 /** The services are started by bin/nidus.js from their apps' entry files (apps/gateway, apps/worker); listed here for --help. */
@@ -31,6 +32,26 @@ program
   .option('--out <dir>', "also write each analysis's result objects (SEG, SR, summary images) and result.json to <dir>/<analysis>/")
   .option('--series <SeriesInstanceUID>', 'analyse only this series of the files')
   .action((paths: string[], options) => analyze(paths, options, process.env).catch(fail));
+
+const tokens = program.command('tokens').description('API tokens for machines and people (the database of DATABASE_URL / DATA_DIR; no Redis needed)');
+tokens
+  .command('create')
+  .description('create a token and print it once (only its hash is kept)')
+  .requiredOption('--name <name>', 'who or what holds it, e.g. "PACS push" or "dr.ada"')
+  .requiredOption('--role <role>', 'admin, radiologist, stroke, integration or viewer')
+  .option('--expires <when>', 'a duration (90d, 12h, 30m) or an ISO date; default: no expiry')
+  .option('--json', 'print { id, name, role, expiresAt, token } as JSON')
+  .action((options) => createToken(options, process.env).catch(fail));
+tokens
+  .command('list')
+  .description('list tokens, newest first (never the tokens themselves)')
+  .option('--json', 'print JSON')
+  .action((options) => listTokens(options, process.env).catch(fail));
+tokens
+  .command('revoke')
+  .description('revoke a token by id: it stops working at once')
+  .argument('<id>', 'the token id (from create or list)')
+  .action((id: string) => revokeToken(id, process.env).catch(fail));
 
 service('serve', 'run the gateway (HTTP, DICOM listener) and a worker in one process');
 service('gateway', 'run only the gateway: HTTP API, DICOMweb and the DICOM listener');

@@ -5,8 +5,12 @@ import { AlertsModule } from './alerts/alerts.module';
 import { DicomWebModule } from './dicomweb/dicomweb.module';
 import { HealthController } from './health/health.controller';
 import { MetricsController } from './health/metrics.controller';
+import { SecurityModule } from './security/security.module';
 
-/** HTTP (health, metrics, alerts API, DICOMweb, studies API) and ingest (the DIMSE listener, started with the app). */
+/**
+ * HTTP (health, metrics, alerts API and acknowledge links, DICOMweb, studies API, sign-in, admin) behind the
+ * guard of SecurityModule, and ingest (the DIMSE listener, started with the app).
+ */
 @Module({})
 export class GatewayModule {
   static forContext(context: AppContext): DynamicModule {
@@ -14,8 +18,15 @@ export class GatewayModule {
       module: GatewayModule,
       imports: [
         NidusCoreModule.forContext(context),
+        SecurityModule.forRoot({ security: context.security, db: context.db, config: context.config, logger: context.logger, metrics: context.metrics }),
         IngestModule.register(),
-        AlertsModule.forRoot({ dataSource: context.db, bus: context.alertBus, logger: context.logger }),
+        AlertsModule.forRoot({
+          dataSource: context.db,
+          bus: context.alertBus,
+          logger: context.logger,
+          audit: context.security.audit,
+          ackLinks: context.security.ackLinks,
+        }),
         DicomWebModule.register(),
       ],
       controllers: [HealthController, MetricsController],

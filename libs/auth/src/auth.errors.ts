@@ -9,6 +9,13 @@ export abstract class AuthenticationError extends Error {
   }
 }
 
+/** No credential at all (no Authorization header, no session cookie): refused, but not a failed attempt. */
+export class CredentialMissingError extends AuthenticationError {
+  constructor() {
+    super('no credential');
+  }
+}
+
 /** An API token that is malformed, unknown, expired or revoked. */
 export class InvalidApiTokenError extends AuthenticationError {}
 

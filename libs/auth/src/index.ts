@@ -19,6 +19,8 @@ export * from './audit/audit-codes';
 export * from './audit/audit-action.table';
 export * from './audit/audit-event';
 export * from './audit/audit.sink';
+export * from './audit/audit.recorder';
+export * from './audit/review-decision.audit';
 export * from './audit/fan-out.audit-sink';
 export * from './audit/audit-json-lines';
 export * from './audit/audit-message.xml';

@@ -1,7 +1,9 @@
 import { isAbsolute, join, resolve } from 'node:path';
+import type { Secret } from '@nidus/auth';
 import { ConfigError } from './config.errors';
 
-export type DatabaseConfig = { type: 'sqlite'; path: string } | { type: 'postgres'; url: string };
+/** PostgreSQL's `password`, from NIDUS_CONFIG database.password, stands in for one in the URL. */
+export type DatabaseConfig = { type: 'sqlite'; path: string } | { type: 'postgres'; url: string; password?: Secret };
 
 /**
  * DATABASE_URL: absent -> SQLite file in DATA_DIR; `sqlite:<path>` or `file:<path>` -> that SQLite file

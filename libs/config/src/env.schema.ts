@@ -80,6 +80,8 @@ export const envSchema = z.object({
     .optional()
     .transform((v) => (v && v.trim() ? v.trim() : '0.0.0.0')),
   DICOM_PORT: port('DICOM_PORT', 11112),
+  /** DICOM TLS (dicom.tls of NIDUS_CONFIG); 2762 is the port IANA registered for DICOM over TLS */
+  DICOM_TLS_PORT: port('DICOM_TLS_PORT', 2762),
   DICOM_AE_TITLE: aeTitle,
   NIDUS_CONFIG: z
     .string()

@@ -7,4 +7,8 @@ export * from './sections/delivery.schema';
 export * from './sections/dicom.schema';
 export * from './sections/routing.schema';
 export * from './sections/alerts.schema';
+export * from './sections/auth.schema';
+export * from './sections/audit.schema';
+export * from './sections/http.schema';
+export * from './secret-setting';
 export * from './version';

@@ -6,6 +6,7 @@ import { ConfigError } from './config.errors';
 import { DatabaseConfig, parseDatabaseUrl } from './database-url';
 import { envSchema } from './env.schema';
 import { FileConfig, fileConfigSchema } from './file-config.schema';
+import { resolveConfigSecrets } from './secret-setting';
 
 /** Everything Nidus is told, read and validated once at start-up. */
 export interface NidusConfig {
@@ -14,8 +15,9 @@ export interface NidusConfig {
   redisUrl: string;
   /** REDIS_PREFIX: the key prefix of queues and the alert bus */
   redisPrefix: string;
-  http: { host: string; port: number };
-  dicom: { port: number; aeTitle: string } & FileConfig['dicom'];
+  http: { host: string; port: number } & FileConfig['http'];
+  /** `tlsPort` listens when `tls` is given (DICOM_TLS_PORT) */
+  dicom: { port: number; tlsPort: number; aeTitle: string } & FileConfig['dicom'];
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   uidRoot: string | undefined;
   stableAfterSeconds: number;
@@ -26,6 +28,8 @@ export interface NidusConfig {
   routes: FileConfig['routes'];
   delivery: FileConfig['delivery'];
   alerts: FileConfig['alerts'];
+  auth: FileConfig['auth'];
+  audit: FileConfig['audit'];
 }
 
 function firstIssue(error: z.ZodError, prefix = ''): ConfigError {
@@ -34,7 +38,7 @@ function firstIssue(error: z.ZodError, prefix = ''): ConfigError {
   return new ConfigError(prefix + (path || '(root)'), issue.message);
 }
 
-function readConfigFile(path: string): FileConfig {
+function readConfigFile(path: string, env: Record<string, string | undefined>): FileConfig {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -49,7 +53,8 @@ function readConfigFile(path: string): FileConfig {
   }
   const parsed = fileConfigSchema.safeParse(raw ?? {});
   if (!parsed.success) throw firstIssue(parsed.error, `NIDUS_CONFIG ${path}: `);
-  return parsed.data;
+  // secrets by reference are read now, once; relative files lie beside the config file
+  return resolveConfigSecrets(parsed.data, { env, baseDir: dirname(path) }, `NIDUS_CONFIG ${path}:`);
 }
 
 /**
@@ -60,14 +65,19 @@ export function loadConfig(env: Record<string, string | undefined>, projectRoot 
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) throw firstIssue(parsed.error);
   const e = parsed.data;
-  const file = e.NIDUS_CONFIG ? readConfigFile(resolve(e.NIDUS_CONFIG)) : fileConfigSchema.parse({});
+  const file = e.NIDUS_CONFIG ? readConfigFile(resolve(e.NIDUS_CONFIG), env) : fileConfigSchema.parse({});
+  const database = parseDatabaseUrl(e.DATABASE_URL, e.DATA_DIR);
+  if (file.database.password) {
+    if (database.type !== 'postgres') throw new ConfigError('NIDUS_CONFIG database.password', 'applies to PostgreSQL only (DATABASE_URL=postgres://...)');
+    database.password = file.database.password;
+  }
   return {
     dataDir: e.DATA_DIR,
-    database: parseDatabaseUrl(e.DATABASE_URL, e.DATA_DIR),
+    database,
     redisUrl: e.REDIS_URL,
     redisPrefix: e.REDIS_PREFIX,
-    http: { host: e.HTTP_HOST, port: e.HTTP_PORT },
-    dicom: { port: e.DICOM_PORT, aeTitle: e.DICOM_AE_TITLE, ...file.dicom },
+    http: { host: e.HTTP_HOST, port: e.HTTP_PORT, ...file.http },
+    dicom: { port: e.DICOM_PORT, tlsPort: e.DICOM_TLS_PORT, aeTitle: e.DICOM_AE_TITLE, ...file.dicom },
     logLevel: e.LOG_LEVEL,
     uidRoot: e.UID_ROOT,
     stableAfterSeconds: e.STABLE_AFTER_SECONDS,
@@ -77,6 +87,8 @@ export function loadConfig(env: Record<string, string | undefined>, projectRoot 
     routes: file.routes,
     delivery: file.delivery,
     alerts: file.alerts,
+    auth: file.auth,
+    audit: file.audit,
   };
 }
 

@@ -4,7 +4,7 @@ import type { Logger } from '@nidus/observability';
 import { Metrics } from '@nidus/observability';
 import { InstanceFileStore, StudyIndexRepository } from '@nidus/persistence';
 import { JobQueue } from '@nidus/jobs';
-import { NIDUS_CONFIG, NIDUS_LOGGER, NIDUS_ROUTES } from '@nidus/runtime';
+import { NIDUS_CONFIG, NIDUS_LOGGER, NIDUS_ROUTES, NIDUS_SECURITY, SecurityContext } from '@nidus/runtime';
 import { StudyAssembly } from '@nidus/series';
 import { DimseListener } from './dimse-listener';
 import { ingestTransferSyntaxes } from './ingest-transfer-syntaxes';
@@ -37,8 +37,9 @@ export class IngestLifecycle implements OnApplicationBootstrap, OnApplicationShu
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    this.port = await this.listener.start();
-    this.logger.info({ port: this.port }, 'DIMSE listener started');
+    const { port, tlsPort } = await this.listener.start();
+    this.port = port;
+    this.logger.info({ port, tlsPort }, 'DIMSE listener started');
     const recover = () => this.assembly.recover().catch((error) => this.logger.error({ err: { message: (error as Error).message } }, 'series recovery failed'));
     await recover();
     // and now and then, for a check lost between an instance and its queue entry
@@ -98,8 +99,9 @@ export class IngestModule {
       },
       {
         provide: DimseListener,
-        inject: [IngestService, NIDUS_CONFIG, NIDUS_LOGGER],
-        useFactory: (ingest: IngestService, config: NidusConfig, logger: Logger) => new DimseListener(ingest, config, logger),
+        inject: [IngestService, NIDUS_CONFIG, NIDUS_LOGGER, { token: NIDUS_SECURITY, optional: true }],
+        useFactory: (ingest: IngestService, config: NidusConfig, logger: Logger, security?: SecurityContext) =>
+          new DimseListener(ingest, config, logger, security?.audit),
       },
     ];
     return {

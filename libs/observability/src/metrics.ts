@@ -47,6 +47,18 @@ export class Metrics {
     buckets: [1, 2, 5, 10, 15, 20, 30, 60, 120, 300],
     registers: [this.registry],
   });
+  readonly authFailures = new Counter({
+    name: 'nidus_auth_failures_total',
+    help: 'Requests refused for want of a valid credential (401), too many failures (429) or a role (403)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly auditWriteFailures = new Counter({
+    name: 'nidus_audit_write_failures_total',
+    help: 'Audit events that could not be written: to the database (trail) or to the syslog copy (syslog)',
+    labelNames: ['sink'] as const,
+    registers: [this.registry],
+  });
   readonly dependencyUp = new Gauge({
     name: 'nidus_dependency_up',
     help: '1 when a dependency answers (database, redis)',

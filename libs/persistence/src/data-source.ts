@@ -14,7 +14,15 @@ export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {
   if (database.type === 'sqlite') {
     return { ...common, type: 'better-sqlite3', database: database.path, enableWAL: database.path !== ':memory:', busyTimeout: 5000 } as DataSourceOptions;
   }
-  return { ...common, type: 'postgres', url: database.url, connectTimeoutMS: 5000, extra: { max: 10 } } as DataSourceOptions;
+  return { ...common, type: 'postgres', url: postgresUrl(database), connectTimeoutMS: 5000, extra: { max: 10 } } as DataSourceOptions;
+}
+
+/** The URL to connect with: DATABASE_URL, with NIDUS_CONFIG's database.password in it when one is given. */
+function postgresUrl(database: Extract<DatabaseConfig, { type: 'postgres' }>): string {
+  if (!database.password) return database.url;
+  const url = new URL(database.url);
+  url.password = encodeURIComponent(database.password.reveal());
+  return url.toString();
 }
 
 function describe(database: DatabaseConfig): string {

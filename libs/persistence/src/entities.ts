@@ -1,14 +1,37 @@
 import { AlertEntity } from './alert/alert.entity';
 import { AnalysisEntity } from './analysis/analysis.entity';
 import { AuditEventEntity } from './audit/audit-event.entity';
+import { AckLinkUseEntity } from './auth/ack-link-use.entity';
+import { ApiTokenEntity } from './auth/api-token.entity';
 import { DeliveryAttemptEntity } from './delivery/delivery-attempt.entity';
 import { ResultObjectEntity } from './delivery/result-object.entity';
 import { InitialSchema1764230400000 } from './migrations/1764230400000-initial-schema';
 import { AlertClaim1764489600000 } from './migrations/1764489600000-alert-claim';
 import { AnalysisIdentity1796083200000 } from './migrations/1796083200000-analysis-identity';
+import { ApiToken1796169600000 } from './migrations/1796169600000-api-token';
+import { AuditTrail1796169600001 } from './migrations/1796169600001-audit-trail';
+import { AckLinkUse1796169600002 } from './migrations/1796169600002-ack-link-use';
 import { InstanceEntity } from './study/instance.entity';
 import { SeriesEntity } from './study/series.entity';
 import { StudyEntity } from './study/study.entity';
 
-export const ENTITIES = [StudyEntity, SeriesEntity, InstanceEntity, AnalysisEntity, ResultObjectEntity, DeliveryAttemptEntity, AlertEntity, AuditEventEntity];
-export const MIGRATIONS = [InitialSchema1764230400000, AlertClaim1764489600000, AnalysisIdentity1796083200000];
+export const ENTITIES = [
+  StudyEntity,
+  SeriesEntity,
+  InstanceEntity,
+  AnalysisEntity,
+  ResultObjectEntity,
+  DeliveryAttemptEntity,
+  AlertEntity,
+  AuditEventEntity,
+  ApiTokenEntity,
+  AckLinkUseEntity,
+];
+export const MIGRATIONS = [
+  InitialSchema1764230400000,
+  AlertClaim1764489600000,
+  AnalysisIdentity1796083200000,
+  ApiToken1796169600000,
+  AuditTrail1796169600001,
+  AckLinkUse1796169600002,
+];

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { createTestDatabase, DATABASE_KINDS } from '@nidus/testing';
 import { AnalysisRepository } from './analysis/analysis.repository';
-import { AuditRepository } from './audit/audit.repository';
 import { DatabaseUnavailableError, openDatabase } from './data-source';
 import { ResultObjectRepository } from './delivery/result-object.repository';
 import { InstanceRecord, StudyIndexRepository } from './study/study-index.repository';
@@ -111,12 +110,6 @@ describe.each(DATABASE_KINDS)('persistence on %s', (kind) => {
     expect(await results.delivered('2.25.1', 'pacs')).toBe(true);
     expect((await results.attempts('2.25.1')).map((a) => a.outcome)).toEqual(['retry', 'delivered']);
     expect((await results.forAnalysis('a'))[0].deliveryState).toBe('delivered');
-  });
-
-  it('appends audit events', async () => {
-    const audit = new AuditRepository(db);
-    await audit.record('PACS', 'instance.stored', '1.2.3.4.1', { size: 10 });
-    expect((await audit.recent())[0]).toMatchObject({ actor: 'PACS', action: 'instance.stored', detail: { size: 10 } });
   });
 });
 

@@ -7,6 +7,7 @@ import { createLogger, Logger, Metrics } from '@nidus/observability';
 import { RedisAlertBus } from '@nidus/delivery';
 import { openDatabase } from '@nidus/persistence';
 import { JobQueue, openBullQueues, probeRedis } from '@nidus/jobs';
+import { openSecurity, SecurityContext } from './security';
 
 /** The infrastructure one Nidus process holds: opened once at start, closed once at shutdown. */
 export interface AppContext {
@@ -23,6 +24,8 @@ export interface AppContext {
   analyses: InstalledAnalyses;
   /** the routes in effect: NIDUS_CONFIG's, checked against what is installed, or the analyses' own */
   routes: Route[];
+  /** tokens, acknowledgement links, cookies, OIDC and the audit trail */
+  security: SecurityContext;
 }
 
 /** Injection tokens for Nest modules (classes serve as their own tokens: DataSource, JobQueue, Metrics). */
@@ -30,6 +33,8 @@ export const NIDUS_CONFIG = 'NIDUS_CONFIG';
 export const NIDUS_LOGGER = 'NIDUS_LOGGER';
 /** the routes in effect (AppContext.routes) */
 export const NIDUS_ROUTES = 'NIDUS_ROUTES';
+/** the process's SecurityContext */
+export const NIDUS_SECURITY = 'NIDUS_SECURITY';
 
 export interface OpenOptions {
   logger?: Logger;
@@ -64,12 +69,15 @@ export async function openAppContext(config: NidusConfig, options: OpenOptions =
   const db = await openDatabase(config.database);
   const prefix = options.queuePrefix ?? config.redisPrefix;
   const queue = openBullQueues(config.redisUrl, prefix);
-  return { config, logger, metrics: new Metrics(), db, queue, prefix, alertBus: new RedisAlertBus(config.redisUrl, prefix), analyses, routes };
+  const metrics = new Metrics();
+  const security = openSecurity(config, db, logger, metrics);
+  return { config, logger, metrics, db, queue, prefix, alertBus: new RedisAlertBus(config.redisUrl, prefix), analyses, routes, security };
 }
 
 export async function closeAppContext(context: AppContext): Promise<void> {
   await context.analyses.close();
   await context.queue.close();
   await context.alertBus.close();
+  await context.security.close();
   if (context.db.isInitialized) await context.db.destroy();
 }

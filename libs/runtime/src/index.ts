@@ -4,3 +4,5 @@ export * from './shutdown';
 export * from './nest-pino.logger';
 export * from './services';
 export * from './start-failure';
+export * from './security';
+export * from './key-file';

@@ -4,7 +4,7 @@ import { AnalysisRegistry } from '@nidus/analysis';
 import { Metrics } from '@nidus/observability';
 import { AnalysisRepository, AuditRepository, StudyIndexRepository } from '@nidus/persistence';
 import { JobQueue } from '@nidus/jobs';
-import { AppContext, NIDUS_CONFIG, NIDUS_LOGGER, NIDUS_ROUTES } from './app-context';
+import { AppContext, NIDUS_CONFIG, NIDUS_LOGGER, NIDUS_ROUTES, NIDUS_SECURITY } from './app-context';
 
 /** Hands the process's infrastructure and repositories to every Nest module. */
 @Global()
@@ -19,9 +19,10 @@ export class NidusCoreModule {
       { provide: JobQueue, useValue: context.queue },
       { provide: AnalysisRegistry, useValue: context.analyses.registry },
       { provide: NIDUS_ROUTES, useValue: context.routes },
+      { provide: NIDUS_SECURITY, useValue: context.security },
       { provide: StudyIndexRepository, useFactory: () => new StudyIndexRepository(context.db) },
       { provide: AnalysisRepository, useFactory: () => new AnalysisRepository(context.db) },
-      { provide: AuditRepository, useFactory: () => new AuditRepository(context.db) },
+      { provide: AuditRepository, useValue: context.security.auditLog },
     ];
     return { module: NidusCoreModule, providers, exports: providers.map((p) => p.provide) };
   }

@@ -1,3 +1,4 @@
+import { applicationActor, AuditObject } from '@nidus/auth';
 import { loadConfig } from '@nidus/config';
 import { AppContext, closeAppContext, openAppContext } from './app-context';
 import { onShutdown, ShutdownStep } from './shutdown';
@@ -15,6 +16,11 @@ export interface NidusService {
 export async function runServices(services: readonly NidusService[], env: Record<string, string | undefined>): Promise<AppContext> {
   const config = loadConfig(env);
   const context = await openAppContext(config);
+  // PS3.15 A.5.3.1: the application started, with this configuration (where it came from; never its secrets)
+  await context.security.audit.record('config.load', {
+    actor: applicationActor(context.security.audit.source),
+    objects: [AuditObject.configuration(config.configFile ?? 'environment', { services: services.map((s) => s.name).join(',') })],
+  });
   const steps: ShutdownStep[] = [];
   for (const service of services) {
     const running = await service.start(context);

@@ -34,6 +34,7 @@ export * from './auth/in-memory-audit.log';
 export * from './auth/in-memory-token.store';
 export * from './auth/syslog-receiver';
 export * from './auth/test-oidc-issuer';
+export * from './auth/test-identity';
 export * from './tls/test-certificates';
 export * from './imaging/jpeg-test-encoder';
 export * from './perfusion/synthetic-tissue';

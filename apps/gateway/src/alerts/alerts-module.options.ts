@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import type { AckLinkService, AuditRecorder } from '@nidus/auth';
 import type { AlertEventBus } from '@nidus/delivery';
 import type { Logger } from '@nidus/observability';
 
@@ -8,6 +9,10 @@ export interface AlertsModuleOptions {
   dataSource: DataSource;
   /** where workers publish alert events (RedisAlertBus on REDIS_URL with the queue prefix) */
   bus: AlertEventBus;
+  /** where acknowledgements are recorded (the process's audit trail) */
+  audit: AuditRecorder;
+  /** checks and redeems the acknowledge links of pages */
+  ackLinks: AckLinkService;
   logger?: Logger;
   /** keep-alive comment on the event stream, so proxies keep it open; default 15 s */
   heartbeatSeconds?: number;

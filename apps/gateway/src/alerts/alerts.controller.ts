@@ -1,10 +1,14 @@
-import { BadRequestException, Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
+import { BadRequestException, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import type { Identity } from '@nidus/auth';
 import { ALERT_STATES, AlertEvent, AlertsService, AlertView } from '@nidus/delivery';
 import type { AlertState } from '@nidus/persistence';
 import { AlertErrorsFilter } from './alert-errors.filter';
 import { ALERTS_MODULE_OPTIONS } from './alerts-module.options';
 import type { AlertsModuleOptions } from './alerts-module.options';
+import { Audited } from '../security/audited.decorator';
+import { clientAddress, CurrentIdentity } from '../security/request-identity';
+import { RequirePermission } from '../security/require-permission.decorator';
 
 function intParam(name: string, value: string | undefined, fallback: number, max: number): number {
   if (value === undefined || value === '') return fallback;
@@ -23,6 +27,8 @@ export class AlertsController {
   ) {}
 
   @Get()
+  @RequirePermission('alert:read')
+  @Audited('alert.read')
   async list(@Query('state') state?: string, @Query('limit') limit?: string, @Query('offset') offset?: string): Promise<{ alerts: AlertView[] }> {
     if (state !== undefined && !ALERT_STATES.includes(state as AlertState))
       throw new BadRequestException(`state: expected one of ${ALERT_STATES.join(', ')}, got '${state}'`);
@@ -39,6 +45,8 @@ export class AlertsController {
    * `alert.raised`, `alert.paged` and `alert.acknowledged` as it happens; a comment line keeps it alive.
    */
   @Get('stream')
+  @RequirePermission('alert:read')
+  @Audited('alert.read')
   async stream(@Req() req: Request, @Res() res: Response): Promise<void> {
     res.status(200).set({
       'Content-Type': 'text/event-stream; charset=utf-8',
@@ -63,16 +71,20 @@ export class AlertsController {
   }
 
   @Get(':id')
+  @RequirePermission('alert:read')
+  @Audited('alert.read')
   get(@Param('id') id: string): Promise<AlertView & { updates: AlertView[] }> {
     return this.alerts.get(id);
   }
 
-  /** Body `{ "by": "<who>" }`. Stops escalation; 409 when someone acknowledged first. */
+  /**
+   * Stops escalation; 409 when someone acknowledged first. Who acknowledges is the request's verified identity
+   * (a name in the body counts for nothing).
+   */
   @Post(':id/ack')
+  @RequirePermission('alert:acknowledge')
   @HttpCode(200)
-  acknowledge(@Param('id') id: string, @Body() body: { by?: unknown } | undefined): Promise<AlertView> {
-    const by = typeof body?.by === 'string' ? body.by.trim() : '';
-    if (!by || by.length > 128) throw new BadRequestException('by: who acknowledges, 1-128 characters');
-    return this.alerts.acknowledge(id, by);
+  acknowledge(@Param('id') id: string, @CurrentIdentity() identity: Identity, @Req() req: Request): Promise<AlertView> {
+    return this.alerts.acknowledge(id, { identity, address: clientAddress(req) });
   }
 }

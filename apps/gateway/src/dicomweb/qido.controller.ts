@@ -6,9 +6,12 @@ import { baseUrlOf } from './dicomweb-errors';
 import { instanceJson, seriesJson, studyJson } from './dicomweb-json';
 import { DICOMWEB_OPTIONS, DicomWebOptions } from './dicomweb.options';
 import { DicomWebQueryRepository, Page, QueryParams } from './dicomweb-query.repository';
+import { RequirePermission } from '../security/require-permission.decorator';
+import { Audited } from '../security/audited.decorator';
 
 /** QIDO-RS (PS3.18 10.6): search studies, series and instances by the common keys. */
 @Controller('dicomweb')
+@RequirePermission('study:read')
 export class QidoController {
   constructor(
     @Inject(DicomWebQueryRepository) private readonly query: DicomWebQueryRepository,
@@ -16,6 +19,7 @@ export class QidoController {
   ) {}
 
   @Get('studies')
+  @Audited('study.query')
   async studies(@Query() params: QueryParams, @Req() req: Request, @Res() res: Response): Promise<void> {
     if (!this.acceptable(req, res)) return;
     const page = this.page(params, res);
@@ -36,26 +40,31 @@ export class QidoController {
   }
 
   @Get('series')
+  @Audited('study.query')
   async allSeries(@Query() params: QueryParams, @Req() req: Request, @Res() res: Response): Promise<void> {
     return this.series(undefined, params, req, res);
   }
 
   @Get('studies/:study/series')
+  @Audited('study.query')
   async studySeries(@Param('study') study: string, @Query() params: QueryParams, @Req() req: Request, @Res() res: Response): Promise<void> {
     return this.series(study, params, req, res);
   }
 
   @Get('instances')
+  @Audited('study.query')
   async allInstances(@Query() params: QueryParams, @Req() req: Request, @Res() res: Response): Promise<void> {
     return this.instances({}, params, req, res);
   }
 
   @Get('studies/:study/instances')
+  @Audited('study.query')
   async studyInstances(@Param('study') study: string, @Query() params: QueryParams, @Req() req: Request, @Res() res: Response): Promise<void> {
     return this.instances({ StudyInstanceUID: study }, params, req, res);
   }
 
   @Get('studies/:study/series/:series/instances')
+  @Audited('study.query')
   async seriesInstances(
     @Param('study') study: string,
     @Param('series') series: string,

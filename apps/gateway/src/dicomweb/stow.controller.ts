@@ -4,9 +4,12 @@ import type { Logger } from '@nidus/observability';
 import { NIDUS_LOGGER } from '@nidus/runtime';
 import { baseUrlOf, sendError } from './dicomweb-errors';
 import { StowIngestService } from '@nidus/ingest';
+import { RequirePermission } from '../security/require-permission.decorator';
+import { Audited } from '../security/audited.decorator';
 
 /** STOW-RS (PS3.18 10.5): POST /dicomweb/studies and /dicomweb/studies/{StudyInstanceUID}. */
 @Controller('dicomweb/studies')
+@RequirePermission('study:store')
 export class StowController {
   constructor(
     @Inject(StowIngestService) private readonly stow: StowIngestService,
@@ -14,11 +17,13 @@ export class StowController {
   ) {}
 
   @Post()
+  @Audited('study.store')
   storeAny(@Req() req: Request, @Res() res: Response): Promise<void> {
     return this.handle(req, res);
   }
 
   @Post(':study')
+  @Audited('study.store')
   storeInStudy(@Param('study') study: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     return this.handle(req, res, study);
   }

@@ -1,6 +1,8 @@
 import { Controller, Get, Inject, NotFoundException, Param, Query } from '@nestjs/common';
 import { AnalysisEntity, AnalysisRepository, SeriesEntity, StudyEntity, StudyIndexRepository } from '@nidus/persistence';
 import { DicomWebQueryRepository } from './dicomweb-query.repository';
+import { RequirePermission } from '../security/require-permission.decorator';
+import { Audited } from '../security/audited.decorator';
 
 export interface StudySummary {
   StudyInstanceUID: string;
@@ -61,6 +63,7 @@ function summary(study: StudyEntity, series: SeriesEntity[], analyses: AnalysisE
 
 /** REST: the studies Nidus holds, their series, counts and analysis status. */
 @Controller('api/studies')
+@RequirePermission('study:read')
 export class StudiesApiController {
   constructor(
     @Inject(DicomWebQueryRepository) private readonly query: DicomWebQueryRepository,
@@ -69,6 +72,7 @@ export class StudiesApiController {
   ) {}
 
   @Get()
+  @Audited('study.query')
   async list(@Query('limit') limit?: string, @Query('offset') offset?: string): Promise<StudySummary[]> {
     const take = Math.min(Math.max(Number(limit ?? 50) || 50, 1), 500);
     const skip = Math.max(Number(offset ?? 0) || 0, 0);
@@ -86,6 +90,7 @@ export class StudiesApiController {
   }
 
   @Get(':study')
+  @Audited('study.read')
   async one(@Param('study') study: string): Promise<StudySummary> {
     const found = await this.index.findStudy(study);
     if (!found) throw new NotFoundException(`no study ${study}`);

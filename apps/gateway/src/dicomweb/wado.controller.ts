@@ -5,9 +5,12 @@ import { NIDUS_LOGGER } from '@nidus/runtime';
 import { baseUrlOf, sendError } from './dicomweb-errors';
 import { DicomWebQueryRepository } from './dicomweb-query.repository';
 import { WadoService } from './wado.service';
+import { RequirePermission } from '../security/require-permission.decorator';
+import { Audited } from '../security/audited.decorator';
 
 /** WADO-RS (PS3.18 10.4): instances, metadata and frames. */
 @Controller('dicomweb/studies')
+@RequirePermission('study:read')
 export class WadoController {
   constructor(
     @Inject(DicomWebQueryRepository) private readonly query: DicomWebQueryRepository,
@@ -16,26 +19,31 @@ export class WadoController {
   ) {}
 
   @Get(':study')
+  @Audited('study.read')
   study(@Param('study') study: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     return this.guard(res, async () => this.wado.retrieve(await this.query.instances(study), req.get('accept'), res));
   }
 
   @Get(':study/metadata')
+  @Audited('study.read')
   studyMetadata(@Param('study') study: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     return this.guard(res, async () => this.json(res, await this.wado.metadata(await this.query.instances(study), req.get('accept'), baseUrlOf(req))));
   }
 
   @Get(':study/series/:series')
+  @Audited('study.read')
   series(@Param('study') study: string, @Param('series') series: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     return this.guard(res, async () => this.wado.retrieve(await this.query.instances(study, series), req.get('accept'), res));
   }
 
   @Get(':study/series/:series/metadata')
+  @Audited('study.read')
   seriesMetadata(@Param('study') study: string, @Param('series') series: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     return this.guard(res, async () => this.json(res, await this.wado.metadata(await this.query.instances(study, series), req.get('accept'), baseUrlOf(req))));
   }
 
   @Get(':study/series/:series/instances/:instance')
+  @Audited('study.read')
   instance(
     @Param('study') study: string,
     @Param('series') series: string,
@@ -47,6 +55,7 @@ export class WadoController {
   }
 
   @Get(':study/series/:series/instances/:instance/metadata')
+  @Audited('study.read')
   instanceMetadata(
     @Param('study') study: string,
     @Param('series') series: string,
@@ -60,6 +69,7 @@ export class WadoController {
   }
 
   @Get(':study/series/:series/instances/:instance/frames/:frames')
+  @Audited('study.read')
   frames(
     @Param('study') study: string,
     @Param('series') series: string,

@@ -6,6 +6,8 @@ export const AUDIT_ACTIONS = [
   'study.read',
   'study.store',
   'alert.read',
+  'alert.raise',
+  'alert.page',
   'alert.acknowledge',
   'review.decide',
   'token.create',
@@ -40,6 +42,10 @@ export const AUDIT_ACTION_TABLE: Readonly<Record<AuditAction, AuditActionDefinit
   'study.store': { eventId: EventID.DicomInstancesTransferred, eventTypes: [], actionCode: 'C' },
   // an alert names a patient and a finding (A.5.3.7 Patient Record)
   'alert.read': { eventId: EventID.PatientRecord, eventTypes: [], actionCode: 'R' },
+  // an alert raised on a result: a record about the patient is made (A.5.3.7, create)
+  'alert.raise': { eventId: EventID.PatientRecord, eventTypes: [], actionCode: 'C' },
+  // a page to an on-call target carries patient information out of Nidus (A.5.3.5 Data Export)
+  'alert.page': { eventId: EventID.Export, eventTypes: [], actionCode: 'R' },
   'alert.acknowledge': { eventId: EventID.PatientRecord, eventTypes: [EventTypeCode.AlertAcknowledged], actionCode: 'U' },
   'review.decide': { eventId: EventID.PatientRecord, eventTypes: [EventTypeCode.ReviewDecision], actionCode: 'U' },
   // A.5.3.11 Security Alert

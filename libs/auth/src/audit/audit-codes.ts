@@ -15,6 +15,7 @@ export const EventID = {
   AuditLogUsed: dcm('110101', 'Audit Log Used'),
   DicomInstancesAccessed: dcm('110103', 'DICOM Instances Accessed'),
   DicomInstancesTransferred: dcm('110104', 'DICOM Instances Transferred'),
+  Export: dcm('110106', 'Export'),
   PatientRecord: dcm('110110', 'Patient Record'),
   Query: dcm('110112', 'Query'),
   SecurityAlert: dcm('110113', 'Security Alert'),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { secretSetting } from '../secret-setting';
 
 // Section `alerts` of NIDUS_CONFIG: which finished analyses page which team, through which on-call chain,
 // with how much patient information.
@@ -81,7 +82,7 @@ const webhookStep = z
     type: z.literal('webhook').default('webhook'),
     url: z.string().url(),
     /** shared secret of the HMAC-SHA256 signature (X-Nidus-Signature) */
-    secret: z.string().min(16, 'a secret of at least 16 characters'),
+    secret: secretSetting({ minBytes: 16 }),
     /** if nobody acknowledges within this time, the next step is paged */
     ackTimeoutSeconds: z
       .number()
@@ -130,8 +131,14 @@ export const alertsSectionSchema = z
     teams: z.array(teamSchema).default(DEFAULT_ALERT_TEAMS),
     /** which patient identifiers an alert carries (the least that lets the team act) */
     phi: phiSchema.default({}),
-    /** public base URL of the Nidus gateway, for the study link and the acknowledge link; absent: no links */
-    publicBaseUrl: z.string().url().optional(),
+    /** public base URL of the Nidus gateway, for the study link and the acknowledge link; absent: no links. https, but for this machine */
+    publicBaseUrl: z
+      .string()
+      .url()
+      .refine((url) => /^https:/i.test(url) || /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?(\/|$)/i.test(url), {
+        message: 'links in alerts must be https:// (put Nidus behind HTTPS, http.tls or a reverse proxy); http:// only for this machine',
+      })
+      .optional(),
     /** a small PNG of the result in the payload */
     image: z
       .object({ enabled: z.boolean().default(true), width: z.number().int().min(64).max(1024).default(320) })

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { secretSetting } from '../secret-setting';
 
 const stowTarget = z
   .object({
@@ -6,7 +7,8 @@ const stowTarget = z
     type: z.literal('stow-rs'),
     /** DICOMweb base URL; objects go to <url>/studies */
     url: z.string().url(),
-    authorization: z.string().optional(),
+    /** the Authorization header value, e.g. `Bearer <token>`; best given by reference ({ env } or { file }) */
+    authorization: secretSetting().optional(),
   })
   .strict();
 
@@ -18,6 +20,19 @@ const cStoreTarget = z
     port: z.number().int().min(1).max(65535),
     calledAETitle: z.string().min(1).max(16),
     callingAETitle: z.string().min(1).max(16).optional(),
+    /** DICOM TLS to the peer (PS3.15 B.9): the CA that vouches for it; our certificate and key for mutual TLS */
+    tls: z
+      .object({
+        ca: secretSetting().optional(),
+        cert: secretSetting().optional(),
+        key: secretSetting().optional(),
+        passphrase: secretSetting().optional(),
+        /** the name its certificate carries, when not `host` */
+        servername: z.string().min(1).optional(),
+      })
+      .strict()
+      .refine((t) => !t.cert === !t.key, { message: 'a client certificate needs its key (and the key its certificate)' })
+      .optional(),
   })
   .strict();
 

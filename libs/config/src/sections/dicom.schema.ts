@@ -1,4 +1,28 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
+import { secretSetting } from '../secret-setting';
+
+/** An IP address or a CIDR block (`10.1.0.0/16`, `2001:db8::/48`). */
+const addressOrBlock = z.string().refine((entry) => {
+  const [address, prefix, extra] = entry.split('/');
+  const family = isIP(address);
+  if (!family || extra !== undefined) return false;
+  return prefix === undefined || (/^\d+$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+}, 'expected an IP address or CIDR block');
+
+/** DICOM TLS on DICOM_TLS_PORT (PS3.15 B.9): certificate, key, and for mutual TLS the CA of the peers' certificates. */
+const dicomTlsSchema = z
+  .object({
+    cert: secretSetting(),
+    key: secretSetting(),
+    passphrase: secretSetting().optional(),
+    /** the CAs whose client certificates are accepted */
+    ca: secretSetting().optional(),
+    /** refuse a peer without a certificate from `ca` during the handshake */
+    requireClientCertificate: z.boolean().default(false),
+  })
+  .strict()
+  .refine((t) => !t.requireClientCertificate || t.ca, { message: 'requireClientCertificate needs the CA of the client certificates (ca)', path: ['ca'] });
 
 /** The DIMSE listener's policy (section `dicom` of NIDUS_CONFIG). */
 export const dicomSectionSchema = z
@@ -7,6 +31,8 @@ export const dicomSectionSchema = z
     allowedCallingAETitles: z.array(z.string().min(1).max(16)).default([]),
     /** remote hosts (IP addresses) allowed; empty or absent: any */
     allowedHosts: z.array(z.string().min(1)).default([]),
+    /** calling AE title -> the addresses or CIDR blocks it may call from (others using that title are rejected) */
+    callingAETitleAddresses: z.record(z.string().min(1).max(16), z.array(addressOrBlock).min(1)).default({}),
     maxAssociations: z.number().int().min(1).max(1000).default(32),
     /** our maximum PDU length (PS3.8 D.1) */
     maxPduLength: z
@@ -16,7 +42,12 @@ export const dicomSectionSchema = z
       .max(16 * 1024 * 1024)
       .default(1024 * 1024),
     idleTimeoutSeconds: z.number().positive().max(3600).default(60),
+    /** DICOM TLS on DICOM_TLS_PORT, beside the plain port unless `plain` is false */
+    tls: dicomTlsSchema.optional(),
+    /** whether DICOM_PORT listens in the clear (false: TLS only) */
+    plain: z.boolean().default(true),
   })
-  .strict();
+  .strict()
+  .refine((d) => d.plain || d.tls, { message: 'plain: false needs dicom.tls (no listener would be left)', path: ['plain'] });
 
 export type DicomSection = z.output<typeof dicomSectionSchema>;

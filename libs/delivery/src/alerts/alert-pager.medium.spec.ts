@@ -1,5 +1,5 @@
 import { AlertRepository, AuditRepository } from '@nidus/persistence';
-import { DATABASE_KINDS, AlertHarness, alertsConfig, perfusionResult, SECRET, silent, sleep, WebhookReceiver } from '@nidus/testing';
+import { DATABASE_KINDS, AlertHarness, alertsConfig, perfusionResult, SECRET, silent, sleep, testIdentity, waitUntil, WebhookReceiver } from '@nidus/testing';
 import { InMemoryAlertBus, AlertEvent } from './alert-bus';
 import { createAlertHandlers, recoverPendingEscalations } from './alert-handlers';
 import { AlertPager } from './alert-pager';
@@ -10,6 +10,7 @@ import { WebhookChannel } from './webhook.channel';
 
 const context = { attempt: 1, jobId: 'test', followUp: async () => undefined };
 const body = (r: { body: string }) => JSON.parse(r.body) as AlertPayload;
+const by = (name: string) => ({ identity: testIdentity(name) });
 
 describe(AlertPager.name, () => {
   let receiver: WebhookReceiver;
@@ -63,10 +64,11 @@ describe(AlertPager.name, () => {
     expect(request.body).not.toContain('P-5551234');
     expect(request.body).not.toContain('DOE');
     expect(request.body).not.toContain('19540101');
-    expect(payload.links).toEqual({
-      study: `https://nidus.example.org/studies/${payload.study.StudyInstanceUID}`,
-      acknowledge: `https://nidus.example.org/api/alerts/${payload.id}/ack`,
-    });
+    expect(payload.links.study).toBe(`https://nidus.example.org/studies/${payload.study.StudyInstanceUID}`);
+    // the acknowledge link carries a signed token for this alert, this step and this target
+    const ack = /^https:\/\/nidus\.example\.org\/ack\/([A-Za-z0-9_.-]+)$/.exec(payload.links.acknowledge!);
+    expect(ack).not.toBeNull();
+    expect(h.ackLinks.verify(ack![1])).toMatchObject({ alertId: payload.id, step: 0, target: 'resident' });
     const t = payload.times;
     expect(Date.parse(t.firstImageAt!)).toBeLessThan(Date.parse(t.lastImageAt!));
     expect(Date.parse(t.lastImageAt!)).toBeLessThanOrEqual(Date.parse(t.analysisDoneAt!));
@@ -89,7 +91,16 @@ describe(AlertPager.name, () => {
       ['alert.raised', payload.id],
       ['alert.paged', payload.id],
     ]);
-    expect((await new AuditRepository(h.db).recent()).map((e) => e.action)).toEqual(expect.arrayContaining(['alert.raised', 'alert.paged']));
+    const trail = await new AuditRepository(h.db).query({});
+    expect(trail.map((e) => [e.action, e.actor.userId, e.outcome])).toEqual([
+      ['alert.page', 'nidus', 0],
+      ['alert.raise', 'nidus', 0],
+    ]);
+    expect(trail[0].objects).toEqual([
+      expect.objectContaining({ id: payload.id, detail: { step: '0', target: 'resident', status: '200', attempts: '1' } }),
+      expect.objectContaining({ id: payload.study.StudyInstanceUID }),
+    ]);
+    expect(trail[1].objects.map((o) => o.id)).toEqual([payload.id, payload.study.StudyInstanceUID, 'P-5551234']);
   });
 
   it('raises no alert for a healthy result', async () => {
@@ -126,7 +137,8 @@ describe(AlertPager.name, () => {
     expect(second.receivedAt.getTime() - first.receivedAt.getTime()).toBeGreaterThanOrEqual(950);
     expect(body(second)).toMatchObject({ id: body(first).id, page: { step: 1, target: 'attending' } });
     const alertId = body(first).id;
-    await new AlertsService({ db: h.db }).acknowledge(alertId, 'dr.attending');
+    await waitUntil('the second page recorded', async () => (await new AlertRepository(h.db).findById(alertId))?.escalationLevel === 1 || undefined, 2000, 10);
+    await new AlertsService({ db: h.db }).acknowledge(alertId, by('dr.attending'));
     await sleep(1600);
     expect(receiver.received.map((r) => r.path)).toEqual(['/resident', '/attending']);
     expect(await new AlertRepository(h.db).findById(alertId)).toMatchObject({
@@ -135,8 +147,14 @@ describe(AlertPager.name, () => {
       escalationLevel: 1,
       nextEscalationAt: null,
     });
-    const audit = await new AuditRepository(h.db).recent();
-    expect(audit.find((e) => e.action === 'alert.acknowledged')).toMatchObject({ actor: 'dr.attending', subject: alertId });
+    const audit = await new AuditRepository(h.db).query({ actions: ['alert.acknowledge'] });
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ outcome: 0, actor: { userId: 'test:dr.attending', userName: 'dr.attending', roles: ['stroke'] } });
+    expect(audit[0].objects[0]).toMatchObject({ id: alertId, detail: { escalationLevel: '1', team: 'stroke' } });
+    // a second acknowledgement is refused, and that is on record too
+    await expect(new AlertsService({ db: h.db }).acknowledge(alertId, by('dr.late'))).rejects.toThrow(/already acknowledged/);
+    const refused = await new AuditRepository(h.db).query({ actions: ['alert.acknowledge'], outcome: 4 });
+    expect(refused.map((e) => [e.actor.userName, e.outcomeDescription])).toEqual([['dr.late', 'already acknowledged by dr.attending']]);
   });
 
   it('does not escalate an alert acknowledged in time', async () => {
@@ -144,7 +162,7 @@ describe(AlertPager.name, () => {
     const analysisId = await h.analysis(perfusionResult(10, 60));
     await h.queue.enqueue('alert.evaluate', { analysisId });
     await receiver.waitUntil((r) => r.length >= 1);
-    await new AlertsService({ db: h.db }).acknowledge(body(receiver.received[0]).id, 'dr.resident');
+    await new AlertsService({ db: h.db }).acknowledge(body(receiver.received[0]).id, by('dr.resident'));
     await sleep(1800);
     expect(receiver.received.map((r) => r.path)).toEqual(['/resident']);
   });
@@ -171,7 +189,7 @@ describe(AlertPager.name, () => {
 
   it('sends an update that refers to the first alert after a re-analysis, to everyone paged so far', async () => {
     const alerts = alertsConfig(receiver, 60);
-    const handlers = createAlertHandlers({ db: h.db, analyses: h.analyses, alerts, logger: silent });
+    const handlers = createAlertHandlers({ db: h.db, analyses: h.analyses, alerts, logger: silent, ackLinks: h.ackLinks });
     const first = await h.analysis(perfusionResult(10, 60), { SeriesInstanceUID: '1.2.3.99' });
     await handlers['alert.evaluate']({ analysisId: first }, context);
     const root = (await new AlertRepository(h.db).findByAnalysisId(first))!;
@@ -185,8 +203,12 @@ describe(AlertPager.name, () => {
     for (const u of updates.map(body)) {
       expect(u).toMatchObject({ kind: 'update', updatesAlertId: root.id, level: 'critical', results: { coreVolumeMl: 30, hypoperfusionVolumeMl: 90 } });
       expect(u.summary).toMatch(/^UPDATE after re-analysis: /);
-      expect(u.links.acknowledge).toBe(`https://nidus.example.org/api/alerts/${root.id}/ack`);
     }
+    // each update's link acknowledges the first alert, as paged at the step it went to
+    expect(updates.map((u) => h.ackLinks.verify(body(u).links.acknowledge!.split('/ack/')[1]))).toEqual([
+      expect.objectContaining({ alertId: root.id, step: 0, target: 'resident' }),
+      expect.objectContaining({ alertId: root.id, step: 1, target: 'attending' }),
+    ]);
     const rows = await new AlertRepository(h.db).list();
     expect(rows.filter((a) => !a.updatesAlertId)).toHaveLength(1);
     expect(rows.find((a) => a.analysisId === second)).toMatchObject({ updatesAlertId: root.id, state: 'sent', nextEscalationAt: null });
@@ -197,7 +219,7 @@ describe(AlertPager.name, () => {
     expect(cleared).toMatchObject({ kind: 'update', updatesAlertId: root.id, level: 'info', rules: [] });
     expect(cleared.summary).toMatch(/criteria no longer met/);
     // acknowledging an update acknowledges the first alert
-    const view = await new AlertsService({ db: h.db }).acknowledge(cleared.id, 'dr.x');
+    const view = await new AlertsService({ db: h.db }).acknowledge(cleared.id, by('dr.x'));
     expect(view).toMatchObject({ id: root.id, state: 'acknowledged' });
   });
 
@@ -256,7 +278,7 @@ describe.each(DATABASE_KINDS)('alerts exactly once on %s', (kind) => {
     expect(await recoverPendingEscalations({ db: h.db, logger: silent, queue })).toEqual({ escalations: 1, unsent: 0 });
     expect(await recoverPendingEscalations({ db: h.db, logger: silent, queue })).toEqual({ escalations: 1, unsent: 0 }); // twice: still one job
     await receiver.waitUntil((r) => r.some((x) => x.path === '/attending'), 5000);
-    await new AlertsService({ db: h.db }).acknowledge(alertId, 'dr.attending');
+    await new AlertsService({ db: h.db }).acknowledge(alertId, by('dr.attending'));
     await sleep(1500);
     expect(receiver.received.map((r) => r.path)).toEqual(['/resident', '/attending']);
   });

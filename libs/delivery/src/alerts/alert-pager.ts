@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import type { AnalysisRegistry, ResultView } from '@nidus/analysis';
+import { AckLinkSigner, applicationActor, AuditObject, AuditRecorder, Outcome } from '@nidus/auth';
 import type { AlertsSection, AlertTarget } from '@nidus/config';
 import type { FollowUps } from '@nidus/jobs';
 import type { Logger, Metrics } from '@nidus/observability';
@@ -36,13 +37,17 @@ export interface AlertDeps {
   webhook?: WebhookChannel;
   /** result object paths are relative to it */
   dataDir?: string;
+  /** where raising and paging are recorded; default the database's audit trail */
+  audit?: AuditRecorder;
+  /** signs the acknowledge link of each page; absent: pages carry no acknowledge link */
+  ackLinks?: Pick<AckLinkSigner, 'issue'>;
+  /** how long an acknowledge link works (default 12 h) */
+  ackLinkTtlSeconds?: number;
   now?: () => Date;
 }
 
 /** The escalation a handler asks the job runner to schedule. */
 export type EscalationFollowUps = Pick<FollowUps, 'alert.escalate'>;
-
-const AUDIT_ACTOR = 'system';
 
 /**
  * Raises one alert per finished analysis and pages a team's on-call chain, one step at a time, until
@@ -54,7 +59,7 @@ export class AlertPager {
   private readonly repo: AlertRepository;
   private readonly analyses: AnalysisRepository;
   private readonly index: StudyIndexRepository;
-  private readonly audit: AuditRepository;
+  private readonly audit: AuditRecorder;
   private readonly results: ResultObjectRepository;
   private readonly webhook: WebhookChannel;
   private readonly now: () => Date;
@@ -63,7 +68,7 @@ export class AlertPager {
     this.repo = new AlertRepository(deps.db);
     this.analyses = new AnalysisRepository(deps.db);
     this.index = new StudyIndexRepository(deps.db);
-    this.audit = new AuditRepository(deps.db);
+    this.audit = deps.audit ?? new AuditRecorder(new AuditRepository(deps.db), 'nidus');
     this.results = new ResultObjectRepository(deps.db);
     this.webhook = deps.webhook ?? new WebhookChannel(deps.alerts.webhook);
     this.now = deps.now ?? (() => new Date());
@@ -116,11 +121,19 @@ export class AlertPager {
         { alertId: alert.id, analysisId, level: alert.level, team: teamId, updatesAlertId: alert.updatesAlertId, rules: content.rules },
         'alert raised',
       );
-      await this.audit.record(AUDIT_ACTOR, alert.updatesAlertId ? 'alert.update-raised' : 'alert.raised', alert.id, {
-        analysisId,
-        level: alert.level,
-        team: teamId,
-        rules: content.rules,
+      await this.audit.record('alert.raise', {
+        actor: applicationActor(this.audit.source),
+        objects: [
+          AuditObject.alert(alert.id, {
+            analysisId,
+            level: alert.level,
+            team: teamId,
+            rules: content.rules.join(','),
+            ...(alert.updatesAlertId ? { updates: alert.updatesAlertId } : {}),
+          }),
+          AuditObject.study(analysis.StudyInstanceUID),
+          ...(study?.PatientID ? [AuditObject.patient(study.PatientID)] : []),
+        ],
       });
       await this.publish('alert.raised', alert);
     }
@@ -236,12 +249,24 @@ export class AlertPager {
       const image = await this.image(alert);
       for (const { step, target } of steps) {
         const sentAt = this.now();
-        const body = JSON.stringify(alertPayload(alert, { step, steps: of, target: target.name }, sentAt, this.deps.alerts.publicBaseUrl, image ?? undefined));
+        const body = JSON.stringify(
+          alertPayload(
+            alert,
+            { step, steps: of, target: target.name },
+            sentAt,
+            this.deps.alerts.publicBaseUrl,
+            image ?? undefined,
+            this.ackToken(alert, step, target),
+          ),
+        );
         try {
           const answer = await this.webhook.send(target, body, { deliveryId: `${alert.id}:${step}`, event: alert.updatesAlertId ? 'alert.update' : 'alert' });
           delivered = true;
           this.deps.logger.info({ alertId: alert.id, step, target: target.name, status: answer.status, attempts: answer.attempts }, 'alert paged');
-          await this.audit.record(AUDIT_ACTOR, 'alert.paged', alert.id, { step, target: target.name, status: answer.status, attempts: answer.attempts });
+          await this.audit.record('alert.page', {
+            actor: applicationActor(this.audit.source),
+            objects: this.pageObjects(alert, { step: String(step), target: target.name, status: String(answer.status), attempts: String(answer.attempts) }),
+          });
           if (firstDelivery) {
             firstDelivery = false;
             await this.observeTimeToAlert(alert, answer.answeredAt);
@@ -250,7 +275,12 @@ export class AlertPager {
           if (!(error instanceof WebhookRejectedError || error instanceof WebhookUnavailableError)) throw error;
           errors.push(`${target.name}: ${error.message}`);
           this.deps.logger.warn({ alertId: alert.id, step, target: target.name, err: { type: error.name, message: error.message } }, 'alert page failed');
-          await this.audit.record(AUDIT_ACTOR, 'alert.page-failed', alert.id, { step, target: target.name, error: error.message });
+          await this.audit.record('alert.page', {
+            actor: applicationActor(this.audit.source),
+            outcome: Outcome.SeriousFailure,
+            outcomeDescription: error.message,
+            objects: this.pageObjects(alert, { step: String(step), target: target.name }),
+          });
         }
       }
     } catch (error) {
@@ -258,6 +288,18 @@ export class AlertPager {
       throw error;
     }
     return { delivered, error: errors.length ? errors.join('; ') : null };
+  }
+
+  /** The acknowledge link's token for one page: the alert the page is about (an update acknowledges the first), its step and target. */
+  private ackToken(alert: AlertEntity, step: number, target: AlertTarget): string | undefined {
+    if (!this.deps.ackLinks || !this.deps.alerts.publicBaseUrl) return undefined;
+    const alertId = alert.updatesAlertId ?? alert.id;
+    return this.deps.ackLinks.issue({ alertId, step, target: target.name, ttlSeconds: this.deps.ackLinkTtlSeconds ?? 12 * 3600 });
+  }
+
+  private pageObjects(alert: AlertEntity, detail: Record<string, string>) {
+    const content = alert.payload as unknown as AlertContent;
+    return [AuditObject.alert(alert.id, detail), AuditObject.study(content.study.StudyInstanceUID)];
   }
 
   private async image(alert: AlertEntity) {

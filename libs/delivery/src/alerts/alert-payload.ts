@@ -132,10 +132,11 @@ export function alertPayload(
   sentAt: Date,
   publicBaseUrl: string | undefined,
   image?: AlertPayload['image'],
+  /** the signed, single-use acknowledge token of this page (libs/auth AckLinkSigner) */
+  acknowledgeToken?: string,
 ): AlertPayload {
   const content = alert.payload as unknown as AlertContent;
   const base = publicBaseUrl?.replace(/\/+$/, '');
-  const rootId = alert.updatesAlertId ?? alert.id;
   return {
     schema: ALERT_PAYLOAD_SCHEMA,
     id: alert.id,
@@ -144,7 +145,8 @@ export function alertPayload(
     ...content,
     links: {
       study: base ? `${base}/studies/${encodeURIComponent(content.study.StudyInstanceUID)}` : null,
-      acknowledge: base ? `${base}/api/alerts/${rootId}/ack` : null,
+      // a page acknowledges from a phone without signing in: GET shows what, POST acknowledges (once)
+      acknowledge: base && acknowledgeToken ? `${base}/ack/${acknowledgeToken}` : null,
     },
     page,
     times: { ...content.times, alertSentAt: sentAt.toISOString() },

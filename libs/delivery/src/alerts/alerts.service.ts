@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { AuditObject, AuditRecorder, Identity, Outcome } from '@nidus/auth';
 import type { Logger } from '@nidus/observability';
 import { AlertEntity, AlertRepository, AlertState, AuditRepository } from '@nidus/persistence';
 import { AlertEventBus } from './alert-bus';
@@ -7,14 +8,22 @@ import { AlertView, toAlertView } from './alert-view';
 
 export const ALERT_STATES: readonly AlertState[] = ['pending', 'sent', 'acknowledged', 'failed'];
 
+/** Who acknowledges: a verified identity (never a name from a request body), from where, and by which page's link. */
+export interface Acknowledger {
+  identity: Identity;
+  address?: string;
+  /** acknowledged through the link of a page: the escalation step and target it was sent to */
+  link?: { step: number; target: string };
+}
+
 /** Reading and acknowledging alerts (the gateway's REST API and dashboards). */
 export class AlertsService {
   private readonly repo: AlertRepository;
-  private readonly audit: AuditRepository;
+  private readonly audit: AuditRecorder;
 
-  constructor(private readonly deps: { db: DataSource; bus?: AlertEventBus; logger?: Logger; now?: () => Date }) {
+  constructor(private readonly deps: { db: DataSource; bus?: AlertEventBus; logger?: Logger; audit?: AuditRecorder; now?: () => Date }) {
     this.repo = new AlertRepository(deps.db);
-    this.audit = new AuditRepository(deps.db);
+    this.audit = deps.audit ?? new AuditRecorder(new AuditRepository(deps.db), 'nidus');
   }
 
   async list(options: { state?: AlertState; limit?: number; offset?: number } = {}): Promise<AlertView[]> {
@@ -37,24 +46,40 @@ export class AlertsService {
 
   /**
    * Acknowledges an alert (an update's id acknowledges the alert it updates): escalation stops, who and when
-   * are recorded, the audit trail gets the event. The first acknowledgement wins; a second is refused.
+   * are recorded, the audit trail gets the event with the verified identity (and the page's step and target when
+   * by link). The first acknowledgement wins; a second is refused, and recorded as refused.
    */
-  async acknowledge(id: string, by: string): Promise<AlertView> {
+  async acknowledge(id: string, by: Acknowledger): Promise<AlertView> {
     const found = await this.repo.findById(id);
     if (!found) throw new AlertNotFoundError(id);
     const root: AlertEntity | null = found.updatesAlertId ? await this.repo.findById(found.updatesAlertId) : found;
     if (!root) throw new AlertNotFoundError(found.updatesAlertId!);
     const at = this.deps.now?.() ?? new Date();
-    const acknowledged = await this.repo.acknowledge(root.id, by, at);
+    const name = by.identity.name.slice(0, 128);
+    const objects = (alert: AlertEntity, detail: Record<string, string>) => {
+      const study = (alert.payload as { study?: { StudyInstanceUID?: string } } | null)?.study?.StudyInstanceUID;
+      const all: Record<string, string> = { ...detail };
+      if (by.link) Object.assign(all, { step: String(by.link.step), target: by.link.target });
+      if (id !== alert.id) all.via = id;
+      return [AuditObject.alert(alert.id, all), ...(study ? [AuditObject.study(study)] : [])];
+    };
+    const acknowledged = await this.repo.acknowledge(root.id, name, at);
     if (!acknowledged) {
       const current = await this.repo.findById(root.id);
+      await this.audit.record('alert.acknowledge', {
+        identity: by.identity,
+        address: by.address,
+        outcome: Outcome.MinorFailure,
+        outcomeDescription: `already acknowledged by ${current?.acknowledgedBy ?? 'someone'}`,
+        objects: objects(root, {}),
+      });
       throw new AlertAlreadyAcknowledgedError(root.id, current?.acknowledgedBy ?? null, current?.acknowledgedAt ?? null);
     }
-    for (const update of await this.repo.updatesOf(root.id)) await this.repo.acknowledge(update.id, by, at);
-    await this.audit.record(by, 'alert.acknowledged', root.id, {
-      via: id === root.id ? undefined : id,
-      escalationLevel: acknowledged.escalationLevel,
-      team: acknowledged.team,
+    for (const update of await this.repo.updatesOf(root.id)) await this.repo.acknowledge(update.id, name, at);
+    await this.audit.record('alert.acknowledge', {
+      identity: by.identity,
+      address: by.address,
+      objects: objects(acknowledged, { escalationLevel: String(acknowledged.escalationLevel), team: acknowledged.team }),
     });
     this.deps.logger?.info({ alertId: root.id, escalationLevel: acknowledged.escalationLevel }, 'alert acknowledged');
     const view = toAlertView(acknowledged);

@@ -1,3 +1,4 @@
+import { Secret } from '@nidus/auth';
 import { WebhookRejectedError, WebhookUnavailableError } from './alert.errors';
 import { WebhookReceiver } from '@nidus/testing';
 import { WebhookChannel } from './webhook.channel';
@@ -16,7 +17,7 @@ describe(WebhookChannel.name, () => {
 
   it('posts JSON signed with HMAC-SHA256 over `<timestamp>.<body>` that the receiver can verify', async () => {
     const body = JSON.stringify({ hello: 'stroke team', coreVolumeMl: 12.5 });
-    const delivery = await channel.send({ url: receiver.url('/page'), secret: SECRET }, body, { deliveryId: 'alert-1:0', event: 'alert' });
+    const delivery = await channel.send({ url: receiver.url('/page'), secret: new Secret(SECRET, 'test') }, body, { deliveryId: 'alert-1:0', event: 'alert' });
     expect(delivery).toMatchObject({ status: 200, attempts: 1 });
     const [request] = receiver.received;
     expect(request.body).toBe(body);
@@ -33,7 +34,7 @@ describe(WebhookChannel.name, () => {
 
   it('retries a 500 answer (and a 429) and succeeds when the receiver recovers', async () => {
     receiver.respond = (_, n) => [500, 429, 204][n - 1] ?? 200;
-    const delivery = await channel.send({ url: receiver.url('/flaky'), secret: SECRET }, '{}', { deliveryId: 'd', event: 'alert' });
+    const delivery = await channel.send({ url: receiver.url('/flaky'), secret: new Secret(SECRET, 'test') }, '{}', { deliveryId: 'd', event: 'alert' });
     expect(delivery).toMatchObject({ status: 204, attempts: 3 });
     expect(receiver.calls('/flaky')).toHaveLength(3);
     expect(new Set(receiver.received.map((r) => r.headers['x-nidus-delivery']))).toEqual(new Set(['d']));
@@ -41,12 +42,12 @@ describe(WebhookChannel.name, () => {
 
   it('gives up after the configured tries on 5xx, and at once on a 4xx', async () => {
     receiver.respond = (r) => (r.path === '/down' ? 503 : 401);
-    await expect(channel.send({ url: receiver.url('/down'), secret: SECRET }, '{}', { deliveryId: 'd', event: 'alert' })).rejects.toThrow(
+    await expect(channel.send({ url: receiver.url('/down'), secret: new Secret(SECRET, 'test') }, '{}', { deliveryId: 'd', event: 'alert' })).rejects.toThrow(
       new WebhookUnavailableError(receiver.url('/down'), 3, 'HTTP 503'),
     );
-    await expect(channel.send({ url: receiver.url('/denied'), secret: SECRET }, '{}', { deliveryId: 'd', event: 'alert' })).rejects.toBeInstanceOf(
-      WebhookRejectedError,
-    );
+    await expect(
+      channel.send({ url: receiver.url('/denied'), secret: new Secret(SECRET, 'test') }, '{}', { deliveryId: 'd', event: 'alert' }),
+    ).rejects.toBeInstanceOf(WebhookRejectedError);
     expect(receiver.calls('/down')).toHaveLength(3);
     expect(receiver.calls('/denied')).toHaveLength(1);
   });
@@ -54,12 +55,12 @@ describe(WebhookChannel.name, () => {
   it('times out a receiver that does not answer, and retries network errors', async () => {
     receiver.respond = () => new Promise((resolve) => setTimeout(() => resolve(0), 1000)); // never answers in time
     const slow = new WebhookChannel({ timeoutSeconds: 0.2, attempts: 2, retryDelaySeconds: 0 });
-    await expect(slow.send({ url: receiver.url('/slow'), secret: SECRET }, '{}', { deliveryId: 'd', event: 'alert' })).rejects.toThrow(
+    await expect(slow.send({ url: receiver.url('/slow'), secret: new Secret(SECRET, 'test') }, '{}', { deliveryId: 'd', event: 'alert' })).rejects.toThrow(
       /after 2 tries: no answer within 0.2 s/,
     );
     const gone = receiver.url('/gone');
     await receiver.close();
-    await expect(slow.send({ url: gone, secret: SECRET }, '{}', { deliveryId: 'd', event: 'alert' })).rejects.toThrow(/ECONNREFUSED/);
+    await expect(slow.send({ url: gone, secret: new Secret(SECRET, 'test') }, '{}', { deliveryId: 'd', event: 'alert' })).rejects.toThrow(/ECONNREFUSED/);
     receiver = await WebhookReceiver.start();
   });
 

@@ -48,7 +48,7 @@ export class WebhookChannel {
             'Content-Type': 'application/json',
             'User-Agent': 'nidus-alerts',
             [TIMESTAMP_HEADER]: String(timestamp),
-            [SIGNATURE_HEADER]: signWebhook(target.secret, timestamp, body),
+            [SIGNATURE_HEADER]: signWebhook(target.secret.reveal(), timestamp, body),
             [DELIVERY_HEADER]: headers.deliveryId,
             [EVENT_HEADER]: headers.event,
           },

@@ -1,10 +1,12 @@
 import {
   AssociationRejectedError,
+  DimseTlsClientOptions,
   formatStatus,
   NoAcceptedPresentationContextError,
   statusCategory,
   storeInstances,
   StoreInstanceOutcome,
+  TlsHandshakeError,
 } from '@nidus/dicom-net';
 import { DicomError } from '@nidus/dicom';
 import { DeliveryFailedError, DeliveryRejectedError } from './delivery.errors';
@@ -20,6 +22,8 @@ export interface CStoreTargetOptions {
   callingAETitle: string;
   connectTimeoutMs?: number;
   dimseTimeoutMs?: number;
+  /** DICOM TLS (PS3.15 B.9); absent: plain TCP */
+  tls?: DimseTlsClientOptions;
 }
 
 /** PS3.8 9.3.4: A-ASSOCIATE-RJ result 1 is rejected-permanent, 2 rejected-transient. */
@@ -28,7 +32,8 @@ const REJECTED_PERMANENT = 1;
 /**
  * DIMSE C-STORE to a PACS (PS3.4 B.2), over libs/dicom-net's SCU: each object in its own transfer syntax, as few
  * associations as possible. Success and warnings (PS3.7 C.1) are delivered; "out of resources" (A7xx), processing
- * failure (0110), lost or transiently rejected associations and timeouts are retried; other refusals are final.
+ * failure (0110), lost or transiently rejected associations, failed TLS handshakes and timeouts are retried; other
+ * refusals are final.
  */
 export class CStoreTarget implements DeliveryTarget {
   readonly id: string;
@@ -48,6 +53,7 @@ export class CStoreTarget implements DeliveryTarget {
       {
         connectTimeoutMs: this.options.connectTimeoutMs,
         dimseTimeoutMs: this.options.dimseTimeoutMs,
+        tls: this.options.tls,
       },
     );
     return objects.map((o, i) => this.outcome(o, results[i]));
@@ -75,6 +81,10 @@ export class CStoreTarget implements DeliveryTarget {
     }
     if (error instanceof NoAcceptedPresentationContextError) {
       return outcomeFor(uid, `not accepted: ${error.message}`, new DeliveryRejectedError(this.id, message));
+    }
+    if (error instanceof TlsHandshakeError) {
+      // an untrusted certificate or a refused one: worth retrying (a certificate renewed in the meantime), and named
+      return outcomeFor(uid, `TLS handshake failed: ${error.message}`, new DeliveryFailedError(this.id, message));
     }
     const code = (error as NodeJS.ErrnoException).code;
     return outcomeFor(uid, code ? `network: ${code}` : error.message, new DeliveryFailedError(this.id, message));

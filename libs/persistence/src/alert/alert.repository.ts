@@ -182,6 +182,19 @@ export class AlertRepository {
       .getMany();
   }
 
+  /** Whether any analysis of the study raised an alert (the stroke role reads only such studies). */
+  async studyRaisedAlert(StudyInstanceUID: string): Promise<boolean> {
+    const found = await this.db
+      .getRepository(AlertEntity)
+      .createQueryBuilder('a')
+      .innerJoin(AnalysisEntity, 'n', `n.${this.db.driver.escape('id')} = a.${this.col('analysisId')}`)
+      .where(`n.${this.db.driver.escape('StudyInstanceUID')} = :StudyInstanceUID`, { StudyInstanceUID })
+      .select('1')
+      .limit(1)
+      .getRawOne();
+    return found !== undefined;
+  }
+
   /** Alerts created whose first page was never recorded (a process died before it). */
   unsent(): Promise<AlertEntity[]> {
     return this.db.getRepository(AlertEntity).find({ where: { state: 'pending', escalationLevel: -1 }, order: { createdAt: 'ASC' } });

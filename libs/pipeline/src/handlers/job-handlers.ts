@@ -20,6 +20,9 @@ export function createJobHandlers(context: AppContext): JobHandlers {
     metrics,
     bus: context.alertBus,
     dataDir: config.dataDir,
+    audit: context.security.audit,
+    ackLinks: context.security.ackSigner,
+    ackLinkTtlSeconds: context.security.ackLinkTtlSeconds,
   });
   return {
     'series.check-complete': seriesCheckCompleteHandler(context),

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import type { DataSource } from 'typeorm';
 import type { AnalysisRegistry } from '@nidus/analysis';
+import { AckLinkSigner } from '@nidus/auth';
 import { openAnalyses } from '@nidus/analyses';
 import { AlertsSection, alertsSectionSchema, DatabaseConfig, nidusVersion } from '@nidus/config';
 import { AlertEventBus, createAlertHandlers } from '@nidus/delivery';
@@ -17,6 +18,8 @@ import { PROJECT_ROOT } from '../process/nidus-process';
 
 export const REDIS_URL = 'redis://127.0.0.1:6379';
 export const SECRET = 'stroke-team-shared-secret-0123456789';
+/** the acknowledgement link secret of AlertHarness.ackLinks */
+export const ACK_LINK_SECRET = 'acknowledgement-links-secret-0123456789';
 export const silent = pino({ level: 'silent' });
 
 /** A perfusion result as the contract has it (DESIGN.md). */
@@ -60,6 +63,8 @@ export class AlertHarness {
   /** the installed analyses (their views are what alerts show) */
   readonly analyses: AnalysisRegistry = openAnalyses({ nidusVersion: nidusVersion(), modelsDir: join(PROJECT_ROOT, 'models') }).registry;
   readonly prefix = `nidus-alert-test-${randomBytes(4).toString('hex')}`;
+  /** signs the acknowledge links of the worker's pages */
+  readonly ackLinks = new AckLinkSigner([ACK_LINK_SECRET]);
   private config!: DatabaseConfig;
   private dropDb: () => Promise<void> = async () => undefined;
   private series = 0;
@@ -81,7 +86,7 @@ export class AlertHarness {
       'series.check-complete': none,
       'analysis.run': none,
       'results.deliver': none,
-      ...createAlertHandlers({ db: this.db, alerts, analyses: this.analyses, logger: silent, metrics: this.metrics, bus }),
+      ...createAlertHandlers({ db: this.db, alerts, analyses: this.analyses, logger: silent, metrics: this.metrics, bus, ackLinks: this.ackLinks }),
     };
     new JobRunner(this.queue, silent).start(handlers);
     return this.queue;
