@@ -147,5 +147,5 @@ describe(decodeFrames.name, () => {
     expect(agreed).toEqual(
       expect.arrayContaining(['JPEG-lossy.dcm', 'JPGExtended.dcm', 'J2K_pixelrep_mismatch.dcm', 'badVR.dcm', 'SC_rgb_jpeg.dcm', 'SC_rgb_dcmtk_+eb+cy+s2.dcm']),
     );
-  });
+  }, 180_000);
 });
