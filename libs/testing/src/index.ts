@@ -9,6 +9,7 @@ export * from './dicom/dicom-tools';
 export * from './dicom/storescp';
 export * from './dicom/synthetic-ct-series';
 export * from './dicom/synthetic-instances';
+export * from './dicom/pydicom-person-name';
 export * from './e2e/dice';
 export * from './e2e/nidus-config-file';
 export * from './e2e/orthanc-study';
