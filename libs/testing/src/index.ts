@@ -22,6 +22,7 @@ export * from './imaging/dcmj2pnm';
 export * from './imaging/dump2dcm';
 export * from './imaging/phantom';
 export * from './imaging/reference-decoder';
+export * from './imaging/pydicom-corpus-reference';
 export * from './imaging/synthetic-series';
 export * from './net/free-port';
 export * from './orthanc/orthanc.harness';
