@@ -5,6 +5,7 @@ export * from './study/study.entity';
 export * from './study/series.entity';
 export * from './study/instance.entity';
 export * from './study/study-index.repository';
+export * from './study/patient-name-keys';
 export * from './analysis/analysis.entity';
 export * from './analysis/analysis.repository';
 export * from './delivery/result-object.entity';

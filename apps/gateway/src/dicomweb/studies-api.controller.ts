@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, NotFoundException, Param, Query } from '@nestjs/common';
 import { AnalysisEntity, AnalysisRepository, SeriesEntity, StudyEntity, StudyIndexRepository } from '@nidus/persistence';
-import { DicomWebQueryRepository } from './dicomweb-query.repository';
+import { DicomWebQueryRepository, type QueryParams } from './dicomweb-query.repository';
 import { RequirePermission } from '../security/require-permission.decorator';
 import { Audited } from '../security/audited.decorator';
 
@@ -73,10 +73,11 @@ export class StudiesApiController {
 
   @Get()
   @Audited('study.query')
-  async list(@Query('limit') limit?: string, @Query('offset') offset?: string): Promise<StudySummary[]> {
-    const take = Math.min(Math.max(Number(limit ?? 50) || 50, 1), 500);
-    const skip = Math.max(Number(offset ?? 0) || 0, 0);
-    const studies = await this.index.listStudies(take, skip);
+  async list(@Query() params: QueryParams): Promise<StudySummary[]> {
+    const take = Math.min(Math.max(Number(params.limit ?? 50) || 50, 1), 500);
+    const skip = Math.max(Number(params.offset ?? 0) || 0, 0);
+    // the QIDO-RS study keys (PatientName in any character set, PatientID, AccessionNumber, StudyDate...), newest first
+    const studies = await this.query.searchStudies(params, { limit: take, offset: skip });
     const series = await this.query.seriesOfStudies(studies.map((s) => s.StudyInstanceUID));
     return Promise.all(
       studies.map(async (s) =>

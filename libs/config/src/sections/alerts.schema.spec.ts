@@ -16,7 +16,7 @@ describe('alertsSectionSchema', () => {
       ['eligibility.extend', '==', true],
       ['hypoperfusionVolumeMl', '>=', 15],
     ]);
-    expect(section.phi).toEqual({ accessionNumber: true, patientId: false, patientAge: true, patientSex: true });
+    expect(section.phi).toEqual({ accessionNumber: true, patientId: false, patientName: false, patientAge: true, patientSex: true });
     expect(loadConfig({}).alerts).toEqual(section);
   });
 
@@ -44,7 +44,7 @@ describe('alertsSectionSchema', () => {
       ['attending', 'webhook', 300],
     ]);
     expect(alerts.rules[0].when).toEqual({ all: [{ path: ['coreVolumeMl'], op: '>', value: 70, source: 'coreVolumeMl > 70' }] });
-    expect(alerts.phi).toEqual({ accessionNumber: true, patientId: true, patientAge: true, patientSex: false });
+    expect(alerts.phi).toEqual({ accessionNumber: true, patientId: true, patientName: false, patientAge: true, patientSex: false });
   });
 
   it.each([

@@ -107,6 +107,7 @@ const phiSchema = z
   .object({
     accessionNumber: z.boolean().default(true),
     patientId: z.boolean().default(false),
+    patientName: z.boolean().default(false),
     patientAge: z.boolean().default(true),
     patientSex: z.boolean().default(true),
   })

@@ -22,6 +22,8 @@ export interface AlertContent {
     SeriesInstanceUID: string;
     AccessionNumber?: string | null;
     PatientID?: string | null;
+    /** as decoded from the instance's character set (PS3.5 6.1.2), e.g. "Trần^Văn Đức" */
+    PatientName?: string | null;
     PatientAge?: string | null;
     PatientSex?: string | null;
   };
@@ -103,6 +105,7 @@ export function alertContent(decision: AlertDecision | null, kind: 'alert' | 'up
   const studyFacts: AlertContent['study'] = { StudyInstanceUID: analysis.StudyInstanceUID, SeriesInstanceUID: analysis.SeriesInstanceUID };
   if (phi.accessionNumber) studyFacts.AccessionNumber = study?.AccessionNumber ?? null;
   if (phi.patientId) studyFacts.PatientID = study?.PatientID ?? null;
+  if (phi.patientName) studyFacts.PatientName = study?.PatientName ?? null;
   if (phi.patientAge) studyFacts.PatientAge = study?.PatientAge ?? ageString(study?.PatientBirthDate, study?.StudyDate);
   if (phi.patientSex) studyFacts.PatientSex = study?.PatientSex ?? null;
   const warnings = Array.isArray(analysis.result?.warnings) ? (analysis.result!.warnings as unknown[]).map(String).slice(0, 10) : [];

@@ -1,4 +1,5 @@
 import { DataSource, QueryFailedError } from 'typeorm';
+import { patientNameKeyColumns, type PatientNameKeyColumns } from './patient-name-keys';
 import { InstanceEntity } from './instance.entity';
 import { SeriesEntity } from './series.entity';
 import { StudyEntity } from './study.entity';
@@ -6,7 +7,7 @@ import { StudyEntity } from './study.entity';
 /** What ingest knows of one received instance, its series and its study. */
 export interface InstanceRecord {
   instance: Omit<InstanceEntity, 'receivedAt'> & { receivedAt?: Date };
-  study: Partial<Omit<StudyEntity, 'StudyInstanceUID' | 'firstReceivedAt' | 'lastReceivedAt'>>;
+  study: Partial<Omit<StudyEntity, 'StudyInstanceUID' | 'firstReceivedAt' | 'lastReceivedAt' | keyof PatientNameKeyColumns>>;
   series: Partial<Pick<SeriesEntity, 'Modality' | 'SeriesDescription' | 'BodyPartExamined' | 'SeriesNumber' | 'expectedInstanceCount'>>;
 }
 
@@ -41,7 +42,13 @@ export class StudyIndexRepository {
       if (study) {
         await m.update(StudyEntity, { StudyInstanceUID }, { lastReceivedAt: at });
       } else {
-        await m.insert(StudyEntity, { ...nullify(record.study), StudyInstanceUID, firstReceivedAt: at, lastReceivedAt: at });
+        await m.insert(StudyEntity, {
+          ...nullify(record.study),
+          ...patientNameKeyColumns(record.study.PatientName),
+          StudyInstanceUID,
+          firstReceivedAt: at,
+          lastReceivedAt: at,
+        });
       }
       const series = await m.findOneBy(SeriesEntity, { SeriesInstanceUID });
       if (series) {
