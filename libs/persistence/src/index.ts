@@ -20,4 +20,5 @@ export * from './auth/ack-link-use.entity';
 export * from './auth/ack-link-use.repository';
 export * from './alert/alert.repository';
 export * from './results/result-file.store';
+export * from './results/result-instance.index';
 export * from './storage';

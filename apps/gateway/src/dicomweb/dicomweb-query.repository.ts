@@ -183,4 +183,20 @@ export class DicomWebQueryRepository {
     if (SOPInstanceUID) where.SOPInstanceUID = SOPInstanceUID;
     return this.db.getRepository(InstanceEntity).find({ where, order: { SeriesInstanceUID: 'ASC', InstanceNumber: 'ASC', SOPInstanceUID: 'ASC' } });
   }
+
+  /** One instance of each study or series (the lowest InstanceNumber): whose header answers includefield there. */
+  async firstInstances(column: 'StudyInstanceUID' | 'SeriesInstanceUID', uids: string[]): Promise<Map<string, InstanceEntity>> {
+    const out = new Map<string, InstanceEntity>();
+    if (!uids.length) return out;
+    const rows = await this.db
+      .getRepository(InstanceEntity)
+      .createQueryBuilder('instance')
+      .where(`instance.${column} IN (:...uids)`, { uids })
+      .orderBy(`instance.${column}`, 'ASC')
+      .addOrderBy('instance.InstanceNumber', 'ASC')
+      .addOrderBy('instance.SOPInstanceUID', 'ASC')
+      .getMany();
+    for (const row of rows) if (!out.has(row[column])) out.set(row[column], row);
+    return out;
+  }
 }

@@ -6,6 +6,8 @@ import { baseUrlOf } from './dicomweb-errors';
 import { instanceJson, seriesJson, studyJson } from './dicomweb-json';
 import { DICOMWEB_OPTIONS, DicomWebOptions } from './dicomweb.options';
 import { DicomWebQueryRepository, Page, QueryParams } from './dicomweb-query.repository';
+import { includeFields, InvalidIncludeFieldError, parseIncludeFields, QueryLevel } from './include-fields';
+import { InstanceHeaderReader } from './instance-header.reader';
 import { RequirePermission } from '../security/require-permission.decorator';
 import { Audited } from '../security/audited.decorator';
 
@@ -16,6 +18,7 @@ export class QidoController {
   constructor(
     @Inject(DicomWebQueryRepository) private readonly query: DicomWebQueryRepository,
     @Inject(DICOMWEB_OPTIONS) private readonly options: DicomWebOptions,
+    @Inject(InstanceHeaderReader) private readonly headers: InstanceHeaderReader,
   ) {}
 
   @Get('studies')
@@ -27,16 +30,14 @@ export class QidoController {
     const studies = await this.query.searchStudies(params, page);
     const series = await this.query.seriesOfStudies(studies.map((s) => s.StudyInstanceUID));
     const base = baseUrlOf(req);
-    this.send(
-      res,
-      studies.map((s) =>
-        studyJson(
-          s,
-          series.filter((x) => x.StudyInstanceUID === s.StudyInstanceUID),
-          base,
-        ),
+    const results = studies.map((s) =>
+      studyJson(
+        s,
+        series.filter((x) => x.StudyInstanceUID === s.StudyInstanceUID),
+        base,
       ),
     );
+    this.send(res, await this.included(req, res, 'study', results, 'StudyInstanceUID'));
   }
 
   @Get('series')
@@ -80,10 +81,8 @@ export class QidoController {
     const page = this.page(params, res);
     if (!page) return;
     const base = baseUrlOf(req);
-    this.send(
-      res,
-      (await this.query.searchSeries(params, page, study)).map((s) => seriesJson(s, base)),
-    );
+    const results = (await this.query.searchSeries(params, page, study)).map((s) => seriesJson(s, base));
+    this.send(res, await this.included(req, res, 'series', results, 'SeriesInstanceUID'));
   }
 
   private async instances(scope: { StudyInstanceUID?: string; SeriesInstanceUID?: string }, params: QueryParams, req: Request, res: Response): Promise<void> {
@@ -91,10 +90,9 @@ export class QidoController {
     const page = this.page(params, res);
     if (!page) return;
     const base = baseUrlOf(req);
-    this.send(
-      res,
-      (await this.query.searchInstances(params, page, scope)).map((i) => instanceJson(i, base)),
-    );
+    const instances = await this.query.searchInstances(params, page, scope);
+    const results = instances.map((i) => instanceJson(i, base));
+    this.send(res, await this.included(req, res, 'instance', results, 'SOPInstanceUID', new Map(instances.map((i) => [i.SOPInstanceUID, i]))));
   }
 
   /** limit and offset (PS3.18 8.3.4.4); a limit over the maximum is cut, with a Warning. */
@@ -109,6 +107,36 @@ export class QidoController {
     return { limit: Math.min(limit, this.options.maxLimit), offset };
   }
 
+  /** QIDO-RS includefield (PS3.18 8.3.4.3): the asked attributes from a header of the level; undefined after a 400. */
+  private async included(
+    req: Request,
+    res: Response,
+    level: QueryLevel,
+    results: DicomJson[],
+    key: 'StudyInstanceUID' | 'SeriesInstanceUID' | 'SOPInstanceUID',
+    known?: Map<string, { path: string }>,
+  ): Promise<DicomJson[]> {
+    let fields;
+    try {
+      fields = parseIncludeFields(req.query.includefield as string | string[] | undefined);
+    } catch (error) {
+      if (!(error instanceof InvalidIncludeFieldError)) throw error;
+      res.status(400).json({ error: error.message });
+      return [];
+    }
+    if (!fields || !results.length) return results;
+    const tag = { StudyInstanceUID: '0020000D', SeriesInstanceUID: '0020000E', SOPInstanceUID: '00080018' }[key];
+    const uidOf = (r: DicomJson) => String(r[tag]?.Value?.[0] ?? '');
+    const instances = known ?? (await this.query.firstInstances(key as 'StudyInstanceUID' | 'SeriesInstanceUID', results.map(uidOf)));
+    return Promise.all(
+      results.map(async (r) => {
+        const instance = instances.get(uidOf(r));
+        const header = instance ? await this.headers.json(instance).catch(() => undefined) : undefined;
+        return includeFields(r, header, level, fields);
+      }),
+    );
+  }
+
   private acceptable(req: Request, res: Response): boolean {
     if (parseAccept(req.get('accept')).some((r) => admits(r, 'application/dicom+json') || r.type === 'application/json')) return true;
     res.status(406).json({ error: 'search results are application/dicom+json' });
@@ -116,6 +144,7 @@ export class QidoController {
   }
 
   private send(res: Response, results: DicomJson[]): void {
+    if (res.headersSent) return; // refused already (includefield)
     res.status(200).setHeader('Content-Type', 'application/dicom+json');
     res.send(JSON.stringify(results));
   }

@@ -19,6 +19,8 @@ export class WadoError extends Error {
 }
 
 const HEAD_BYTES = 64 * 1024;
+/** binary values above this size are referenced by BulkDataURI rather than inlined (PS3.18 F.2.6) */
+const BULK_DATA_MIN_BYTES = 1024;
 
 /**
  * Retrieve (PS3.18 10.4): instances as stored (no transcoding), metadata in the DICOM JSON Model with
@@ -77,10 +79,17 @@ export class WadoService {
       }
       const frames = ds.element('PixelData') ? numberOfFrames(ds.number('NumberOfFrames')) : 0;
       const url = this.instanceUrl(baseUrl, i);
+      const packedBits = ds.number('BitsAllocated') === 1 && !ds.element('PixelData')?.fragments;
       out.push(
         // Pixel Data by its frames; other binary values inline
         toDicomJson(ds, {
-          bulkDataUri: (tag) => (tag === '7FE00010' && frames ? `${url}/frames/${Array.from({ length: frames }, (_, k) => k + 1).join(',')}` : undefined),
+          bulkDataUri: (tag, length) => {
+            // 1-bit pixels (SEG) as stored, packed (PS3.5 8.1.1), as a Part 10 reader would see them
+            if (tag === '7FE00010' && packedBits) return `${url}/bulkdata/${tag}`;
+            if (tag === '7FE00010') return frames ? `${url}/frames/${Array.from({ length: frames }, (_, k) => k + 1).join(',')}` : undefined;
+            // other large binary values of the top level by their bulk data resource (BulkDataService)
+            return !tag.includes('/') && length > BULK_DATA_MIN_BYTES && length !== 0xffffffff ? `${url}/bulkdata/${tag}` : undefined;
+          },
         }),
       );
     }

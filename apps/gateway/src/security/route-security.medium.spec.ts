@@ -35,6 +35,12 @@ const PERMISSION_OF: Record<string, Permission> = {
   'GET /dicomweb/studies/:study/series/:series/instances/:instance': 'study:read',
   'GET /dicomweb/studies/:study/series/:series/instances/:instance/metadata': 'study:read',
   'GET /dicomweb/studies/:study/series/:series/instances/:instance/frames/:frames': 'study:read',
+  'GET /dicomweb/studies/:study/series/:series/instances/:instance/rendered': 'study:read',
+  'GET /dicomweb/studies/:study/series/:series/instances/:instance/frames/:frames/rendered': 'study:read',
+  'GET /dicomweb/studies/:study/thumbnail': 'study:read',
+  'GET /dicomweb/studies/:study/series/:series/thumbnail': 'study:read',
+  'GET /dicomweb/studies/:study/series/:series/instances/:instance/thumbnail': 'study:read',
+  'GET /dicomweb/studies/:study/series/:series/instances/:instance/bulkdata/:tag': 'study:read',
   'GET /api/studies': 'study:read',
   'GET /api/studies/:study': 'study:read',
   'GET /api/audit': 'audit:read',
@@ -171,6 +177,7 @@ describe('route security of the gateway', () => {
         .replace(':series', studyA.SeriesInstanceUID)
         .replace(':instance', studyA.SOPInstanceUID)
         .replace(':frames', '1')
+        .replace(':tag', '7FE00010')
         .replace(':id', route.startsWith('DELETE /api/tokens') ? doomedTokenId : alertId);
     const requestOf = (route: string): RequestInit => {
       if (route.startsWith('POST /dicomweb/studies')) {

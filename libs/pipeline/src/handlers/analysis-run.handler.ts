@@ -3,7 +3,7 @@ import { AnalysisInputError, UnknownAnalysisError, type AnalysisRegistry } from 
 import type { NidusConfig } from '@nidus/config';
 import { DEFAULT_JOB_OPTIONS, type FollowUps, type JobHandler } from '@nidus/jobs';
 import type { Logger, Metrics } from '@nidus/observability';
-import { AnalysisRepository, ResultFileStore, ResultObjectRepository, StudyIndexRepository } from '@nidus/persistence';
+import { AnalysisRepository, ResultFileStore, ResultInstanceIndex, ResultObjectRepository, StudyIndexRepository } from '@nidus/persistence';
 
 export interface AnalysisRunDeps {
   config: Pick<NidusConfig, 'dataDir' | 'delivery'>;
@@ -13,6 +13,8 @@ export interface AnalysisRunDeps {
   index: StudyIndexRepository;
   results: ResultObjectRepository;
   files: ResultFileStore;
+  /** indexes result objects as instances of their study, for Nidus's own DICOMweb (absent: not indexed) */
+  resultIndex?: Pick<ResultInstanceIndex, 'record'>;
   /** the installed analyses */
   registry: Pick<AnalysisRegistry, 'get'>;
 }
@@ -81,6 +83,7 @@ export function analysisRunHandler(deps: AnalysisRunDeps): JobHandler<'analysis.
       });
       for (const o of objects) {
         const path = deps.files.write(analysisId, o.kind, o.SOPInstanceUID, o.bytes);
+        await deps.resultIndex?.record(entity.StudyInstanceUID, o, path);
         await deps.results.recordOnce({
           SOPInstanceUID: o.SOPInstanceUID,
           analysisId,

@@ -1,6 +1,6 @@
 import { createAlertHandlers } from '@nidus/delivery';
 import type { JobHandlers } from '@nidus/jobs';
-import { AnalysisRepository, ResultFileStore, ResultObjectRepository, StudyIndexRepository } from '@nidus/persistence';
+import { AnalysisRepository, ResultFileStore, ResultInstanceIndex, ResultObjectRepository, StudyIndexRepository } from '@nidus/persistence';
 import type { AppContext } from '@nidus/runtime';
 import { analysisRunHandler } from './analysis-run.handler';
 import { createDeliveryTargets } from './delivery-targets';
@@ -34,6 +34,7 @@ export function createJobHandlers(context: AppContext): JobHandlers {
       files,
       analyses: new AnalysisRepository(db),
       index: new StudyIndexRepository(db),
+      resultIndex: new ResultInstanceIndex(db, config.dataDir),
       registry: context.analyses.registry,
     }),
     'results.deliver': resultsDeliverHandler({ logger, metrics, results, files, targets: createDeliveryTargets(config) }),
