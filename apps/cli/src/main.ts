@@ -3,11 +3,19 @@ import { Command } from 'commander';
 import { nidusVersion } from '@nidus/config';
 import { EXIT, exitWith } from '@nidus/runtime';
 import { analyze, AnalysisFailedError } from './analyze.command';
+import { DeliveriesCommandError, listDeliveries, resendDeliveriesCommand } from './deliveries.command';
 import { createToken, listTokens, revokeToken, TokenCommandError } from './tokens.command';
 
 /** Start-up and command failures end in one line on stderr and a non-zero exit (README). */
 function fail(error: unknown): never {
-  exitWith(error, error instanceof AnalysisFailedError ? EXIT.analysis : error instanceof TokenCommandError ? EXIT.config : undefined);
+  exitWith(
+    error,
+    error instanceof AnalysisFailedError
+      ? EXIT.analysis
+      : error instanceof TokenCommandError || error instanceof DeliveriesCommandError
+        ? EXIT.config
+        : undefined,
+  );
 }
 
 /** The services are started by bin/nidus.js from their apps' entry files (apps/gateway, apps/worker); listed here for --help. */
@@ -52,6 +60,26 @@ tokens
   .description('revoke a token by id: it stops working at once')
   .argument('<id>', 'the token id (from create or list)')
   .action((id: string) => revokeToken(id, process.env).catch(fail));
+
+const deliveries = program.command('deliveries').description('result objects and where they stand at each delivery target');
+const filterOptions = (command: Command) =>
+  command
+    .option('--target <id>', 'only this delivery target')
+    .option('--study <StudyInstanceUID>', 'only the results of this study')
+    .option('--object <SOPInstanceUID>', 'only this result object')
+    .option('--json', 'print JSON');
+filterOptions(
+  deliveries
+    .command('list')
+    .description('each result object at each target: state, tries, next try, last error (the database; no Redis needed)')
+    .option('--state <state>', 'pending, waiting, delivered or failed'),
+).action((options) => listDeliveries(options, process.env).catch(fail));
+filterOptions(
+  deliveries
+    .command('resend')
+    .description('send again what was not delivered: a new round of tries, queued for the workers (needs the database and Redis)')
+    .option('--state <state>', 'failed (default), waiting or pending'),
+).action((options) => resendDeliveriesCommand(options, process.env).catch(fail));
 
 service('serve', 'run the gateway (HTTP, DICOM listener) and a worker in one process');
 service('gateway', 'run only the gateway: HTTP API, DICOMweb and the DICOM listener');

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { IngestModule } from '@nidus/ingest';
 import { AppContext, NidusCoreModule } from '@nidus/runtime';
 import { AlertsModule } from './alerts/alerts.module';
+import { DeliveriesController } from './deliveries/deliveries.controller';
 import { DicomWebModule } from './dicomweb/dicomweb.module';
 import { HealthController } from './health/health.controller';
 import { MetricsController } from './health/metrics.controller';
@@ -29,7 +30,7 @@ export class GatewayModule {
         }),
         DicomWebModule.register(),
       ],
-      controllers: [HealthController, MetricsController],
+      controllers: [HealthController, MetricsController, DeliveriesController],
     };
   }
 }

@@ -4,6 +4,7 @@ export * from './env.schema';
 export * from './file-config.schema';
 export * from './nidus-config';
 export * from './sections/delivery.schema';
+export * from './sections/operations.schema';
 export * from './sections/dicom.schema';
 export * from './sections/routing.schema';
 export * from './sections/alerts.schema';

@@ -27,6 +27,7 @@ export interface NidusConfig {
   /** the routes NIDUS_CONFIG names; undefined: the installed analyses' own (AnalysisRegistry.routes) */
   routes: FileConfig['routes'];
   delivery: FileConfig['delivery'];
+  operations: FileConfig['operations'];
   alerts: FileConfig['alerts'];
   auth: FileConfig['auth'];
   audit: FileConfig['audit'];
@@ -86,6 +87,7 @@ export function loadConfig(env: Record<string, string | undefined>, projectRoot 
     configFile: e.NIDUS_CONFIG ? resolve(e.NIDUS_CONFIG) : undefined,
     routes: file.routes,
     delivery: file.delivery,
+    operations: file.operations,
     alerts: file.alerts,
     auth: file.auth,
     audit: file.audit,

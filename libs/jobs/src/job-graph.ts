@@ -7,7 +7,7 @@ import { JobName } from './job-names';
 export const JOB_GRAPH: { [N in JobName]: readonly JobName[] } = {
   'series.check-complete': ['analysis.run'],
   'analysis.run': ['results.deliver', 'alert.evaluate'],
-  'results.deliver': [],
+  'results.deliver': ['results.deliver'],
   'alert.evaluate': ['alert.escalate'],
   'alert.escalate': ['alert.escalate'],
 };

@@ -37,8 +37,21 @@ export class Metrics {
   });
   readonly deliveries = new Counter({
     name: 'nidus_deliveries_total',
-    help: 'Result objects delivered, by target and outcome',
+    help: 'Tries at sending a result object, by target and outcome: delivered, retry (tried again later), rejected (refused for good), failed (out of retries)',
     labelNames: ['target', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  /** set at each scrape from the database (the delivery table is the truth, whichever process tried) */
+  readonly deliveriesWaiting = new Gauge({
+    name: 'nidus_deliveries_waiting',
+    help: 'Result objects not yet at a target: queued or waiting for their next try',
+    labelNames: ['target'] as const,
+    registers: [this.registry],
+  });
+  readonly deliveriesFailed = new Gauge({
+    name: 'nidus_deliveries_failed',
+    help: 'Result objects that failed for good at a target (refused, or out of retries) and were not resent',
+    labelNames: ['target'] as const,
     registers: [this.registry],
   });
   readonly timeToAlertSeconds = new Histogram({

@@ -4,6 +4,7 @@ import { AuditEventEntity } from './audit/audit-event.entity';
 import { AckLinkUseEntity } from './auth/ack-link-use.entity';
 import { ApiTokenEntity } from './auth/api-token.entity';
 import { DeliveryAttemptEntity } from './delivery/delivery-attempt.entity';
+import { DeliveryEntity } from './delivery/delivery.entity';
 import { ResultObjectEntity } from './delivery/result-object.entity';
 import { InitialSchema1764230400000 } from './migrations/1764230400000-initial-schema';
 import { AlertClaim1764489600000 } from './migrations/1764489600000-alert-claim';
@@ -11,6 +12,7 @@ import { AnalysisIdentity1796083200000 } from './migrations/1796083200000-analys
 import { ApiToken1796169600000 } from './migrations/1796169600000-api-token';
 import { AuditTrail1796169600001 } from './migrations/1796169600001-audit-trail';
 import { AckLinkUse1796169600002 } from './migrations/1796169600002-ack-link-use';
+import { DeliveryState1796256000000 } from './migrations/1796256000000-delivery-state';
 import { PatientNameKeys1796601600000 } from './migrations/1796601600000-patient-name-keys';
 import { InstanceEntity } from './study/instance.entity';
 import { SeriesEntity } from './study/series.entity';
@@ -23,6 +25,7 @@ export const ENTITIES = [
   AnalysisEntity,
   ResultObjectEntity,
   DeliveryAttemptEntity,
+  DeliveryEntity,
   AlertEntity,
   AuditEventEntity,
   ApiTokenEntity,
@@ -35,5 +38,6 @@ export const MIGRATIONS = [
   ApiToken1796169600000,
   AuditTrail1796169600001,
   AckLinkUse1796169600002,
+  DeliveryState1796256000000,
   PatientNameKeys1796601600000,
 ];

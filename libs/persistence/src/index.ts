@@ -11,6 +11,8 @@ export * from './analysis/analysis.repository';
 export * from './delivery/result-object.entity';
 export * from './delivery/delivery-attempt.entity';
 export * from './delivery/result-object.repository';
+export * from './delivery/delivery.entity';
+export * from './delivery/delivery.repository';
 export * from './alert/alert.entity';
 export * from './audit/audit-event.entity';
 export * from './audit/audit.repository';

@@ -1,5 +1,6 @@
 import { Controller, Get, Inject, NotFoundException, Param, Query } from '@nestjs/common';
-import { AnalysisEntity, AnalysisRepository, SeriesEntity, StudyEntity, StudyIndexRepository } from '@nidus/persistence';
+import { toDeliveryView, type DeliveryView } from '@nidus/delivery';
+import { AnalysisEntity, AnalysisRepository, DeliveryEntity, DeliveryRepository, SeriesEntity, StudyEntity, StudyIndexRepository } from '@nidus/persistence';
 import { DicomWebQueryRepository, type QueryParams } from './dicomweb-query.repository';
 import { RequirePermission } from '../security/require-permission.decorator';
 import { Audited } from '../security/audited.decorator';
@@ -23,11 +24,20 @@ export interface StudySummary {
     instanceCount: number;
     expectedInstanceCount: number | null;
     state: string;
-    analyses: { id: string; kind: string; status: string; priority: string; queuedAt: string; finishedAt: string | null }[];
+    analyses: {
+      id: string;
+      kind: string;
+      status: string;
+      priority: string;
+      queuedAt: string;
+      finishedAt: string | null;
+      /** each result object at each delivery target (on /api/studies/{uid} only) */
+      deliveries?: DeliveryView[];
+    }[];
   }[];
 }
 
-function summary(study: StudyEntity, series: SeriesEntity[], analyses: AnalysisEntity[]): StudySummary {
+function summary(study: StudyEntity, series: SeriesEntity[], analyses: AnalysisEntity[], deliveries?: DeliveryEntity[]): StudySummary {
   return {
     StudyInstanceUID: study.StudyInstanceUID,
     PatientID: study.PatientID,
@@ -56,6 +66,7 @@ function summary(study: StudyEntity, series: SeriesEntity[], analyses: AnalysisE
           priority: a.priority,
           queuedAt: a.queuedAt.toISOString(),
           finishedAt: a.finishedAt?.toISOString() ?? null,
+          ...(deliveries && { deliveries: deliveries.filter((d) => d.analysisId === a.id).map(toDeliveryView) }),
         })),
     })),
   };
@@ -69,6 +80,7 @@ export class StudiesApiController {
     @Inject(DicomWebQueryRepository) private readonly query: DicomWebQueryRepository,
     @Inject(StudyIndexRepository) private readonly index: StudyIndexRepository,
     @Inject(AnalysisRepository) private readonly analyses: AnalysisRepository,
+    @Inject(DeliveryRepository) private readonly deliveries: DeliveryRepository,
   ) {}
 
   @Get()
@@ -95,6 +107,11 @@ export class StudiesApiController {
   async one(@Param('study') study: string): Promise<StudySummary> {
     const found = await this.index.findStudy(study);
     if (!found) throw new NotFoundException(`no study ${study}`);
-    return summary(found, await this.index.studySeries(study), await this.analyses.forStudy(study));
+    return summary(
+      found,
+      await this.index.studySeries(study),
+      await this.analyses.forStudy(study),
+      await this.deliveries.list({ StudyInstanceUID: study }, 10_000),
+    );
   }
 }

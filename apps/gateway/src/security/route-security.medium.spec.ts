@@ -48,6 +48,8 @@ const PERMISSION_OF: Record<string, Permission> = {
   'GET /api/tokens': 'token:manage',
   'POST /api/tokens': 'token:manage',
   'DELETE /api/tokens/:id': 'token:manage',
+  'GET /api/deliveries': 'delivery:manage',
+  'POST /api/deliveries/resend': 'delivery:manage',
 };
 
 /** method + path of every route Express holds (Nest registers each controller route on the app's router). */

@@ -12,6 +12,7 @@ export const PERMISSIONS = [
   'token:manage',
   'config:view',
   'audit:read',
+  'delivery:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -25,7 +26,10 @@ export interface RoleDefinition {
 
 /** The one table of who may do what. README's role table is rendered from it (roleTableMarkdown). */
 export const ROLE_TABLE: Readonly<Record<Role, RoleDefinition>> = {
-  admin: { summary: 'tokens, configuration view, audit trail', grants: { 'token:manage': 'all', 'config:view': 'all', 'audit:read': 'all' } },
+  admin: {
+    summary: 'tokens, configuration view, audit trail, result deliveries',
+    grants: { 'token:manage': 'all', 'config:view': 'all', 'audit:read': 'all', 'delivery:manage': 'all' },
+  },
   radiologist: { summary: 'read studies and results, review decisions', grants: { 'study:read': 'all', 'review:decide': 'all' } },
   stroke: {
     summary: 'alerts, acknowledge, read the alerted study',
@@ -44,6 +48,7 @@ const PERMISSION_WORDS: Record<Permission, string> = {
   'token:manage': 'manage API tokens',
   'config:view': 'view the configuration',
   'audit:read': 'read the audit trail',
+  'delivery:manage': 'see and resend result deliveries',
 };
 
 export function describePermission(permission: Permission): string {

@@ -26,28 +26,30 @@ function analysis(overrides: Partial<AnalysisEntity> = {}): AnalysisEntity {
 function setup(stored: AnalysisEntity, objects: { SOPInstanceUID: string }[] = []) {
   const analyses = { findById: jest.fn(async () => stored), markRunning: jest.fn(), markSucceeded: jest.fn(), markFailed: jest.fn(), markQueued: jest.fn() };
   const results = { forAnalysis: jest.fn(async () => objects), recordOnce: jest.fn(async () => true) };
+  const deliveries = { plan: jest.fn(async () => undefined) };
   const deps: AnalysisRunDeps = {
     config: {
       ...loadConfig({}),
-      delivery: { targets: [{ id: 'pacs', type: 'stow-rs', url: 'http://pacs/dicom-web' }], maxAttempts: 8, initialBackoffSeconds: 2, maxBackoffSeconds: 300 },
+      delivery: { ...loadConfig({}).delivery, targets: [{ id: 'pacs', type: 'stow-rs', url: 'http://pacs/dicom-web' }] },
     },
     logger: pino({ level: 'silent' }),
     metrics: new Metrics({ defaultMetrics: false }),
     analyses: analyses as unknown as AnalysisRepository,
     index: { seriesInstances: jest.fn(async () => [{ path: 'instances/x.dcm' }]) } as unknown as StudyIndexRepository,
     results: results as unknown as ResultObjectRepository,
+    deliveries,
     files: { write: jest.fn(() => 'results/a1/seg.dcm') } as unknown as ResultFileStore,
     registry: new AnalysisRegistry([scripted]),
   };
   const followUp = jest.fn();
-  return { deps, analyses, results, followUp, context: { attempt: 1, jobId: 'j', followUp } };
+  return { deps, analyses, results, deliveries, followUp, context: { attempt: 1, jobId: 'j', followUp } };
 }
 
 describe(analysisRunHandler.name, () => {
   beforeEach(() => run.mockReset());
 
   it('stores the numbers and queues the alert before making the objects, then queues each delivery', async () => {
-    const { deps, analyses, results, followUp, context } = setup(analysis());
+    const { deps, analyses, results, deliveries, followUp, context } = setup(analysis());
     const order: string[] = [];
     analyses.markSucceeded.mockImplementation(async () => void order.push('numbers'));
     followUp.mockImplementation(async (name: string) => void order.push(name));
@@ -62,6 +64,7 @@ describe(analysisRunHandler.name, () => {
     expect(order).toEqual(['numbers', 'alert.evaluate', 'objects']);
     expect(results.recordOnce).toHaveBeenCalledWith(expect.objectContaining({ SOPInstanceUID: '2.25.1', analysisId: 'a1', kind: 'seg' }));
     expect(next?.['results.deliver']).toEqual([{ payload: { analysisId: 'a1', SOPInstanceUID: '2.25.1', targetId: 'pacs' }, priority: 'stat' }]);
+    expect(deliveries.plan).toHaveBeenCalledWith([{ SOPInstanceUID: '2.25.1', targetId: 'pacs', analysisId: 'a1', StudyInstanceUID: '1.2' }]);
     expect(run.mock.calls[0][0]).toMatchObject({
       uidSeed: 'a1',
       StudyInstanceUID: '1.2',

@@ -3,7 +3,7 @@ import { AnalysisInputError, UnknownAnalysisError, type AnalysisRegistry } from 
 import type { NidusConfig } from '@nidus/config';
 import { DEFAULT_JOB_OPTIONS, type FollowUps, type JobHandler } from '@nidus/jobs';
 import type { Logger, Metrics } from '@nidus/observability';
-import { AnalysisRepository, ResultFileStore, ResultInstanceIndex, ResultObjectRepository, StudyIndexRepository } from '@nidus/persistence';
+import { AnalysisEntity, AnalysisRepository, DeliveryRepository, ResultFileStore, ResultInstanceIndex, ResultObjectRepository, StudyIndexRepository } from '@nidus/persistence';
 
 export interface AnalysisRunDeps {
   config: Pick<NidusConfig, 'dataDir' | 'delivery'>;
@@ -12,6 +12,8 @@ export interface AnalysisRunDeps {
   analyses: AnalysisRepository;
   index: StudyIndexRepository;
   results: ResultObjectRepository;
+  /** each object's delivery to each target, recorded as pending before its job is queued */
+  deliveries: Pick<DeliveryRepository, 'plan'>;
   files: ResultFileStore;
   /** indexes result objects as instances of their study, for Nidus's own DICOMweb (absent: not indexed) */
   resultIndex?: Pick<ResultInstanceIndex, 'record'>;
@@ -28,9 +30,20 @@ function permanentReason(error: unknown): string | null {
 
 const priorityOf = (stat: boolean) => (stat ? ('stat' as const) : ('routine' as const));
 
-/** What follows a finished analysis: the alert check, and each result object to each delivery target. */
-function followUps(deps: AnalysisRunDeps, analysisId: string, stat: boolean, objects: readonly { SOPInstanceUID: string }[]): FollowUps {
+/** What follows a finished analysis: the alert check, and each result object to each delivery target (recorded first). */
+async function followUps(
+  deps: AnalysisRunDeps,
+  entity: Pick<AnalysisEntity, 'id' | 'StudyInstanceUID'>,
+  stat: boolean,
+  objects: readonly { SOPInstanceUID: string }[],
+): Promise<FollowUps> {
   const priority = priorityOf(stat);
+  const analysisId = entity.id;
+  await deps.deliveries.plan(
+    deps.config.delivery.targets.flatMap((target) =>
+      objects.map((o) => ({ SOPInstanceUID: o.SOPInstanceUID, targetId: target.id, analysisId, StudyInstanceUID: entity.StudyInstanceUID })),
+    ),
+  );
   return {
     'alert.evaluate': [{ payload: { analysisId }, priority }],
     'results.deliver': deps.config.delivery.targets.flatMap((target) =>
@@ -57,7 +70,7 @@ export function analysisRunHandler(deps: AnalysisRunDeps): JobHandler<'analysis.
     if (entity.status === 'failed') return;
     if (entity.status === 'succeeded') {
       const objects = await deps.results.forAnalysis(analysisId);
-      if (objects.length > 0) return followUps(deps, analysisId, stat, objects);
+      if (objects.length > 0) return followUps(deps, entity, stat, objects);
       // succeeded, but died before its objects were stored: run again to make them (same UIDs)
     }
     if (entity.status !== 'succeeded') await deps.analyses.markRunning(analysisId);
@@ -94,7 +107,7 @@ export function analysisRunHandler(deps: AnalysisRunDeps): JobHandler<'analysis.
         });
       }
       deps.logger.info({ ...log, objects: objects.length }, 'result objects stored');
-      return followUps(deps, analysisId, stat, objects);
+      return followUps(deps, entity, stat, objects);
     } catch (error) {
       if (error instanceof ResultObjectsError) throw error.cause; // numbers stored; retry makes the objects
       const e = error as Error;
