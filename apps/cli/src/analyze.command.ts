@@ -125,7 +125,7 @@ export async function analyze(paths: string[], options: AnalyzeOptions, env: Rec
   const config = loadConfig(env);
   const { files } = collectDicomFiles(paths);
   if (files.length === 0) throw new AnalysisFailedError(`no DICOM files in ${paths.join(', ')}`);
-  const installed = openAnalyses({ nidusVersion: nidusVersion(), modelsDir: config.modelsDir, uidRoot: config.uidRoot });
+  const installed = openAnalyses({ nidusVersion: nidusVersion(), modelsDir: config.modelsDir, uidRoot: config.uidRoot, inference: config.inference });
   const outputs: { result: AnalysisResult; view: ResultView; written: string | null }[] = [];
   const failures: string[] = [];
   try {

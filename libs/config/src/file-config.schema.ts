@@ -6,6 +6,7 @@ import { authSectionSchema } from './sections/auth.schema';
 import { deliverySectionSchema } from './sections/delivery.schema';
 import { dicomSectionSchema } from './sections/dicom.schema';
 import { httpSectionSchema } from './sections/http.schema';
+import { inferenceSectionSchema } from './sections/inference.schema';
 import { operationsSectionSchema } from './sections/operations.schema';
 import { routeSchema } from './sections/routing.schema';
 
@@ -21,6 +22,8 @@ export const fileConfigSchema = z
     http: httpSectionSchema.default({}),
     /** webhooks of the people who run Nidus: delivery.failed, analysis.failed */
     operations: operationsSectionSchema.default({}),
+    /** onnxruntime: intra-op threads, execution providers, concurrent runs, time limits */
+    inference: inferenceSectionSchema.default({}),
     /** identities: cookie and acknowledgement link secrets, OIDC, the failure rate limit */
     auth: authSectionSchema.default({}),
     /** the audit trail's source id and its optional syslog copy */

@@ -11,5 +11,6 @@ export * from './sections/alerts.schema';
 export * from './sections/auth.schema';
 export * from './sections/audit.schema';
 export * from './sections/http.schema';
+export * from './sections/inference.schema';
 export * from './secret-setting';
 export * from './version';

@@ -31,6 +31,7 @@ export interface NidusConfig {
   alerts: FileConfig['alerts'];
   auth: FileConfig['auth'];
   audit: FileConfig['audit'];
+  inference: FileConfig['inference'];
 }
 
 function firstIssue(error: z.ZodError, prefix = ''): ConfigError {
@@ -91,6 +92,7 @@ export function loadConfig(env: Record<string, string | undefined>, projectRoot 
     alerts: file.alerts,
     auth: file.auth,
     audit: file.audit,
+    inference: file.inference,
   };
 }
 

@@ -8,6 +8,7 @@ import type { FollowUps, JobPayloads } from '@nidus/jobs';
 import { routesFor, stableAfterSeconds } from './routing';
 import { analysisIdentity, type AnalysisRegistry, type SeriesSummary } from '@nidus/analysis';
 import { layoutOf, summarizeSeries } from './series-summary';
+import { completesWithEachImage } from './single-image';
 
 /** The index, as completion uses it: StudyIndexRepository fits. */
 export interface CompletionIndex {
@@ -33,7 +34,7 @@ export interface SeriesCompletionOptions {
   logger?: Logger;
 }
 
-export type CompletionReason = 'announced-count' | 'full-grid' | 'quiet';
+export type CompletionReason = 'announced-count' | 'full-grid' | 'single-image' | 'quiet';
 
 /**
  * Identity of an analysis input: the analysis with its version and model (analysisIdentity), and the sorted
@@ -137,6 +138,7 @@ export class SeriesCompletion {
   ): CompletionReason | undefined {
     if (series.expectedInstanceCount !== null && series.instanceCount >= series.expectedInstanceCount) return 'announced-count';
     if (gridIsFull(layout, headers, instances)) return 'full-grid';
+    if (completesWithEachImage(summary)) return 'single-image';
     const stableMs = stableAfterSeconds(summary, this.options.routes, this.options.stableAfterSeconds) * 1000;
     const now = this.options.now?.() ?? Date.now();
     // a little slack: the delayed job may fire a few ms before the period has passed by this clock

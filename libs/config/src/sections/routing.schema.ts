@@ -14,7 +14,10 @@ export const routeSchema = z
         /** every value listed must be present in ImageType */
         ImageType: z.array(z.string()).optional(),
         minSlices: z.number().int().min(1).optional(),
+        maxSlices: z.number().int().min(1).optional(),
         minTimePoints: z.number().int().min(1).optional(),
+        /** 1: only series of one time point (not 4D), as findings models take */
+        maxTimePoints: z.number().int().min(1).optional(),
         callingAETitle: z.array(z.string()).optional(),
       })
       .strict()

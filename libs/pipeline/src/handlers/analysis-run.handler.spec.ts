@@ -72,6 +72,19 @@ describe(analysisRunHandler.name, () => {
     });
   });
 
+  it("queues a routine analysis's alert with its delivery, once its objects (the key image) exist", async () => {
+    const { deps, followUp, context } = setup(analysis({ priority: 'routine' }));
+    run.mockResolvedValue({
+      result: {} as never,
+      buildObjects: async () => [
+        { kind: 'sc', SOPInstanceUID: '2.25.3', SOPClassUID: '1.2.840.10008.5.1.4.1.1.7', SeriesInstanceUID: '2.25.4', bytes: Buffer.alloc(4) },
+      ],
+    });
+    const next = await analysisRunHandler(deps)({ analysisId: 'a1' }, context);
+    expect(followUp).not.toHaveBeenCalled();
+    expect(next?.['alert.evaluate']).toEqual([{ payload: { analysisId: 'a1' }, priority: 'routine' }]);
+  });
+
   it('does not run a finished analysis again; it re-issues its follow-ups', async () => {
     const { deps, context } = setup(analysis({ status: 'succeeded' }), [{ SOPInstanceUID: '2.25.9' }]);
     const next = await analysisRunHandler(deps)({ analysisId: 'a1' }, context);

@@ -87,8 +87,9 @@ export function analysisRunHandler(deps: AnalysisRunDeps): JobHandler<'analysis.
       deps.metrics.analyses.inc({ kind: entity.kind, status: 'succeeded' });
       deps.metrics.analysisSeconds.observe({ kind: entity.kind }, (performance.now() - started) / 1000);
       deps.logger.info({ ...log, seconds: (performance.now() - started) / 1000 }, 'analysis succeeded');
-      // the stroke team waits for the numbers, not for the DICOM objects
-      await followUp('alert.evaluate', { payload: { analysisId }, priority: priorityOf(stat) });
+      // the stroke team waits for the numbers, not for the DICOM objects; a routine alert waits for them, so that its
+      // card shows the analysis's key image (the follow-ups below evaluate it either way, once)
+      if (stat) await followUp('alert.evaluate', { payload: { analysisId }, priority: priorityOf(stat) });
       const objects = await run.buildObjects().catch((error: Error) => {
         if (permanentReason(error) === null) throw new ResultObjectsError(error);
         deps.logger.error({ ...log, err: { type: error.name, message: error.message } }, 'result objects could not be made; the numbers stand');
