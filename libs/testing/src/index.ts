@@ -28,6 +28,7 @@ export * from './net/free-port';
 export * from './orthanc/orthanc.harness';
 export * from './perfusion/synthetic-perfusion-result';
 export * from './phantom';
+export * from './mr';
 export * from './process/nidus-process';
 export * from './pydicom-corpus';
 export * from './analysis/intensity.analysis';
