@@ -3,7 +3,15 @@ import { AnalysisInputError, UnknownAnalysisError, type AnalysisRegistry } from 
 import type { NidusConfig } from '@nidus/config';
 import { DEFAULT_JOB_OPTIONS, type FollowUps, type JobHandler } from '@nidus/jobs';
 import type { Logger, Metrics } from '@nidus/observability';
-import { AnalysisEntity, AnalysisRepository, DeliveryRepository, ResultFileStore, ResultInstanceIndex, ResultObjectRepository, StudyIndexRepository } from '@nidus/persistence';
+import {
+  AnalysisEntity,
+  AnalysisRepository,
+  DeliveryRepository,
+  ResultFileStore,
+  ResultInstanceIndex,
+  ResultObjectRepository,
+  StudyIndexRepository,
+} from '@nidus/persistence';
 
 export interface AnalysisRunDeps {
   config: Pick<NidusConfig, 'dataDir' | 'delivery'>;
