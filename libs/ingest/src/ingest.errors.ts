@@ -36,12 +36,12 @@ export class TransferSyntaxNotAcceptedError extends IngestError {
   }
 }
 
-/** A UID that cannot be stored or indexed: longer than 64 characters (PS3.5 9.1). */
+/** A UID that is not a valid UI value (PS3.5 9.1: digits and dots, no leading zeros, at most 64 characters). */
 export class UnusableUidError extends IngestError {
   constructor(
     readonly keyword: string,
     readonly value: string,
   ) {
-    super(`${keyword} '${value.slice(0, 80)}' is not a usable UID`);
+    super(`${keyword} '${value.slice(0, 80)}' is not a valid UID (PS3.5 9.1)`);
   }
 }
