@@ -45,3 +45,9 @@ export class UnusableUidError extends IngestError {
     super(`${keyword} '${value.slice(0, 80)}' is not a valid UID (PS3.5 9.1)`);
   }
 }
+
+/** Pixel Data declares more bytes than arrived: the data set was cut off (PS3.5 7.1; answered 0xC000). */
+export class PixelDataTruncatedError extends IngestError {}
+
+/** Pixel Data holds fewer bytes than the image it describes needs (PS3.3 C.7.6.3; answered 0xA900). */
+export class PixelDataTooShortError extends IngestError {}

@@ -4,6 +4,7 @@ import { InstanceFileStore, InstanceRecord, RecordOutcome, TempInstanceFile } fr
 import { DataSetMismatchError, NotPart10Error, StudyMismatchError, TransferSyntaxNotAcceptedError } from './ingest.errors';
 import { IngestFailure, ingestFailureOf } from './ingest-status';
 import { InstanceHeader, instanceHeaderOf, readInstanceHeader } from './instance-header';
+import { checkPixelDataComplete } from './pixel-data-check';
 
 export type IngestProtocol = 'dimse' | 'stow-rs';
 
@@ -73,6 +74,7 @@ export class IngestService {
       named = { SOPInstanceUID: text(dataset, 'SOPInstanceUID'), SOPClassUID: text(dataset, 'SOPClassUID') };
       header = instanceHeaderOf(dataset);
       this.check(header, source);
+      checkPixelDataComplete(dataset, temp.size, temp.path); // a cut-off image is refused, never stored
       const h = header;
       const stored = await this.oneAtATime(h.SOPInstanceUID, () =>
         this.store.commit(temp, h, {

@@ -100,6 +100,25 @@ describe('instance identity', () => {
     expect(wado.status).toBe(200);
   });
 
+  it('refuses over STOW-RS an image whose Pixel Data was cut off, with FailureReason 0xC000 and the reason', async () => {
+    const StudyInstanceUID = generateUid();
+    const elements = syntheticCtElements(0, { rows: 64, columns: 64, StudyInstanceUID, SeriesInstanceUID: generateUid() });
+    const file = writePart10(elements);
+    const { body, contentType } = multipart([file.subarray(0, file.length - 4096)]);
+    const res = await fetch(`${gateway.url}/dicomweb/studies`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': contentType },
+      body,
+    });
+    expect(res.status).toBe(409);
+    const json = (await res.json()) as Record<string, { Value: Record<string, { Value: unknown[] }>[] }>;
+    expect(json[FAILED_SOP_SEQUENCE].Value.map((item) => [item[REFERENCED_SOP_INSTANCE_UID].Value[0], item[FAILURE_REASON].Value[0]])).toEqual([
+      [elements.SOPInstanceUID, 0xc000],
+    ]);
+    expect(res.headers.get('warning') ?? '').toMatch(/Pixel Data declares 8192 bytes but 4096 arrived/);
+    expect(await new StudyIndexRepository(context.db).studyInstances(StudyInstanceUID)).toEqual([]);
+  });
+
   it('answers a C-STORE whose command names an invalid UID with 0xA900, and goes on with the association', async () => {
     const StudyInstanceUID = generateUid();
     const bad = join(dir, 'bad.dcm');
