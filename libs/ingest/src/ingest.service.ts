@@ -1,8 +1,10 @@
+import type { DicomDataset } from '@nidus/dicom';
 import type { SeriesArrivalListener } from '@nidus/series';
 import { InstanceFileStore, InstanceRecord, RecordOutcome, TempInstanceFile } from '@nidus/persistence';
 import { DataSetMismatchError, NotPart10Error, StudyMismatchError, TransferSyntaxNotAcceptedError } from './ingest.errors';
 import { IngestFailure, ingestFailureOf } from './ingest-status';
 import { InstanceHeader, instanceHeaderOf, readInstanceHeader } from './instance-header';
+import { checkPixelDataComplete } from './pixel-data-check';
 
 export type IngestProtocol = 'dimse' | 'stow-rs';
 
@@ -62,13 +64,17 @@ export class IngestService {
   /** Ingests a finished (fdatasynced) temp file. */
   async ingest(temp: TempInstanceFile, source: IngestSource): Promise<IngestOutcome> {
     let header: InstanceHeader | undefined;
+    // what the data set calls itself, even when that is not a valid UID: the refusal names it
+    let named: { SOPInstanceUID?: string; SOPClassUID?: string } = {};
     let outcome: IngestOutcome;
     try {
       if (source.protocol === 'stow-rs' && !isPart10(temp.head()))
         throw new NotPart10Error('not a DICOM Part 10 file: no DICM prefix and File Meta Information (PS3.10 7.1)');
       const dataset = await readInstanceHeader(temp.head(), temp.complete, temp.path);
+      named = { SOPInstanceUID: text(dataset, 'SOPInstanceUID'), SOPClassUID: text(dataset, 'SOPClassUID') };
       header = instanceHeaderOf(dataset);
       this.check(header, source);
+      checkPixelDataComplete(dataset, temp.size, temp.path); // a cut-off image is refused, never stored
       const h = header;
       const stored = await this.oneAtATime(h.SOPInstanceUID, () =>
         this.store.commit(temp, h, {
@@ -101,8 +107,8 @@ export class IngestService {
       outcome = {
         ok: false,
         failure: ingestFailureOf(error),
-        SOPInstanceUID: header?.SOPInstanceUID ?? source.expectedSOPInstanceUID,
-        SOPClassUID: header?.SOPClassUID ?? source.expectedSOPClassUID,
+        SOPInstanceUID: header?.SOPInstanceUID ?? named.SOPInstanceUID ?? source.expectedSOPInstanceUID,
+        SOPClassUID: header?.SOPClassUID ?? named.SOPClassUID ?? source.expectedSOPClassUID,
       };
     } finally {
       await temp.discard(); // gone after a commit (linked elsewhere) or a failure alike
@@ -154,6 +160,14 @@ export class IngestService {
     if (source.expectedStudyInstanceUID && header.StudyInstanceUID !== source.expectedStudyInstanceUID) {
       throw new StudyMismatchError(source.expectedStudyInstanceUID, header.StudyInstanceUID);
     }
+  }
+}
+
+function text(ds: DicomDataset, keyword: string): string | undefined {
+  try {
+    return ds.string(keyword)?.slice(0, 64);
+  } catch {
+    return undefined;
   }
 }
 
