@@ -23,7 +23,16 @@ export interface StudySummary {
     instanceCount: number;
     expectedInstanceCount: number | null;
     state: string;
-    analyses: { id: string; kind: string; status: string; priority: string; queuedAt: string; finishedAt: string | null }[];
+    analyses: {
+      id: string;
+      kind: string;
+      status: string;
+      priority: string;
+      queuedAt: string;
+      finishedAt: string | null;
+      /** why it failed, typed: `ModelOutputError(not-finite): model ... returned an unusable output ...` */
+      error: string | null;
+    }[];
   }[];
 }
 
@@ -56,6 +65,7 @@ function summary(study: StudyEntity, series: SeriesEntity[], analyses: AnalysisE
           priority: a.priority,
           queuedAt: a.queuedAt.toISOString(),
           finishedAt: a.finishedAt?.toISOString() ?? null,
+          error: a.error,
         })),
     })),
   };
