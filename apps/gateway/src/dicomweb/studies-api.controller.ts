@@ -33,6 +33,8 @@ export interface StudySummary {
       finishedAt: string | null;
       /** each result object at each delivery target (on /api/studies/{uid} only) */
       deliveries?: DeliveryView[];
+      /** why it failed, typed: `ModelOutputError(not-finite): model ... returned an unusable output ...` */
+      error: string | null;
     }[];
   }[];
 }
@@ -67,6 +69,7 @@ function summary(study: StudyEntity, series: SeriesEntity[], analyses: AnalysisE
           queuedAt: a.queuedAt.toISOString(),
           finishedAt: a.finishedAt?.toISOString() ?? null,
           ...(deliveries && { deliveries: deliveries.filter((d) => d.analysisId === a.id).map(toDeliveryView) }),
+          error: a.error,
         })),
     })),
   };
