@@ -11,6 +11,8 @@ import { AnalysisIdentity1796083200000 } from './migrations/1796083200000-analys
 import { ApiToken1796169600000 } from './migrations/1796169600000-api-token';
 import { AuditTrail1796169600001 } from './migrations/1796169600001-audit-trail';
 import { AckLinkUse1796169600002 } from './migrations/1796169600002-ack-link-use';
+import { Review1796515200000 } from './migrations/1796515200000-review';
+import { ReviewEntity } from './review/review.entity';
 import { InstanceEntity } from './study/instance.entity';
 import { SeriesEntity } from './study/series.entity';
 import { StudyEntity } from './study/study.entity';
@@ -26,6 +28,7 @@ export const ENTITIES = [
   AuditEventEntity,
   ApiTokenEntity,
   AckLinkUseEntity,
+  ReviewEntity,
 ];
 export const MIGRATIONS = [
   InitialSchema1764230400000,
@@ -34,4 +37,5 @@ export const MIGRATIONS = [
   ApiToken1796169600000,
   AuditTrail1796169600001,
   AckLinkUse1796169600002,
+  Review1796515200000,
 ];
