@@ -175,7 +175,8 @@ export class StackViewer {
     context.save();
     cornerstone.setToPixelCoordinateSystem(detail.enabledElement, context);
     context.imageSmoothingEnabled = false;
-    for (const segment of this.segments) {
+    // the last segment first: a SEG lists the core before the larger Tmax > 6 s region that holds it
+    for (const segment of [...this.segments].reverse()) {
       if (!this.style(segment.SegmentNumber).visible) continue;
       const canvas = this.overlayCanvas(segment, image.SOPInstanceUID, image.Rows, image.Columns);
       if (canvas) context.drawImage(canvas, 0, 0);

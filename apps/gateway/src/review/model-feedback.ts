@@ -33,6 +33,7 @@ function isVolume(r: Pick<ReviewEntity, 'findingKey' | 'correction'>): boolean {
 }
 
 /**
+ * `modelId` is a model's id or an analysis's (`ctp` counts the runs of CT perfusion, whichever deconvolution model).
  * Per version: a reviewer's latest decision on each finding of each run counts once (a change of mind replaces
  * the earlier one in the counts; the rows stay). Rates over all counted decisions; for corrected volumes, the mean
  * absolute difference between the corrected and the analysis's value.
@@ -40,7 +41,7 @@ function isVolume(r: Pick<ReviewEntity, 'findingKey' | 'correction'>): boolean {
 export function modelFeedback(modelId: string, reviews: readonly ReviewEntity[]): ModelFeedback {
   const latest = new Map<string, ReviewEntity>();
   for (const r of reviews) {
-    if (feedbackModelId(r) !== modelId) continue;
+    if (feedbackModelId(r) !== modelId && r.kind !== modelId) continue;
     const key = `${r.analysisId} ${r.findingKey} ${r.reviewer}`;
     const seen = latest.get(key);
     if (!seen || r.reviewedAt.getTime() >= seen.reviewedAt.getTime()) latest.set(key, r);

@@ -30,12 +30,12 @@ export class ReviewRepository {
     return new Set(rows.map((r) => r.uid));
   }
 
-  /** Every decision on the runs of one model (by modelId) or one analysis without a model (by kind). */
+  /** Every decision on the runs of one model (by modelId) or of one analysis (by kind). */
   forModel(id: string): Promise<ReviewEntity[]> {
     return this.db
       .getRepository(ReviewEntity)
       .createQueryBuilder('r')
-      .where('r.modelId = :id OR (r.modelId IS NULL AND r.kind = :id)', { id })
+      .where('r.modelId = :id OR r.kind = :id', { id })
       .orderBy('r.reviewedAt', 'ASC')
       .getMany();
   }
