@@ -7,6 +7,7 @@ import { DicomWebModule } from './dicomweb/dicomweb.module';
 import { HealthController } from './health/health.controller';
 import { MetricsController } from './health/metrics.controller';
 import { SecurityModule } from './security/security.module';
+import { ReviewModule } from './review/review.module';
 
 /**
  * HTTP (health, metrics, alerts API and acknowledge links, DICOMweb, studies API, sign-in, admin) behind the
@@ -29,6 +30,7 @@ export class GatewayModule {
           ackLinks: context.security.ackLinks,
         }),
         DicomWebModule.register(),
+        ReviewModule.register(),
       ],
       controllers: [HealthController, MetricsController, DeliveriesController],
     };

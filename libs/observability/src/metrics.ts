@@ -72,6 +72,12 @@ export class Metrics {
     labelNames: ['sink'] as const,
     registers: [this.registry],
   });
+  readonly reviewDecisions = new Counter({
+    name: 'nidus_review_decisions_total',
+    help: 'Review decisions recorded on the review page, by model (or analysis), version and decision',
+    labelNames: ['model', 'version', 'decision'] as const,
+    registers: [this.registry],
+  });
   readonly dependencyUp = new Gauge({
     name: 'nidus_dependency_up',
     help: '1 when a dependency answers (database, redis)',

@@ -13,7 +13,9 @@ import { ApiToken1796169600000 } from './migrations/1796169600000-api-token';
 import { AuditTrail1796169600001 } from './migrations/1796169600001-audit-trail';
 import { AckLinkUse1796169600002 } from './migrations/1796169600002-ack-link-use';
 import { DeliveryState1796256000000 } from './migrations/1796256000000-delivery-state';
+import { Review1796515200000 } from './migrations/1796515200000-review';
 import { PatientNameKeys1796601600000 } from './migrations/1796601600000-patient-name-keys';
+import { ReviewEntity } from './review/review.entity';
 import { InstanceEntity } from './study/instance.entity';
 import { SeriesEntity } from './study/series.entity';
 import { StudyEntity } from './study/study.entity';
@@ -30,6 +32,7 @@ export const ENTITIES = [
   AuditEventEntity,
   ApiTokenEntity,
   AckLinkUseEntity,
+  ReviewEntity,
 ];
 export const MIGRATIONS = [
   InitialSchema1764230400000,
@@ -39,5 +42,6 @@ export const MIGRATIONS = [
   AuditTrail1796169600001,
   AckLinkUse1796169600002,
   DeliveryState1796256000000,
+  Review1796515200000,
   PatientNameKeys1796601600000,
 ];

@@ -23,4 +23,6 @@ export * from './auth/ack-link-use.repository';
 export * from './alert/alert.repository';
 export * from './results/result-file.store';
 export * from './results/result-instance.index';
+export * from './review/review.entity';
+export * from './review/review.repository';
 export * from './storage';

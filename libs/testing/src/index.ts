@@ -43,3 +43,4 @@ export * from './imaging/jpeg-test-encoder';
 export * from './perfusion/synthetic-tissue';
 export * from './findings';
 export * from './numpy/numpy-reference';
+export * from './browser/chromium';
