@@ -1,3 +1,4 @@
+import { intracranialFromForeground } from '@nidus/perfusion';
 import { percentile } from './adc-map';
 import { NoBrainError } from './diffusion.errors';
 
@@ -22,66 +23,6 @@ export interface DiffusionBrain {
   tissueVolumeMl: number;
 }
 
-/** The largest 6-connected component of a mask, as a new mask. */
-function largestComponent(mask: Uint8Array, { columns: C, rows: R, slices: S }: DiffusionGeometry): Uint8Array {
-  const label = new Int32Array(mask.length);
-  let best = 0;
-  let bestSize = 0;
-  let next = 0;
-  const stack: number[] = [];
-  for (let start = 0; start < mask.length; start++) {
-    if (!mask[start] || label[start]) continue;
-    const id = ++next;
-    let size = 0;
-    label[start] = id;
-    stack.push(start);
-    while (stack.length) {
-      const p = stack.pop()!;
-      size++;
-      const x = p % C;
-      const y = ((p / C) | 0) % R;
-      const z = (p / (C * R)) | 0;
-      const visit = (q: number) => {
-        if (mask[q] && !label[q]) ((label[q] = id), stack.push(q));
-      };
-      if (x > 0) visit(p - 1);
-      if (x < C - 1) visit(p + 1);
-      if (y > 0) visit(p - C);
-      if (y < R - 1) visit(p + C);
-      if (z > 0) visit(p - C * R);
-      if (z < S - 1) visit(p + C * R);
-    }
-    if (size > bestSize) ((bestSize = size), (best = id));
-  }
-  const out = new Uint8Array(mask.length);
-  for (let i = 0; i < mask.length; i++) if (label[i] === best && best) out[i] = 1;
-  return out;
-}
-
-/** Fills each slice's holes: what a 4-connected flood from the slice border does not reach is inside. */
-function fillHoles(mask: Uint8Array, { columns: C, rows: R, slices: S }: DiffusionGeometry): void {
-  const outside = new Uint8Array(C * R);
-  const stack: number[] = [];
-  for (let z = 0; z < S; z++) {
-    const off = z * C * R;
-    outside.fill(0);
-    const push = (p: number) => {
-      if (!outside[p] && !mask[off + p]) ((outside[p] = 1), stack.push(p));
-    };
-    for (let x = 0; x < C; x++) (push(x), push((R - 1) * C + x));
-    for (let y = 0; y < R; y++) (push(y * C), push(y * C + C - 1));
-    while (stack.length) {
-      const p = stack.pop()!;
-      const x = p % C;
-      if (x > 0) push(p - 1);
-      if (x < C - 1) push(p + 1);
-      if (p >= C) push(p - C);
-      if (p < (R - 1) * C) push(p + C);
-    }
-    for (let p = 0; p < C * R; p++) if (!outside[p]) mask[off + p] = 1;
-  }
-}
-
 /**
  * The brain on a diffusion acquisition. The foreground is the b = 0 image above FOREGROUND_FRACTION of its 99th
  * percentile (or, with only the scanner's ADC map, where the map is non-zero); the skull is dark on both, so the
@@ -98,8 +39,7 @@ export function findDiffusionBrain(geometry: DiffusionGeometry, adc: Float32Arra
   } else {
     for (let i = 0; i < n; i++) foreground[i] = adc[i] > 0 ? 1 : 0;
   }
-  const intracranial = largestComponent(foreground, geometry);
-  fillHoles(intracranial, geometry);
+  const intracranial = intracranialFromForeground(foreground, geometry);
   const tissue = new Uint8Array(n);
   let count = 0;
   for (let z = 0; z < S; z++)

@@ -1,17 +1,16 @@
 import type { Volume4D } from '@nidus/imaging';
 import type { AnalysisGrid } from './analysis-grid';
 import { biasTables } from './bias-tables.stage';
-import { measureConcentration } from './concentration.stage';
 import { deconvolveTissue } from './deconvolution.stage';
 import type { Deconvolver } from './deconvolver';
 import { denoiseCurves } from './denoise.stage';
 import { prepareGrid } from './grid.stage';
 import { haemodynamicMaps } from './haemodynamic-maps.stage';
-import { findHeadGeometry } from './head-geometry';
 import { measureLesions } from './lesions.stage';
 import { resolvePerfusionOptions, type AnalyzePerfusionOptions, type PerfusionSettings, type PerfusionStage } from './perfusion-options';
 import type { PerfusionResult } from './perfusion-result';
 import { assembleResult } from './result.stage';
+import { CT_SIGNAL_MODEL, type SignalModel } from './signal-model';
 import { findVesselsAndBrain } from './vessels.stage';
 
 /** Progress reports as each stage starts, and seconds spent per named step. */
@@ -35,17 +34,17 @@ type StageClock = ReturnType<typeof stageClock>;
  * The stages from the grid to the maps. A function of their own, so that the curves, the residues and
  * what was made from them are garbage once the maps exist (the lesion and result stages need none of it).
  */
-async function perfusionMaps(grid: AnalysisGrid, deconvolver: Deconvolver, settings: PerfusionSettings, { start, lap }: StageClock) {
+async function perfusionMaps(grid: AnalysisGrid, deconvolver: Deconvolver, settings: PerfusionSettings, model: SignalModel, { start, lap }: StageClock) {
   start('baseline', 0.1);
-  const { arrival, baseline, curves, noiseHu, warnings } = measureConcentration(grid);
+  const { arrival, baseline, curves, noiseHu, warnings } = model.concentration(grid);
   lap('baseline');
 
   start('mask', 0.2);
-  const head = findHeadGeometry(grid, baseline);
+  const head = model.head(grid, baseline);
   lap('mask');
 
   start('vessels', 0.25);
-  const { vascular, brain } = findVesselsAndBrain(grid, head, baseline, curves);
+  const { vascular, brain } = findVesselsAndBrain(grid, head, baseline, curves, model.parenchyma?.(grid, head, baseline));
   lap('mask/aif');
 
   start('denoise', 0.35);
@@ -82,7 +81,7 @@ async function perfusionMaps(grid: AnalysisGrid, deconvolver: Deconvolver, setti
 }
 
 /**
- * CT perfusion analysis of one 4D series (DESIGN.md "Stroke CT perfusion: the contract"), as a sequence
+ * Perfusion analysis of one 4D series (CT, or MR DSC with options.signalModel) (DESIGN.md "Stroke CT perfusion: the contract"), as a sequence
  * of stages, each a pure function of its own file. Fails with a typed PerfusionError, stating its reason,
  * when the series cannot support numbers.
  */
@@ -94,7 +93,7 @@ export async function analyzePerfusion(volume: Volume4D, deconvolver: Deconvolve
   const grid = prepareGrid(volume, settings.grid);
   clock.lap('prepare');
 
-  const { head, vascular, maps, warnings } = await perfusionMaps(grid, deconvolver, settings, clock);
+  const { head, vascular, maps, warnings } = await perfusionMaps(grid, deconvolver, settings, options.signalModel ?? CT_SIGNAL_MODEL, clock);
 
   clock.start('volumes', 0.9);
   const lesions = measureLesions(grid, maps, head.side, settings.lesions);

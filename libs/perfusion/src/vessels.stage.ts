@@ -15,10 +15,16 @@ export function vesselPeakHu(arterialPeakHu: number): number {
 
 /**
  * Stage 3 (after the head geometry): automatic AIF and VOF within the skull, then the brain mask without
- * bone, CSF and the vessels that enhance above vesselPeakHu of that AIF.
+ * bone, CSF and the vessels that enhance above vesselPeakHu of that AIF (parenchyma: the signal model's, else CT's HU window).
  */
-export function findVesselsAndBrain(grid: AnalysisGrid, head: HeadGeometry, baseline: Float32Array, concentration: Float32Array): VesselsAndBrain {
+export function findVesselsAndBrain(
+  grid: AnalysisGrid,
+  head: HeadGeometry,
+  baseline: Float32Array,
+  concentration: Float32Array,
+  parenchyma?: Uint8Array,
+): VesselsAndBrain {
   const vascular = selectVascularCurves(concentration, grid.timesSeconds, head.intracranial);
-  const brain = findBrainMask(grid, head, baseline, concentration, vesselPeakHu(vascular.arterialShape.peak));
+  const brain = findBrainMask(grid, head, baseline, concentration, vesselPeakHu(vascular.arterialShape.peak), undefined, parenchyma);
   return { vascular, brain };
 }
