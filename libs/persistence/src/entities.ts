@@ -13,6 +13,7 @@ import { ApiToken1796169600000 } from './migrations/1796169600000-api-token';
 import { AuditTrail1796169600001 } from './migrations/1796169600001-audit-trail';
 import { AckLinkUse1796169600002 } from './migrations/1796169600002-ack-link-use';
 import { DeliveryState1796256000000 } from './migrations/1796256000000-delivery-state';
+import { InstanceReplacement1796256000001 } from './migrations/1796256000001-instance-replacement';
 import { InstanceEntity } from './study/instance.entity';
 import { SeriesEntity } from './study/series.entity';
 import { StudyEntity } from './study/study.entity';
@@ -38,4 +39,5 @@ export const MIGRATIONS = [
   AuditTrail1796169600001,
   AckLinkUse1796169600002,
   DeliveryState1796256000000,
+  InstanceReplacement1796256000001,
 ];
