@@ -1,3 +1,4 @@
+import { open, stat } from 'node:fs/promises';
 import type { DicomDataset } from '@nidus/dicom';
 import type { SeriesArrivalListener } from '@nidus/series';
 import { InstanceFileStore, InstanceRecord, RecordOutcome, TempInstanceFile } from '@nidus/persistence';
@@ -20,12 +21,14 @@ export interface IngestSource {
 }
 
 export type IngestOutcome =
-  | { ok: true; header: InstanceHeader; stored: 'stored' | 'duplicate' | 'conflict'; relativePath: string; sizeBytes: number }
+  | { ok: true; header: InstanceHeader; stored: 'stored' | 'duplicate' | 'conflict' | 'replaced'; relativePath: string; sizeBytes: number }
   | { ok: false; failure: IngestFailure; SOPInstanceUID?: string; SOPClassUID?: string };
 
 /** The index ingest writes to: StudyIndexRepository fits it. */
 export interface InstanceIndex {
   recordInstance(record: InstanceRecord): Promise<RecordOutcome>;
+  /** the stored copy was unreadable and another took its place: recorded on the instance, its series checked again */
+  recordReplacement(SOPInstanceUID: string, file: { sha256: string; sizeBytes: number; TransferSyntaxUID: string }): Promise<void>;
 }
 
 /** Told about every instance stored, so it can decide when a series is complete. */
@@ -99,9 +102,14 @@ export class IngestService {
                 ? 'first'
                 : 'again',
             ),
+          replaceIf: (storedPath) => unreadable(storedPath),
         }),
       );
-      if (stored.outcome === 'stored') this.arrivals.instanceStored(header, source.callingAETitle);
+      if (stored.outcome === 'replaced')
+        await this.serialized(() =>
+          this.index.recordReplacement(h.SOPInstanceUID, { sha256: stored.sha256, sizeBytes: stored.sizeBytes, TransferSyntaxUID: h.TransferSyntaxUID }),
+        );
+      if (stored.outcome === 'stored' || stored.outcome === 'replaced') this.arrivals.instanceStored(header, source.callingAETitle);
       outcome = { ok: true, header, stored: stored.outcome, relativePath: stored.relativePath, sizeBytes: stored.sizeBytes };
     } catch (error) {
       outcome = {
@@ -160,6 +168,31 @@ export class IngestService {
     if (source.expectedStudyInstanceUID && header.StudyInstanceUID !== source.expectedStudyInstanceUID) {
       throw new StudyMismatchError(source.expectedStudyInstanceUID, header.StudyInstanceUID);
     }
+  }
+}
+
+/** A stored copy that ingest would refuse today (cut off, too short, unparseable) may be replaced by an intact one. */
+async function unreadable(path: string): Promise<boolean> {
+  try {
+    const size = (await stat(path)).size;
+    const head = await readHead(path, 64 * 1024);
+    const dataset = await readInstanceHeader(head, head.length >= size, path);
+    instanceHeaderOf(dataset);
+    checkPixelDataComplete(dataset, size, path);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+async function readHead(path: string, bytes: number): Promise<Buffer> {
+  const handle = await open(path, 'r');
+  try {
+    const buffer = Buffer.alloc(bytes);
+    const { bytesRead } = await handle.read(buffer, 0, bytes, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
   }
 }
 

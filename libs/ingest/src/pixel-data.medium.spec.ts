@@ -1,10 +1,10 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { generateUid, TransferSyntaxUIDs, writePart10 } from '@nidus/dicom';
 import { DimseClient, DimseServer, DimseStatus, readPart10Layout } from '@nidus/dicom-net';
-import { InstanceFileStore, openDatabase, StudyIndexRepository } from '@nidus/persistence';
+import { instanceRelativePath, InstanceFileStore, openDatabase, SeriesEntity, StudyIndexRepository } from '@nidus/persistence';
 import { runTool, syntheticCtElements } from '@nidus/testing';
 import { DimseStoreHandler } from './dimse-store.handler';
 import { ingestTransferSyntaxes } from './ingest-transfer-syntaxes';
@@ -35,6 +35,7 @@ describe('Pixel Data that did not all arrive', () => {
   let server: DimseServer;
   let port: number;
   let index: StudyIndexRepository;
+  const arrivals: string[] = [];
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'nidus-pixel-data-'));
@@ -42,7 +43,12 @@ describe('Pixel Data that did not all arrive', () => {
     store = new InstanceFileStore({ dataDir, reserveBytes: 0 });
     await store.init();
     index = new StudyIndexRepository(db);
-    const ingest = new IngestService(store, index, { instanceStored: () => undefined }, { transferSyntaxes: ingestTransferSyntaxes() });
+    const ingest = new IngestService(
+      store,
+      index,
+      { instanceStored: (h) => void arrivals.push(h.SeriesInstanceUID) },
+      { transferSyntaxes: ingestTransferSyntaxes() },
+    );
     server = new DimseServer({ aeTitle: 'NIDUS', storeHandler: new DimseStoreHandler(ingest), transferSyntaxes: ingest.transferSyntaxes });
     port = await server.listen(0, '127.0.0.1');
   });
@@ -115,5 +121,54 @@ describe('Pixel Data that did not all arrive', () => {
     expect(log).toMatch(/Received Store Response \(Success\)/);
     await storedNothingOf(short.StudyInstanceUID);
     expect((await index.studyInstances(intact.StudyInstanceUID)).map((i) => i.SOPInstanceUID)).toEqual([intact.SOPInstanceUID]);
+  });
+
+  it('replaces a stored copy that is unreadable with the intact one sent again, and records it; a readable one stays', async () => {
+    // a cut-off copy stored before refusals existed (written here as an older Nidus would have)
+    const intact = ctDataSet(64, 64);
+    const key = {
+      StudyInstanceUID: intact.StudyInstanceUID,
+      SeriesInstanceUID: intact.elements.SeriesInstanceUID as string,
+      SOPInstanceUID: intact.SOPInstanceUID,
+    };
+    const relativePath = instanceRelativePath(key);
+    const cut = intact.file.subarray(0, intact.file.length - 2048);
+    mkdirSync(dirname(join(dataDir, relativePath)), { recursive: true });
+    writeFileSync(join(dataDir, relativePath), cut);
+    await index.recordInstance({
+      instance: {
+        ...key,
+        SOPClassUID: CT,
+        TransferSyntaxUID: U.ExplicitVRLittleEndian,
+        InstanceNumber: 1,
+        path: relativePath,
+        sizeBytes: cut.length,
+        sha256: 'cut',
+        callingAETitle: null,
+      },
+      study: {},
+      series: { Modality: 'CT' },
+    });
+    await db.getRepository(SeriesEntity).update({ SeriesInstanceUID: key.SeriesInstanceUID }, { state: 'complete' });
+
+    const path = join(dataDir, 'resent.dcm');
+    writeFileSync(path, intact.file);
+    const run = await runTool('storescu', ['-v', '-aec', 'NIDUS', '127.0.0.1', String(port), path]);
+    expect(`${run.stdout}${run.stderr}`).toMatch(/Received Store Response \(Success\)/);
+    const onDisk = readFileSync(join(dataDir, relativePath));
+    expect(onDisk.subarray(onDisk.length - intact.dataSet.length).equals(intact.dataSet)).toBe(true);
+    const [row] = await index.studyInstances(intact.StudyInstanceUID);
+    expect(row).toMatchObject({ replacements: 1, sizeBytes: onDisk.length, replacedAt: expect.any(Date) });
+    expect(row.sha256).not.toBe('cut');
+    expect(await index.findSeries(key.SeriesInstanceUID)).toMatchObject({ revision: 1, state: 'receiving' });
+    expect(arrivals).toContain(key.SeriesInstanceUID); // its series is checked again
+
+    // sent again with other bytes while the stored copy is readable: the first copy is kept
+    const other = writePart10({ ...intact.elements, PixelData: new Int16Array(64 * 64).fill(7) }, { transferSyntaxUID: U.ExplicitVRLittleEndian });
+    writeFileSync(path, other);
+    const again = await runTool('storescu', ['-v', '-aec', 'NIDUS', '127.0.0.1', String(port), path]);
+    expect(`${again.stdout}${again.stderr}`).toMatch(/Received Store Response \(Success\)/);
+    expect(readFileSync(join(dataDir, relativePath)).equals(onDisk)).toBe(true);
+    expect((await index.studyInstances(intact.StudyInstanceUID))[0].replacements).toBe(1);
   });
 });

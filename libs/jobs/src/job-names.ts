@@ -2,7 +2,11 @@
 
 export interface JobPayloads {
   /** a series may be complete: check quiet period / expected count, then route it */
-  'series.check-complete': { SeriesInstanceUID: string; instanceCount: number };
+  'series.check-complete': {
+    SeriesInstanceUID: string;
+    instanceCount: number;
+    /** the series' revision when above 0 (an instance replaced) */ revision?: number;
+  };
   /** run one analysis (perfusion or a model) */
   'analysis.run': { analysisId: string };
   /** send one result object to one delivery target */

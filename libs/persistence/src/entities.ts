@@ -13,6 +13,7 @@ import { ApiToken1796169600000 } from './migrations/1796169600000-api-token';
 import { AuditTrail1796169600001 } from './migrations/1796169600001-audit-trail';
 import { AckLinkUse1796169600002 } from './migrations/1796169600002-ack-link-use';
 import { DeliveryState1796256000000 } from './migrations/1796256000000-delivery-state';
+import { InstanceReplacement1796256000001 } from './migrations/1796256000001-instance-replacement';
 import { Review1796515200000 } from './migrations/1796515200000-review';
 import { PatientNameKeys1796601600000 } from './migrations/1796601600000-patient-name-keys';
 import { ReviewEntity } from './review/review.entity';
@@ -42,6 +43,7 @@ export const MIGRATIONS = [
   AuditTrail1796169600001,
   AckLinkUse1796169600002,
   DeliveryState1796256000000,
+  InstanceReplacement1796256000001,
   Review1796515200000,
   PatientNameKeys1796601600000,
 ];

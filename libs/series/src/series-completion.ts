@@ -41,9 +41,10 @@ export type CompletionReason = 'announced-count' | 'full-grid' | 'single-image' 
  * SOPInstanceUIDs. The same images never make a second run of the same version; one more image, or a new
  * version of the analysis or its model, makes a new one.
  */
-export function analysisInputKey(identity: string, SOPInstanceUIDs: readonly string[]): string {
+export function analysisInputKey(identity: string, SOPInstanceUIDs: readonly string[], revision = 0): string {
+  // a revision (an unreadable image replaced by an intact one) is other input, though the UIDs are the same
   return createHash('sha256')
-    .update([identity, ...[...SOPInstanceUIDs].sort()].join('\n'))
+    .update([identity, ...[...SOPInstanceUIDs].sort(), ...(revision > 0 ? [`revision:${revision}`] : [])].join('\n'))
     .digest('hex');
 }
 
@@ -74,7 +75,8 @@ export class SeriesCompletion {
   async handle(payload: JobPayloads['series.check-complete']): Promise<FollowUps> {
     const series = await this.index.findSeries(payload.SeriesInstanceUID);
     // overtaken by later instances (their own check will come), or done already
-    if (!series || series.instanceCount !== payload.instanceCount || series.state === 'complete') return {};
+    if (!series || series.instanceCount !== payload.instanceCount || series.state === 'complete' || (series.revision ?? 0) !== (payload.revision ?? 0))
+      return {};
     const instances = await this.index.seriesInstances(series.SeriesInstanceUID);
     if (instances.length !== series.instanceCount) return {};
     const headers = instances.map((i) => readHeader(this.options.instancePath(i.path)));
@@ -102,6 +104,7 @@ export class SeriesCompletion {
         inputKey: analysisInputKey(
           analysisIdentity(analysis),
           instances.map((i) => i.SOPInstanceUID),
+          series.revision ?? 0,
         ),
         StudyInstanceUID: series.StudyInstanceUID,
         SeriesInstanceUID: series.SeriesInstanceUID,

@@ -37,8 +37,8 @@ interface Pending {
 }
 
 /** The job identity of an early check (count reached): apart from the quiet-period check of the same count. */
-export function earlyCheckJobId(SeriesInstanceUID: string, instanceCount: number): string {
-  return `series.check-complete:early:${SeriesInstanceUID}:${instanceCount}`;
+export function earlyCheckJobId(SeriesInstanceUID: string, instanceCount: number, revision = 0): string {
+  return `series.check-complete:early:${SeriesInstanceUID}:${instanceCount}${revision > 0 ? `:r${revision}` : ''}`;
 }
 
 /**
@@ -97,7 +97,12 @@ export class StudyAssembly implements SeriesArrivalListener {
   async recover(now = new Date()): Promise<number> {
     const longest = Math.max(this.options.stableAfterSeconds, ...this.options.routes.map((r) => r.stableAfterSeconds ?? 0));
     const quiet = await this.lookup.quietSeries(new Date(now.getTime() - longest * 1000));
-    for (const s of quiet) await this.queue.enqueue('series.check-complete', { SeriesInstanceUID: s.SeriesInstanceUID, instanceCount: s.instanceCount });
+    for (const s of quiet)
+      await this.queue.enqueue('series.check-complete', {
+        SeriesInstanceUID: s.SeriesInstanceUID,
+        instanceCount: s.instanceCount,
+        ...(s.revision > 0 && { revision: s.revision }),
+      });
     return quiet.length;
   }
 
@@ -121,13 +126,13 @@ export class StudyAssembly implements SeriesArrivalListener {
     try {
       const series = await this.lookup.findSeries(uid);
       if (series) {
-        const payload = { SeriesInstanceUID: uid, instanceCount: series.instanceCount };
+        const payload = { SeriesInstanceUID: uid, instanceCount: series.instanceCount, ...(series.revision > 0 && { revision: series.revision }) };
         await this.queue.enqueue('series.check-complete', payload, { delayMs: p.stableMs });
         const T = p.temporalPositions;
         const announced = series.expectedInstanceCount !== null && series.instanceCount >= series.expectedInstanceCount;
         const gridMayBeFull = !!T && T > 1 && series.instanceCount % T === 0 && series.instanceCount >= 2 * T;
         if (announced || gridMayBeFull || p.singleImage)
-          await this.queue.enqueue('series.check-complete', payload, { jobId: earlyCheckJobId(uid, series.instanceCount) });
+          await this.queue.enqueue('series.check-complete', payload, { jobId: earlyCheckJobId(uid, series.instanceCount, series.revision) });
       }
     } catch (error) {
       this.options.logger?.error({ SeriesInstanceUID: uid, err: { message: (error as Error).message } }, 'cannot queue the series check; recover() will');

@@ -16,7 +16,8 @@ export interface InstanceFileStoreOptions {
   onConflict?: (event: { key: InstanceKey; relativePath: string; existingSha256: string; incomingSha256: string }) => void;
 }
 
-export type CommitOutcome = 'stored' | 'duplicate' | 'conflict';
+/** replaced: the stored copy was unreadable and the one sent again took its place (CommitOptions.replaceIf) */
+export type CommitOutcome = 'stored' | 'duplicate' | 'conflict' | 'replaced';
 
 export interface StoredInstanceFile {
   outcome: CommitOutcome;
@@ -42,6 +43,8 @@ export interface CommitOptions {
    * holds a lock per SOPInstanceUID).
    */
   whileSyncing?: (written: StoredInstanceFile) => Promise<'first' | 'again' | void>;
+  /** asked on a conflict: true when the stored copy (its absolute path) is unreadable and this one should replace it */
+  replaceIf?: (storedPath: string) => Promise<boolean>;
 }
 
 /** An instance path outside the store (a crafted relative path). */
@@ -161,6 +164,12 @@ export class InstanceFileStore {
         temp.markRemoved();
         await this.fsyncDir(dirname(target));
         return written;
+      }
+      if (placed.outcome === 'conflict' && (await options.replaceIf?.(target))) {
+        await rename(temp.path, target); // atomic: a reader sees the old file or the new one, never half
+        temp.markRemoved();
+        await this.fsyncDir(dirname(target));
+        return { outcome: 'replaced', relativePath, sizeBytes: temp.size, sha256: temp.sha256 };
       }
       if (placed.outcome === 'conflict') this.options.onConflict?.({ key, relativePath, existingSha256: placed.sha256, incomingSha256: temp.sha256 });
       return placed;

@@ -6,7 +6,7 @@ import { StudyEntity } from './study.entity';
 
 /** What ingest knows of one received instance, its series and its study. */
 export interface InstanceRecord {
-  instance: Omit<InstanceEntity, 'receivedAt'> & { receivedAt?: Date };
+  instance: Omit<InstanceEntity, 'receivedAt' | 'replacements' | 'replacedAt'> & { receivedAt?: Date };
   study: Partial<Omit<StudyEntity, 'StudyInstanceUID' | 'firstReceivedAt' | 'lastReceivedAt' | keyof PatientNameKeyColumns>>;
   series: Partial<Pick<SeriesEntity, 'Modality' | 'SeriesDescription' | 'BodyPartExamined' | 'SeriesNumber' | 'expectedInstanceCount'>>;
 }
@@ -79,7 +79,7 @@ export class StudyIndexRepository {
           lastReceivedAt: at,
         });
       }
-      await m.insert(InstanceEntity, { ...record.instance, receivedAt: at });
+      await m.insert(InstanceEntity, { ...record.instance, receivedAt: at, replacements: 0, replacedAt: null });
       return 'stored';
     });
   }
@@ -120,6 +120,23 @@ export class StudyIndexRepository {
       .where('s.state = :state', { state: 'receiving' })
       .andWhere('s.lastReceivedAt <= :before', { before: before.getTime() })
       .getMany();
+  }
+
+  /**
+   * Records that an instance's unreadable stored copy was replaced by an intact one (same path): its file facts,
+   * the count and time, and a new revision of its series, receiving again so that completion and routing run anew.
+   */
+  async recordReplacement(SOPInstanceUID: string, file: { sha256: string; sizeBytes: number; TransferSyntaxUID: string }, at = new Date()): Promise<void> {
+    await this.db.transaction(async (m) => {
+      const instance = await m.findOneBy(InstanceEntity, { SOPInstanceUID });
+      if (!instance) return;
+      await m.update(InstanceEntity, { SOPInstanceUID }, { ...file, replacements: () => '"replacements" + 1', replacedAt: at } as never);
+      await m.update(SeriesEntity, { SeriesInstanceUID: instance.SeriesInstanceUID }, {
+        revision: () => '"revision" + 1',
+        state: 'receiving',
+        lastReceivedAt: at,
+      } as never);
+    });
   }
 
   /** Marks a series complete unless more instances came after `seenCount`; true when it did. */
