@@ -37,9 +37,16 @@ const BANNER = 28;
 const BACKGROUND = 16;
 export const KEY_IMAGE_BANNER_RGB: readonly [number, number, number] = [170, 0, 0];
 
-/** Nearest-neighbour resampling (keeps mask edges exact). */
-function resample(source: ArrayLike<number>, rows: number, columns: number, height: number, width: number): Uint8Array {
-  const out = new Uint8Array(height * width);
+/** Nearest-neighbour resampling (keeps mask edges exact, and stored values as they are). */
+function resample<T extends Uint8Array | Float32Array>(
+  source: ArrayLike<number>,
+  rows: number,
+  columns: number,
+  height: number,
+  width: number,
+  type: { new (n: number): T } = Uint8Array as unknown as { new (n: number): T },
+): T {
+  const out = new type(height * width);
   for (let v = 0; v < height; v++) {
     const y = Math.min(rows - 1, Math.floor(((v + 0.5) * rows) / height));
     for (let u = 0; u < width; u++) out[v * width + u] = source[y * columns + Math.min(columns - 1, Math.floor(((u + 0.5) * columns) / width))];
@@ -68,8 +75,6 @@ function displayVoi(ds: DicomDataset, values: Float32Array): Voi {
 export async function renderKeyImage(input: KeyImageInput): Promise<KeyImage> {
   const frame = await decodeFrame(input.image);
   const { rows, columns } = frame;
-  const values = applyModalityLut(frame.pixels, modalityLutOf(input.image));
-  const grey = toDisplayBytes(values, displayVoi(input.image, values), input.image.string('PhotometricInterpretation') ?? 'MONOCHROME2');
   const spacing = input.image.numbers('PixelSpacing').length === 2 ? input.image.numbers('PixelSpacing') : input.image.numbers('ImagerPixelSpacing');
   const [rowSpacing, columnSpacing] = spacing.length === 2 && spacing[0] > 0 && spacing[1] > 0 ? spacing : [1, 1];
   const size = input.size ?? 512;
@@ -83,7 +88,11 @@ export async function renderKeyImage(input: KeyImageInput): Promise<KeyImage> {
       { mask, color: m.colour, contourOnly: true, contourThickness: 2 },
     ];
   });
-  const picture = composeOverlay({ base: resample(grey, rows, columns, height, width), rows: height, columns: width, layers });
+  // the stored values sampled onto the picture first, so the LUTs run on its pixels, not the source's (a radiograph
+  // has 20 times more)
+  const values = applyModalityLut(resample(frame.pixels, rows, columns, height, width, Float32Array), modalityLutOf(input.image));
+  const grey = toDisplayBytes(values, displayVoi(input.image, values), input.image.string('PhotometricInterpretation') ?? 'MONOCHROME2');
+  const picture = composeOverlay({ base: grey, rows: height, columns: width, layers });
 
   const header = MARGIN + LINE * input.lines.length;
   const canvasWidth = Math.max(width + 2 * MARGIN, 360);
