@@ -2,6 +2,8 @@ export * from './seeded-random';
 export * from './tracer-curves';
 export * from './sampling-times';
 export * from './phantom-truth';
+export * from './head-model';
 export * from './head-phantom';
+export * from './moving-head-phantom';
 export * from './phantom-dicom-writer';
 export * from './grid-phantom';
