@@ -51,7 +51,10 @@ function segmentControls(viewer: StackViewer, overlay: SegmentationOverlay): HTM
  */
 function mapsPanel(study: string, analysis: StudyAnalysis | undefined, viewer: StackViewer): HTMLElement {
   const panel = h('div', { className: 'maps', 'data-testid': 'maps' });
-  const summaries = (analysis?.objects ?? []).filter((o) => o.kind === 'sc').sort((a, b) => (a.InstanceNumber ?? 0) - (b.InstanceNumber ?? 0));
+  const images = (analysis?.objects ?? []).filter((o) => o.kind === 'sc');
+  // InstanceNumber 0 is the mosaic of all slices; 1..N the summary of each slice
+  const mosaic = images.find((o) => o.InstanceNumber === 0);
+  const summaries = images.filter((o) => o !== mosaic).sort((a, b) => (a.InstanceNumber ?? 0) - (b.InstanceNumber ?? 0));
   if (!summaries.length) return panel;
   const img = h('img', { alt: 'perfusion maps of this slice', className: 'map-image' });
   const show = async (index: number) => {
@@ -67,6 +70,13 @@ function mapsPanel(study: string, analysis: StudyAnalysis | undefined, viewer: S
     void show(index).catch(() => undefined);
   };
   panel.append(h('h3', {}, 'Perfusion maps (this slice)'), img);
+  if (mosaic) {
+    const all = h('img', { alt: 'core and Tmax > 6 s on every slice', className: 'map-image', 'data-testid': 'mosaic' });
+    void imageUrl(`/dicomweb/studies/${study}/series/${mosaic.SeriesInstanceUID}/instances/${mosaic.SOPInstanceUID}/rendered`)
+      .then((url) => (all.src = url))
+      .catch(() => undefined);
+    panel.append(h('h3', {}, 'All slices'), all);
+  }
   return panel;
 }
 

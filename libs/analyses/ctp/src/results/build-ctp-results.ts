@@ -19,6 +19,7 @@ import type { ResultObject } from '@nidus/analysis';
 import type { Volume4D } from '@nidus/imaging';
 import type { PerfusionResult } from '@nidus/perfusion';
 import { CORE_RGB, HYPOPERFUSION_RGB } from './ctp-colour-maps';
+import { renderCtpMosaic } from './ctp-mosaic.renderer';
 import { renderCtpSummarySlice } from './ctp-summary.renderer';
 import { summaryLines } from './ctp-summary-text';
 
@@ -244,6 +245,32 @@ export async function buildCtpResults(
     sharedSeries = sc.SeriesInstanceUID;
     summaries.push({ ...sc, kind: 'sc' });
   }
+
+  // 4. The mosaic: every slice with its core and Tmax > 6 s on one image, InstanceNumber 0 of the summary series
+  const mosaic = await renderCtpMosaic({
+    maps,
+    summary,
+    PixelSpacing: geometry.PixelSpacing,
+    ImageOrientationPatient: volume.ImageOrientationPatient,
+    slicePositionsMm: volume.ImagePositionPatient.map((p) => p[2]),
+    version: options.version,
+    voxelVolumeMl: (volume.spacingMm[0] * volume.spacingMm[1] * volume.spacingMm[2]) / 1000,
+    anatomy: volume.data ? volume.data.subarray(t * volume.slices * pixels, (t + 1) * volume.slices * pixels) : undefined,
+  });
+  const mosaicSc = buildSecondaryCapture(
+    {
+      source,
+      Rows: mosaic.rows,
+      Columns: mosaic.columns,
+      frames: [mosaic.rgb],
+      InstanceNumber: 0,
+      instanceKey: 'mosaic',
+      ImageComments: lines,
+      SeriesInstanceUID: sharedSeries,
+    },
+    summaryOptions,
+  );
+  summaries.push({ ...mosaicSc, kind: 'sc' });
 
   const objects: ResultObject[] = [{ ...seg, kind: 'seg' }, { ...sr, kind: 'sr' }, ...summaries];
   return { seg: seg.bytes, sr: sr.bytes, summary: summaries.map((s) => s.bytes), objects };
