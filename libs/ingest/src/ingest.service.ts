@@ -81,7 +81,7 @@ export class IngestService {
       const h = header;
       const stored = await this.oneAtATime(h.SOPInstanceUID, () =>
         this.store.commit(temp, h, {
-          whileSyncing: (file) =>
+          whenDurable: (file) =>
             this.serialized(async () =>
               (await this.index.recordInstance({
                 instance: {
