@@ -1,12 +1,13 @@
 import { AnalysisRegistry, type AnalysisProvider } from '@nidus/analysis';
 import { ctpAnalyses } from '@nidus/analyses/ctp';
+import { mrStrokeAnalyses } from '@nidus/analyses/mr-stroke';
 import { InferenceEngine } from '@nidus/inference';
 
 /**
  * The analyses this build of Nidus installs, one provider each. An analysis lives in its own folder under
  * libs/analyses/ and implements the Analysis contract (libs/analysis); adding one is its folder and its line here.
  */
-export const INSTALLED_ANALYSES: readonly AnalysisProvider[] = [ctpAnalyses];
+export const INSTALLED_ANALYSES: readonly AnalysisProvider[] = [ctpAnalyses, mrStrokeAnalyses];
 
 export interface InstalledAnalyses {
   registry: AnalysisRegistry;

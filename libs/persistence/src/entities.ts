@@ -11,6 +11,7 @@ import { AnalysisIdentity1796083200000 } from './migrations/1796083200000-analys
 import { ApiToken1796169600000 } from './migrations/1796169600000-api-token';
 import { AuditTrail1796169600001 } from './migrations/1796169600001-audit-trail';
 import { AckLinkUse1796169600002 } from './migrations/1796169600002-ack-link-use';
+import { AnalysisInputSeries1796688000000 } from './migrations/1796688000000-analysis-input-series';
 import { InstanceEntity } from './study/instance.entity';
 import { SeriesEntity } from './study/series.entity';
 import { StudyEntity } from './study/study.entity';
@@ -34,4 +35,5 @@ export const MIGRATIONS = [
   ApiToken1796169600000,
   AuditTrail1796169600001,
   AckLinkUse1796169600002,
+  AnalysisInputSeries1796688000000,
 ];

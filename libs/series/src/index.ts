@@ -3,3 +3,4 @@ export * from './routing';
 export * from './series-completion';
 export * from './study-assembly';
 export * from './series-arrival';
+export * from './study-completion';
