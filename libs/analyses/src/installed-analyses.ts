@@ -1,6 +1,7 @@
 import { AnalysisRegistry, type AnalysisProvider } from '@nidus/analysis';
 import { ctpAnalyses } from '@nidus/analyses/ctp';
 import { modelAnalyses } from '@nidus/analyses/models';
+import { mrStrokeAnalyses } from '@nidus/analyses/mr-stroke';
 import { InferenceEngine, type InferenceOptions } from '@nidus/inference';
 
 /**
@@ -8,7 +9,7 @@ import { InferenceEngine, type InferenceOptions } from '@nidus/inference';
  * libs/analyses/ and implements the Analysis contract (libs/analysis); adding one is its folder and its line here.
  * `modelAnalyses` gives one analysis per findings model of MODELS_DIR.
  */
-export const INSTALLED_ANALYSES: readonly AnalysisProvider[] = [ctpAnalyses, modelAnalyses];
+export const INSTALLED_ANALYSES: readonly AnalysisProvider[] = [ctpAnalyses, mrStrokeAnalyses, modelAnalyses];
 
 export interface InstalledAnalyses {
   registry: AnalysisRegistry;

@@ -89,6 +89,7 @@ describe(StudyAssembly.name, () => {
     const none = async () => undefined;
     const handlers: JobHandlers = {
       'series.check-complete': (payload) => completion.handle(payload),
+      'study.check-complete': none,
       'analysis.run': async ({ analysisId }) => void runs.push(analysisId),
       'results.deliver': none,
       'alert.evaluate': none,

@@ -16,6 +16,7 @@ import { DeliveryState1796256000000 } from './migrations/1796256000000-delivery-
 import { InstanceReplacement1796256000001 } from './migrations/1796256000001-instance-replacement';
 import { Review1796515200000 } from './migrations/1796515200000-review';
 import { PatientNameKeys1796601600000 } from './migrations/1796601600000-patient-name-keys';
+import { AnalysisInputSeries1796688000000 } from './migrations/1796688000000-analysis-input-series';
 import { ReviewEntity } from './review/review.entity';
 import { InstanceEntity } from './study/instance.entity';
 import { SeriesEntity } from './study/series.entity';
@@ -46,4 +47,5 @@ export const MIGRATIONS = [
   InstanceReplacement1796256000001,
   Review1796515200000,
   PatientNameKeys1796601600000,
+  AnalysisInputSeries1796688000000,
 ];

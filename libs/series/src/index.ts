@@ -4,3 +4,4 @@ export * from './series-completion';
 export * from './study-assembly';
 export * from './series-arrival';
 export * from './single-image';
+export * from './study-completion';

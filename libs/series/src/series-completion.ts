@@ -9,6 +9,7 @@ import { routesFor, stableAfterSeconds } from './routing';
 import { analysisIdentity, type AnalysisRegistry, type SeriesSummary } from '@nidus/analysis';
 import { layoutOf, summarizeSeries } from './series-summary';
 import { completesWithEachImage } from './single-image';
+import { studyChecks } from './study-completion';
 
 /** The index, as completion uses it: StudyIndexRepository fits. */
 export interface CompletionIndex {
@@ -98,8 +99,14 @@ export class SeriesCompletion {
       'series complete',
     );
     const runs: NonNullable<FollowUps['analysis.run']> = [];
+    const studyRuns: NonNullable<FollowUps['study.check-complete']> = [];
     for (const route of routes) {
       const analysis = this.options.analyses.get(route.analysis);
+      if (analysis.level === 'study' && analysis.study) {
+        // a study-level analysis runs on several series: the study check decides when (libs/series/src/study-completion.ts)
+        studyRuns.push(...studyChecks(series.StudyInstanceUID, analysis, route.priority, route.waitSeconds));
+        continue;
+      }
       const { analysis: run, created } = await this.analyses.createOnce({
         inputKey: analysisInputKey(
           analysisIdentity(analysis),
@@ -129,7 +136,7 @@ export class SeriesCompletion {
       }
       runs.push({ payload: { analysisId: run.id }, priority: route.priority });
     }
-    return runs.length ? { 'analysis.run': runs } : {};
+    return { ...(runs.length ? { 'analysis.run': runs } : {}), ...(studyRuns.length ? { 'study.check-complete': studyRuns } : {}) };
   }
 
   private completionReason(

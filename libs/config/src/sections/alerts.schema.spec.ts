@@ -5,17 +5,18 @@ import { loadConfig } from '../nidus-config';
 import { alertsSectionSchema, parseAlertComparison } from './alerts.schema';
 
 describe('alertsSectionSchema', () => {
-  it('ships the stroke team rule (DEFUSE 3, EXTEND, Tmax > 6 s >= 15 mL) with no targets', () => {
+  it('ships the stroke team rules (DEFUSE 3, EXTEND, Tmax > 6 s >= 15 mL) for CT perfusion and MR stroke, with no targets', () => {
     const section = alertsSectionSchema.parse({});
     expect(section.teams).toEqual([{ id: 'stroke', name: 'Stroke team', onCall: [] }]);
-    expect(section.rules).toHaveLength(1);
-    const [rule] = section.rules;
-    expect(rule).toMatchObject({ analysis: 'ctp', level: 'critical', team: 'stroke' });
-    expect('any' in rule.when && rule.when.any.map((c) => [c.path.join('.'), c.op, c.value])).toEqual([
-      ['eligibility.defuse3', '==', true],
-      ['eligibility.extend', '==', true],
-      ['hypoperfusionVolumeMl', '>=', 15],
-    ]);
+    expect(section.rules.map((r) => r.analysis)).toEqual(['ctp', 'mr-stroke']);
+    for (const rule of section.rules) {
+      expect(rule).toMatchObject({ level: 'critical', team: 'stroke' });
+      expect('any' in rule.when && rule.when.any.map((c) => [c.path.join('.'), c.op, c.value])).toEqual([
+        ['eligibility.defuse3', '==', true],
+        ['eligibility.extend', '==', true],
+        ['hypoperfusionVolumeMl', '>=', 15],
+      ]);
+    }
     expect(section.phi).toEqual({ accessionNumber: true, patientId: false, patientName: false, patientAge: true, patientSex: true });
     expect(loadConfig({}).alerts).toEqual(section);
   });

@@ -65,6 +65,10 @@ export class AnalysisEntity {
   @Column(timeColumn({ nullable: true }))
   finishedAt: Date | null;
 
+  /** a study-level analysis's series and their roles; null: the one series SeriesInstanceUID */
+  @Column(jsonColumn())
+  inputSeries: { SeriesInstanceUID: string; role: string }[] | null;
+
   /** the contract's JSON (DESIGN.md) */
   @Column(jsonColumn())
   result: Record<string, unknown> | null;

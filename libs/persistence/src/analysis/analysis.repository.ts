@@ -13,6 +13,8 @@ export interface NewAnalysis {
   modelSha256?: string | null;
   priority: AnalysisPriority;
   instanceCount: number;
+  /** a study-level analysis's series with their roles */
+  inputSeries?: { SeriesInstanceUID: string; role: string }[] | null;
 }
 
 export class AnalysisRepository {
@@ -32,6 +34,7 @@ export class AnalysisRepository {
       modelId: null,
       modelVersion: null,
       modelSha256: null,
+      inputSeries: null,
       ...input,
       id: randomUUID(),
       status: 'queued',

@@ -85,12 +85,14 @@ export function analysisRunHandler(deps: AnalysisRunDeps): JobHandler<'analysis.
     const started = performance.now();
     try {
       const analysis = deps.registry.get(entity.kind);
-      const instances = await deps.index.seriesInstances(entity.SeriesInstanceUID);
-      const run = await analysis.run({
-        StudyInstanceUID: entity.StudyInstanceUID,
-        series: [{ SeriesInstanceUID: entity.SeriesInstanceUID, paths: instances.map((i) => join(deps.config.dataDir, i.path)) }],
-        uidSeed: analysisId,
-      });
+      // a study-level analysis names its series and their roles; a series-level one has its one series
+      const inputs = entity.inputSeries ?? [{ SeriesInstanceUID: entity.SeriesInstanceUID, role: undefined }];
+      const series = [];
+      for (const s of inputs) {
+        const instances = await deps.index.seriesInstances(s.SeriesInstanceUID);
+        series.push({ SeriesInstanceUID: s.SeriesInstanceUID, role: s.role, paths: instances.map((i) => join(deps.config.dataDir, i.path)) });
+      }
+      const run = await analysis.run({ StudyInstanceUID: entity.StudyInstanceUID, series, uidSeed: analysisId });
       await deps.analyses.markSucceeded(analysisId, run.result as unknown as Record<string, unknown>);
       deps.metrics.analyses.inc({ kind: entity.kind, status: 'succeeded' });
       deps.metrics.analysisSeconds.observe({ kind: entity.kind }, (performance.now() - started) / 1000);

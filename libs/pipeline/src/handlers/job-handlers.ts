@@ -6,6 +6,7 @@ import { analysisRunHandler } from './analysis-run.handler';
 import { createDeliveryTargets } from './delivery-targets';
 import { resultsDeliverHandler } from './results-deliver.handler';
 import { seriesCheckCompleteHandler } from './series-check.handler';
+import { studyCheckCompleteHandler } from './study-check.handler';
 
 /** The one table binding each job name to its handler (checked at boot by JobRunner). */
 export function createJobHandlers(context: AppContext): JobHandlers {
@@ -29,6 +30,7 @@ export function createJobHandlers(context: AppContext): JobHandlers {
   });
   return {
     'series.check-complete': seriesCheckCompleteHandler(context),
+    'study.check-complete': studyCheckCompleteHandler(context),
     'analysis.run': analysisRunHandler({
       config,
       logger,

@@ -22,11 +22,12 @@ import { CORE_RGB, HYPOPERFUSION_RGB } from './ctp-colour-maps';
 import { renderCtpMosaic } from './ctp-mosaic.renderer';
 import { renderCtpSummarySlice } from './ctp-summary.renderer';
 import { summaryLines } from './ctp-summary-text';
+import { CTP_RESULT_LABELS, type PerfusionResultLabels } from './perfusion-result-labels';
 
 const DIVIDE_BY_ZERO = code('114003', 'DCM', 'Divide by zero');
 /** The Algorithm Family of the CTP segments (PS3.16 CID 7162 is extensible; no standard code fits deconvolution + thresholds). */
-export const CTP_ALGORITHM_FAMILY: CodedConcept = code('CTPTHRESHOLD', '99NIDUS', 'CT perfusion deconvolution and thresholds');
-export const CTP_ALGORITHM_NAME = 'Nidus CTP';
+export const CTP_ALGORITHM_FAMILY: CodedConcept = CTP_RESULT_LABELS.algorithmFamily;
+export const CTP_ALGORITHM_NAME = CTP_RESULT_LABELS.algorithmName;
 
 /** The geometry part of a Volume4D; `data` (HU) is optional and, when given, drawn under the summary maps. */
 export type CtpSourceVolume = Pick<
@@ -50,6 +51,8 @@ export interface CtpResultsOptions {
   referenceTimeIndex?: number;
   /** summary image panel size in pixels (default 320) */
   panelSize?: number;
+  /** what the objects call the algorithm, series and core (default CTP_RESULT_LABELS) */
+  labels?: PerfusionResultLabels;
 }
 
 export interface CtpResults {
@@ -73,6 +76,7 @@ export async function buildCtpResults(
   options: CtpResultsOptions,
 ): Promise<CtpResults> {
   const { maps, summary } = result;
+  const labels = options.labels ?? CTP_RESULT_LABELS;
   if (maps.rows !== volume.rows || maps.columns !== volume.columns || maps.slices !== volume.slices) {
     throw new InvalidAttributeError(
       'Rows',
@@ -117,7 +121,7 @@ export async function buildCtpResults(
     contentQualification: options.contentQualification,
     deviceSerialNumber: deviceName,
     institutionName: options.institutionName,
-    manufacturerModelName: 'Nidus CTP',
+    manufacturerModelName: labels.algorithmName,
   };
   const now = new Date();
 
@@ -126,13 +130,13 @@ export async function buildCtpResults(
     {
       source,
       geometry,
-      algorithm: { name: CTP_ALGORITHM_NAME, version: options.version, family: CTP_ALGORITHM_FAMILY },
-      ContentLabel: 'NIDUS_CTP',
-      ContentDescription: 'CT perfusion: ischemic core and hypoperfusion',
+      algorithm: { name: labels.algorithmName, version: options.version, family: labels.algorithmFamily },
+      ContentLabel: labels.contentLabel,
+      ContentDescription: labels.contentDescription,
       segments: [
         {
           SegmentLabel: 'Ischemic core',
-          SegmentDescription: 'rCBF < 30% of normal tissue',
+          SegmentDescription: labels.coreDescription,
           category: Codes.MorphologicallyAlteredStructure,
           type: Codes.Infarct,
           anatomicRegion: Codes.Brain,
@@ -150,7 +154,7 @@ export async function buildCtpResults(
         },
       ],
     },
-    { ...common, seriesDescription: 'NIDUS CTP SEG', seriesNumber: 9901, now },
+    { ...common, seriesDescription: `${labels.seriesPrefix} SEG`, seriesNumber: 9901, now },
   );
 
   // 2. SR: the numbers of the JSON, with units and thresholds, referencing the SEG segments
@@ -170,18 +174,18 @@ export async function buildCtpResults(
   const sr = buildMeasurementReport(
     {
       source,
-      algorithm: { name: CTP_ALGORITHM_NAME, version: options.version },
-      observer: { uid: deriveUid(`device-observer/${deviceName}`, options.uidRoot), name: deviceName, modelName: 'Nidus CTP' },
+      algorithm: { name: labels.algorithmName, version: options.version },
+      observer: { uid: deriveUid(`device-observer/${deviceName}`, options.uidRoot), name: deviceName, modelName: labels.algorithmName },
       imageLibrary: geometry.slices.map((s) => ({ SOPClassUID: s.SOPClassUID, SOPInstanceUID: s.SOPInstanceUID, SeriesInstanceUID })),
       segmentation: seg,
       sourceSeriesInstanceUID: SeriesInstanceUID,
       volumetricGroups: [
         {
-          trackingIdentifier: 'Ischemic core (rCBF < 30%)',
+          trackingIdentifier: labels.coreTrackingIdentifier,
           segmentNumber: seg.segmentNumbers[0],
           finding: Codes.Infarct,
           findingSite: Codes.Brain,
-          measurements: [volumeMeasurement(summary.coreVolumeMl, [{ concept: Codes.RelativeCbfThreshold, value: 30, unit: Codes.Percent }])],
+          measurements: [volumeMeasurement(summary.coreVolumeMl, labels.coreThreshold)],
         },
         {
           trackingIdentifier: 'Hypoperfusion (Tmax > 6 s)',
@@ -208,12 +212,12 @@ export async function buildCtpResults(
       ],
       qualitativeEvaluations: evaluations,
     },
-    { ...common, seriesDescription: 'NIDUS CTP REPORT', seriesNumber: 9902, now },
+    { ...common, seriesDescription: `${labels.seriesPrefix} REPORT`, seriesNumber: 9902, now },
   );
 
   // 3. Summary images, one per slice, in one series
-  const lines = summaryLines(summary).join('\n');
-  const summaryOptions = { ...common, seriesDescription: 'NIDUS CTP SUMMARY', seriesNumber: 9903, now };
+  const lines = summaryLines(summary, labels.coreSummaryLabel).join('\n');
+  const summaryOptions = { ...common, seriesDescription: `${labels.seriesPrefix} SUMMARY`, seriesNumber: 9903, now };
   const summaries: ResultObject[] = [];
   let sharedSeries: string | undefined; // the first image makes the series UID (seeded or new), the others join it
   const pixels = volume.rows * volume.columns;
@@ -229,6 +233,7 @@ export async function buildCtpResults(
       version: options.version,
       anatomy,
       panelSize: options.panelSize,
+      labels,
     });
     const sc = buildSecondaryCapture(
       {
