@@ -14,6 +14,7 @@ import { AuditTrail1796169600001 } from './migrations/1796169600001-audit-trail'
 import { AckLinkUse1796169600002 } from './migrations/1796169600002-ack-link-use';
 import { DeliveryState1796256000000 } from './migrations/1796256000000-delivery-state';
 import { InstanceReplacement1796256000001 } from './migrations/1796256000001-instance-replacement';
+import { AnalysisInterruptions1796256000002 } from './migrations/1796256000002-analysis-interruptions';
 import { InstanceEntity } from './study/instance.entity';
 import { SeriesEntity } from './study/series.entity';
 import { StudyEntity } from './study/study.entity';
@@ -40,4 +41,5 @@ export const MIGRATIONS = [
   AckLinkUse1796169600002,
   DeliveryState1796256000000,
   InstanceReplacement1796256000001,
+  AnalysisInterruptions1796256000002,
 ];

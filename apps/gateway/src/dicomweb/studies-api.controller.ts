@@ -31,6 +31,11 @@ export interface StudySummary {
       priority: string;
       queuedAt: string;
       finishedAt: string | null;
+      /** why it failed, when it did (e.g. WorkerDiedError after its worker died too often) */
+      error: string | null;
+      /** tries so far, and those cut off by a dying worker */
+      attempts: number;
+      interruptions: number;
       /** each result object at each delivery target (on /api/studies/{uid} only) */
       deliveries?: DeliveryView[];
     }[];
@@ -66,6 +71,9 @@ function summary(study: StudyEntity, series: SeriesEntity[], analyses: AnalysisE
           priority: a.priority,
           queuedAt: a.queuedAt.toISOString(),
           finishedAt: a.finishedAt?.toISOString() ?? null,
+          error: a.error,
+          attempts: a.attempts,
+          interruptions: a.interruptions,
           ...(deliveries && { deliveries: deliveries.filter((d) => d.analysisId === a.id).map(toDeliveryView) }),
         })),
     })),

@@ -39,6 +39,7 @@ export function createJobHandlers(context: AppContext): JobHandlers {
       deliveries,
       index: new StudyIndexRepository(db),
       registry: context.analyses.registry,
+      operations,
     }),
     'results.deliver': resultsDeliverHandler({
       logger,
