@@ -4,6 +4,7 @@ import { AnalysisEntity, AnalysisRepository, DeliveryEntity, DeliveryRepository,
 import { DicomWebQueryRepository } from './dicomweb-query.repository';
 import { RequirePermission } from '../security/require-permission.decorator';
 import { Audited } from '../security/audited.decorator';
+import { parsePaging } from '../paging/paging';
 
 export interface StudySummary {
   StudyInstanceUID: string;
@@ -94,9 +95,8 @@ export class StudiesApiController {
   @Get()
   @Audited('study.query')
   async list(@Query('limit') limit?: string, @Query('offset') offset?: string): Promise<StudySummary[]> {
-    const take = Math.min(Math.max(Number(limit ?? 50) || 50, 1), 500);
-    const skip = Math.max(Number(offset ?? 0) || 0, 0);
-    const studies = await this.index.listStudies(take, skip);
+    const page = parsePaging(limit, offset, { defaultLimit: 50, maxLimit: 500 });
+    const studies = await this.index.listStudies(page.limit, page.offset);
     const series = await this.query.seriesOfStudies(studies.map((s) => s.StudyInstanceUID));
     return Promise.all(
       studies.map(async (s) =>
