@@ -21,6 +21,8 @@ export interface NidusConfig {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   uidRoot: string | undefined;
   stableAfterSeconds: number;
+  /** RECONCILE_INTERVAL_SECONDS: database and queue compared this often by each worker */
+  reconcileIntervalSeconds: number;
   diskReserveBytes: number;
   modelsDir: string;
   configFile: string | undefined;
@@ -83,6 +85,7 @@ export function loadConfig(env: Record<string, string | undefined>, projectRoot 
     logLevel: e.LOG_LEVEL,
     uidRoot: e.UID_ROOT,
     stableAfterSeconds: e.STABLE_AFTER_SECONDS,
+    reconcileIntervalSeconds: e.RECONCILE_INTERVAL_SECONDS,
     diskReserveBytes: Math.round(e.DISK_RESERVE_MB * 1024 * 1024),
     modelsDir: e.MODELS_DIR ? resolve(e.MODELS_DIR) : resolve(projectRoot, 'models'),
     configFile: e.NIDUS_CONFIG ? resolve(e.NIDUS_CONFIG) : undefined,

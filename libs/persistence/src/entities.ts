@@ -14,6 +14,7 @@ import { AuditTrail1796169600001 } from './migrations/1796169600001-audit-trail'
 import { AckLinkUse1796169600002 } from './migrations/1796169600002-ack-link-use';
 import { DeliveryState1796256000000 } from './migrations/1796256000000-delivery-state';
 import { InstanceReplacement1796256000001 } from './migrations/1796256000001-instance-replacement';
+import { AnalysisInterruptions1796256000002 } from './migrations/1796256000002-analysis-interruptions';
 import { Review1796515200000 } from './migrations/1796515200000-review';
 import { PatientNameKeys1796601600000 } from './migrations/1796601600000-patient-name-keys';
 import { AnalysisInputSeries1796688000000 } from './migrations/1796688000000-analysis-input-series';
@@ -45,6 +46,7 @@ export const MIGRATIONS = [
   AckLinkUse1796169600002,
   DeliveryState1796256000000,
   InstanceReplacement1796256000001,
+  AnalysisInterruptions1796256000002,
   Review1796515200000,
   PatientNameKeys1796601600000,
   AnalysisInputSeries1796688000000,

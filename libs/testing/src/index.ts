@@ -15,6 +15,7 @@ export * from './e2e/nidus-config-file';
 export * from './e2e/orthanc-study';
 export * from './e2e/poll';
 export * from './e2e/redis-database';
+export * from './e2e/private-redis';
 export * from './e2e/segmentation-reader';
 export * from './e2e/storescu';
 export * from './net/webhook-receiver';

@@ -11,6 +11,8 @@ import { InstanceHeaderReader } from './instance-header.reader';
 import { RequirePermission } from '../security/require-permission.decorator';
 import { Audited } from '../security/audited.decorator';
 
+/** The furthest page a QIDO-RS search may ask for. */
+export const MAX_QIDO_OFFSET = 1_000_000;
 /** QIDO-RS (PS3.18 10.6): search studies, series and instances by the common keys. */
 @Controller('dicomweb')
 @RequirePermission('study:read')
@@ -97,10 +99,12 @@ export class QidoController {
 
   /** limit and offset (PS3.18 8.3.4.4); a limit over the maximum is cut, with a Warning. */
   private page(params: QueryParams, res: Response): Page | undefined {
-    const limit = params.limit === undefined ? this.options.defaultLimit : Number(params.limit);
-    const offset = params.offset === undefined ? 0 : Number(params.offset);
-    if (!Number.isInteger(limit) || limit < 0 || !Number.isInteger(offset) || offset < 0) {
-      res.status(400).json({ error: 'limit and offset must be whole numbers >= 0' });
+    const whole = (v: unknown) => (typeof v === 'string' && /^\d{1,15}$/.test(v.trim()) ? Number(v) : NaN);
+    const limit = params.limit === undefined ? this.options.defaultLimit : whole(params.limit);
+    const offset = params.offset === undefined ? 0 : whole(params.offset);
+    // offset bounded too (1e20 is a whole number, but no database skips that many rows): 400, not 500
+    if (!Number.isSafeInteger(limit) || !Number.isSafeInteger(offset) || offset > MAX_QIDO_OFFSET) {
+      res.status(400).json({ error: `limit and offset must be whole numbers >= 0, offset at most ${MAX_QIDO_OFFSET}` });
       return undefined;
     }
     if (limit > this.options.maxLimit) res.setHeader('Warning', `299 nidus "limit cut to ${this.options.maxLimit}"`);

@@ -4,6 +4,7 @@ import { AnalysisEntity, AnalysisRepository, DeliveryEntity, DeliveryRepository,
 import { DicomWebQueryRepository, type QueryParams } from './dicomweb-query.repository';
 import { RequirePermission } from '../security/require-permission.decorator';
 import { Audited } from '../security/audited.decorator';
+import { parsePaging } from '../paging/paging';
 
 export interface StudySummary {
   StudyInstanceUID: string;
@@ -31,10 +32,13 @@ export interface StudySummary {
       priority: string;
       queuedAt: string;
       finishedAt: string | null;
+      /** why it failed, typed (e.g. `ModelOutputError(not-finite): ...`, or WorkerDiedError after its worker died too often) */
+      error: string | null;
+      /** tries so far, and those cut off by a dying worker */
+      attempts: number;
+      interruptions: number;
       /** each result object at each delivery target (on /api/studies/{uid} only) */
       deliveries?: DeliveryView[];
-      /** why it failed, typed: `ModelOutputError(not-finite): model ... returned an unusable output ...` */
-      error: string | null;
     }[];
   }[];
 }
@@ -68,8 +72,10 @@ function summary(study: StudyEntity, series: SeriesEntity[], analyses: AnalysisE
           priority: a.priority,
           queuedAt: a.queuedAt.toISOString(),
           finishedAt: a.finishedAt?.toISOString() ?? null,
-          ...(deliveries && { deliveries: deliveries.filter((d) => d.analysisId === a.id).map(toDeliveryView) }),
           error: a.error,
+          attempts: a.attempts,
+          interruptions: a.interruptions,
+          ...(deliveries && { deliveries: deliveries.filter((d) => d.analysisId === a.id).map(toDeliveryView) }),
         })),
     })),
   };
@@ -89,10 +95,9 @@ export class StudiesApiController {
   @Get()
   @Audited('study.query')
   async list(@Query() params: QueryParams): Promise<StudySummary[]> {
-    const take = Math.min(Math.max(Number(params.limit ?? 50) || 50, 1), 500);
-    const skip = Math.max(Number(params.offset ?? 0) || 0, 0);
+    const page = parsePaging(params.limit, params.offset, { defaultLimit: 50, maxLimit: 500 });
     // the QIDO-RS study keys (PatientName in any character set, PatientID, AccessionNumber, StudyDate...), newest first
-    const studies = await this.query.searchStudies(params, { limit: take, offset: skip });
+    const studies = await this.query.searchStudies(params, { limit: page.limit, offset: page.offset });
     const series = await this.query.seriesOfStudies(studies.map((s) => s.StudyInstanceUID));
     return Promise.all(
       studies.map(async (s) =>

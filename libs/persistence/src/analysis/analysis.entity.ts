@@ -56,6 +56,10 @@ export class AnalysisEntity {
   @Column({ type: 'integer', default: 0 })
   attempts: number;
 
+  /** tries cut off by the death of their worker (found `running` when tried again); bounded (issue 12) */
+  @Column({ type: 'integer', default: 0 })
+  interruptions: number;
+
   @Column(timeColumn())
   queuedAt: Date;
 

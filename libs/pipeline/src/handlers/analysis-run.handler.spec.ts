@@ -24,7 +24,15 @@ function analysis(overrides: Partial<AnalysisEntity> = {}): AnalysisEntity {
 }
 
 function setup(stored: AnalysisEntity, objects: { SOPInstanceUID: string }[] = []) {
-  const analyses = { findById: jest.fn(async () => stored), markRunning: jest.fn(), markSucceeded: jest.fn(), markFailed: jest.fn(), markQueued: jest.fn() };
+  const analyses = {
+    findById: jest.fn(async () => stored),
+    markRunning: jest.fn(),
+    markSucceeded: jest.fn(),
+    markFailed: jest.fn(),
+    markQueued: jest.fn(),
+    recordInterruption: jest.fn(async () => (stored.interruptions ?? 0) + 1),
+  };
+  const notify = jest.fn(async () => undefined);
   const results = { forAnalysis: jest.fn(async () => objects), recordOnce: jest.fn(async () => true) };
   const deliveries = { plan: jest.fn(async () => undefined) };
   const deps: AnalysisRunDeps = {
@@ -40,9 +48,10 @@ function setup(stored: AnalysisEntity, objects: { SOPInstanceUID: string }[] = [
     deliveries,
     files: { write: jest.fn(() => 'results/a1/seg.dcm') } as unknown as ResultFileStore,
     registry: new AnalysisRegistry([scripted]),
+    operations: { notify },
   };
   const followUp = jest.fn();
-  return { deps, analyses, results, deliveries, followUp, context: { attempt: 1, jobId: 'j', followUp } };
+  return { deps, analyses, results, deliveries, notify, followUp, context: { attempt: 1, jobId: 'j', followUp } };
 }
 
 describe(analysisRunHandler.name, () => {
@@ -121,5 +130,22 @@ describe(analysisRunHandler.name, () => {
     const { deps, analyses, context } = setup(analysis({ kind: 'cxr-findings' }));
     await analysisRunHandler(deps)({ analysisId: 'a1' }, context);
     expect(analyses.markFailed).toHaveBeenCalledWith('a1', 'UnknownAnalysisError: no analysis named cxr-findings is installed (installed: ctp)');
+  });
+
+  it('runs again an analysis whose worker died in the middle, counting the interruption', async () => {
+    const { deps, analyses, context } = setup(analysis({ status: 'running', interruptions: 1 }));
+    run.mockResolvedValue({ result: {} as never, buildObjects: async () => [] });
+    await analysisRunHandler(deps)({ analysisId: 'a1' }, context);
+    expect(analyses.recordInterruption).toHaveBeenCalledWith('a1');
+    expect(run).toHaveBeenCalledTimes(1);
+    expect(analyses.markSucceeded).toHaveBeenCalled();
+  });
+
+  it('gives up, visibly, an analysis that stopped its worker three times', async () => {
+    const { deps, analyses, notify, context } = setup(analysis({ status: 'running', interruptions: 2, attempts: 3 }));
+    await analysisRunHandler(deps)({ analysisId: 'a1' }, context);
+    expect(run).not.toHaveBeenCalled();
+    expect(analyses.markFailed).toHaveBeenCalledWith('a1', 'WorkerDiedError: the analysis stopped its worker 3 times; not tried again');
+    expect(notify).toHaveBeenCalledWith('analysis.failed', expect.objectContaining({ analysisId: 'a1', error: expect.stringMatching(/^WorkerDiedError/) }));
   });
 });

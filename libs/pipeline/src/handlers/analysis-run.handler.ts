@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { AnalysisInputError, UnknownAnalysisError, type AnalysisRegistry } from '@nidus/analysis';
 import type { NidusConfig } from '@nidus/config';
+import type { OperationsNotifier } from '@nidus/delivery';
 import { DEFAULT_JOB_OPTIONS, type FollowUps, type JobHandler } from '@nidus/jobs';
 import type { Logger, Metrics } from '@nidus/observability';
 import {
@@ -27,7 +28,12 @@ export interface AnalysisRunDeps {
   resultIndex?: Pick<ResultInstanceIndex, 'record'>;
   /** the installed analyses */
   registry: Pick<AnalysisRegistry, 'get'>;
+  /** told of an analysis given up for a reason of ours (its worker died too often, passing failures ran out) */
+  operations?: Pick<OperationsNotifier, 'notify'>;
 }
+
+/** Tries cut off by a dying worker before the analysis is given up (a study that crashes its worker every time). */
+export const MAX_ANALYSIS_INTERRUPTIONS = 3;
 
 /** Errors that say the input cannot be analysed: recorded as the analysis's failure, not retried. */
 function permanentReason(error: unknown): string | null {
@@ -81,6 +87,15 @@ export function analysisRunHandler(deps: AnalysisRunDeps): JobHandler<'analysis.
       if (objects.length > 0) return followUps(deps, entity, stat, objects);
       // succeeded, but died before its objects were stored: run again to make them (same UIDs)
     }
+    if (entity.status === 'running') {
+      // the try before this one never finished: its worker died in the middle (killed, out of memory, crashed)
+      const interruptions = await deps.analyses.recordInterruption(analysisId);
+      deps.logger.warn({ ...log, interruptions }, 'analysis was cut off by the death of its worker');
+      if (interruptions >= MAX_ANALYSIS_INTERRUPTIONS) {
+        await giveUp(deps, entity, `WorkerDiedError: the analysis stopped its worker ${interruptions} times; not tried again`);
+        return;
+      }
+    }
     if (entity.status !== 'succeeded') await deps.analyses.markRunning(analysisId);
     const started = performance.now();
     try {
@@ -130,12 +145,26 @@ export function analysisRunHandler(deps: AnalysisRunDeps): JobHandler<'analysis.
         return;
       }
       // transient (I/O, runtime): back to the queue; Bull retries with backoff, the last try records the failure
-      await (attempt >= Number(DEFAULT_JOB_OPTIONS.attempts)
-        ? deps.analyses.markFailed(analysisId, `${e.name}: ${e.message}`)
-        : deps.analyses.markQueued(analysisId));
+      if (attempt >= Number(DEFAULT_JOB_OPTIONS.attempts)) await giveUp(deps, entity, `${e.name}: ${e.message}`);
+      else await deps.analyses.markQueued(analysisId);
       throw error;
     }
   };
+}
+
+/** An analysis that will not be tried again for a reason of ours: failed with that reason, counted, told to operations. */
+async function giveUp(deps: AnalysisRunDeps, entity: AnalysisEntity, reason: string): Promise<void> {
+  await deps.analyses.markFailed(entity.id, reason);
+  deps.metrics.analyses.inc({ kind: entity.kind, status: 'failed' });
+  deps.logger.error({ analysisId: entity.id, kind: entity.kind, reason }, 'analysis given up');
+  await deps.operations?.notify('analysis.failed', {
+    analysisId: entity.id,
+    kind: entity.kind,
+    StudyInstanceUID: entity.StudyInstanceUID,
+    SeriesInstanceUID: entity.SeriesInstanceUID,
+    attempts: entity.attempts,
+    error: reason,
+  });
 }
 
 /** Making the result objects failed for a passing reason after the numbers were stored. */

@@ -42,6 +42,7 @@ export function createJobHandlers(context: AppContext): JobHandlers {
       index: new StudyIndexRepository(db),
       resultIndex: new ResultInstanceIndex(db, config.dataDir),
       registry: context.analyses.registry,
+      operations,
     }),
     'results.deliver': resultsDeliverHandler({
       logger,
