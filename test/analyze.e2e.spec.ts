@@ -63,7 +63,8 @@ describe('nidus analyze', () => {
       single,
       {},
     );
-    const r = runNidus(['analyze', single], { DATA_DIR: join(dir, 'data') });
+    // (a head CT of one time point is what the head CT findings model takes: ask for perfusion by name)
+    const r = runNidus(['analyze', single, '--analysis', 'ctp'], { DATA_DIR: join(dir, 'data') });
     expect(r.status).toBe(4);
     expect(r.stderr).toMatch(/^nidus: analysis failed: .*perfusion.*\n$/);
   });

@@ -26,6 +26,7 @@ import {
   WebhookReceiver,
   writeNidusConfig,
 } from '@nidus/testing';
+import { badModel } from '../libs/inference/src/test/bad-models.fixture';
 import { encodeModel, FLOAT, floatTensor, intAttribute, intsAttribute, node, valueInfo } from '../scripts/onnx-graph';
 
 // Done-when of issue 11, through `nidus serve`: three models that neither the repository nor its other tests have
@@ -172,6 +173,30 @@ function mrModel(models: string): void {
   );
 }
 
+/** A model that answers NaN, routed to MR beside e2e-mr-spot: it fails with its reason, and the other runs. */
+function nanModel(models: string): void {
+  writeModel(
+    models,
+    {
+      id: 'e2e-mr-nan',
+      version: '1',
+      task: 'classification',
+      description: 'Test model of the e2e suite: answers NaN.',
+      intendedUse: 'Tests only; not for clinical use.',
+      appliesTo: { Modality: ['MR'] },
+      consumes: 'slices',
+      input: { name: 'image', layout: 'NCHW', dtype: 'float32', shape: [1, 1, 'H', 'W'] },
+      preprocessing: [{ op: 'modalityLut' }],
+      output: {
+        tensor: { name: 'y', dtype: 'float32', shape: [1, 1] },
+        activation: 'sigmoid',
+        labels: [{ code: { scheme: 'DCM', value: '112001', meaning: 'Opacity' } }],
+      },
+    },
+    badModel('nan'),
+  );
+}
+
 const { round } = Math;
 
 /** What e2e-cxr-brightness's declared preprocessing makes of a radiograph, computed here from docs/models.md. */
@@ -226,6 +251,7 @@ describe('findings models through nidus serve', () => {
     cxrModel(models);
     ctModel(models);
     mrModel(models);
+    nanModel(models);
     await flushRedisDatabase(REDIS_DB);
     mkdirSync(join(dir, 'pacs'));
     pacs = await startStorescp(join(dir, 'pacs'), { accept: 'uncompressed' });
@@ -367,7 +393,7 @@ describe('findings models through nidus serve', () => {
     expect(receiver.calls('/neuro')).toHaveLength(1);
   }, 120_000);
 
-  it('an MR series (coronal) as one volume: SEG back on the acquired slices, Dice >= 0.85, SR and SEG pass dciodvfy', async () => {
+  it('an MR series (coronal) as one volume: SEG back on the acquired slices, Dice >= 0.85, SR and SEG pass dciodvfy; a NaN model beside it fails with its reason', async () => {
     const mr = syntheticBrainMr({
       rows: 96,
       columns: 96,
@@ -381,8 +407,15 @@ describe('findings models through nidus serve', () => {
     });
     const StudyInstanceUID = String(mr.images[0].StudyInstanceUID);
     await send(mr.images, 'mr');
-    expect(await finished(StudyInstanceUID)).toEqual([expect.objectContaining({ kind: 'e2e-mr-spot', status: 'succeeded' })]);
+    const list = await finished(StudyInstanceUID);
+    expect(list.find((a) => a.kind === 'e2e-mr-spot')).toMatchObject({ status: 'succeeded', error: null });
+    // the NaN model beside it: failed with its typed reason in the API, nothing of it delivered
+    expect(list.find((a) => a.kind === 'e2e-mr-nan')).toMatchObject({
+      status: 'failed',
+      error: expect.stringMatching(/^ModelOutputError\(not-finite\): model e2e-mr-nan returned an unusable output \(not-finite\)/),
+    });
     const objects = await deliveredFor(StudyInstanceUID, 3);
+    expect(objects).toHaveLength(3); // SEG, SR, key image of e2e-mr-spot; nothing of the failed one
     const [seg] = ofClass(objects, SEG);
     expect(dciodvfy(seg).errors).toEqual([]);
     expect(dciodvfy(ofClass(objects, SR)[0]).errors).toEqual([]);
