@@ -5,8 +5,9 @@
 // and to Orthanc (Debian package, its own storage dir, SyncStorageArea true: each file fsynced before Success;
 // TCP_NODELAY=1 in its environment, which the dcmtk inside it reads), optionally dcmtk's storescp (no fsync) as
 // the floor. Each receiver is started fresh per run, the order alternates from run to run, `sync` before each
-// start; medians of the runs, ratio Nidus / Orthanc, peak RSS of the receiving process.
-// Run: npm run build && node dist/bench/ingest-storescu.js [--runs 5] [--workload small|large|all] [--storescp]
+// start, and each first takes --warmup instances of another series (a service that has been running: Node's JIT
+// warm; 0 for a cold start); medians of the runs, ratio Nidus / Orthanc, peak RSS of the receiving process.
+// Run: npm run build && node dist/bench/ingest-storescu.js [--runs 5] [--workload small|large|all] [--warmup 240] [--storescp]
 //      [--small-count 480] [--small-size 256] [--large-count 8] [--large-frames 96] [--series640]
 import './register-aliases';
 import { execFileSync } from 'node:child_process';
@@ -31,6 +32,8 @@ import {
 const args = process.argv.slice(2);
 const RUNS = option(args, '--runs', 5);
 const WORKLOAD = args.includes('--workload') ? args[args.indexOf('--workload') + 1] : 'all';
+/** instances of another series sent to each fresh receiver before the timed run: a service that has been running */
+const WARMUP = option(args, '--warmup', 240);
 
 interface Workload {
   name: string;
@@ -56,6 +59,7 @@ async function measure(workload: Workload): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), `bench-ingest-${workload.name}-`));
   try {
     const { paths, bytes } = workload.write(dir);
+    const warmup = WARMUP > 0 ? writeSeries(join(dir, 'warmup'), WARMUP, 256).paths : [];
     const what = `${workload.name}: ${paths.length} files, ${(bytes / 1024 / 1024).toFixed(0)} MB`;
     process.stderr.write(`${what} in ${dir}\n`);
     const receivers: [string, () => Promise<Receiver>][] = [
@@ -74,6 +78,12 @@ async function measure(workload: Workload): Promise<string> {
         execFileSync('sync');
         const receiver = await start();
         try {
+          if (warmup.length)
+            await timed('storescu', ['-aet', 'WARMUP', '-aec', receiver.aeTitle, '127.0.0.1', String(receiver.dicomPort), ...warmup], {
+              ...process.env,
+              TCP_NODELAY: '1',
+            });
+          execFileSync('sync');
           const seconds = await timed('storescu', ['-aet', 'BENCH', '-aec', receiver.aeTitle, '127.0.0.1', String(receiver.dicomPort), ...paths], {
             ...process.env,
             TCP_NODELAY: '1',
@@ -88,7 +98,7 @@ async function measure(workload: Workload): Promise<string> {
     }
     const ratio = median(rows[0].seconds) / median(rows[1].seconds);
     return [
-      `\nC-STORE, ${what}, by storescu (TCP_NODELAY=1), median of ${RUNS} runs; time Nidus / Orthanc: ${ratio.toFixed(2)}\n`,
+      `\nC-STORE, ${what}, by storescu (TCP_NODELAY=1), after ${WARMUP} warm-up instances, median of ${RUNS} runs; time Nidus / Orthanc: ${ratio.toFixed(2)}\n`,
       table(rows, bytes, paths.length, receivers[1][0]),
     ].join('\n');
   } finally {

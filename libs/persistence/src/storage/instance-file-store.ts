@@ -154,7 +154,8 @@ export class InstanceFileStore {
     try {
       const written: StoredInstanceFile = { outcome: 'stored', relativePath, sizeBytes: temp.size, sha256: temp.sha256 };
       const placed = await this.place(temp, key, relativePath);
-      const recorded = await options.whenDurable?.(written);
+      // the temp name goes beside the index write: dropped before the fsyncs, it would change the inode they commit
+      const [recorded] = await Promise.all([options.whenDurable?.(written), placed.outcome === 'stored' ? this.dropTemp(temp) : undefined]);
       if (placed.outcome !== 'stored' && recorded === 'first') {
         // A file was here that no index row knew: left by a crash before it was indexed (perhaps before it was
         // whole), so never acknowledged. The row just written describes this copy: make the file agree with it.
@@ -198,8 +199,8 @@ export class InstanceFileStore {
       const size = (await stat(target)).size;
       return { outcome: existing === temp.sha256 ? 'duplicate' : 'conflict', relativePath, sizeBytes: size, sha256: existing };
     }
-    // data and entry made durable; the temp name dropped meanwhile
-    await Promise.all([temp.sync({ metadata: true }), this.fsyncDir(dir), this.dropTemp(temp)]);
+    // data and entry made durable together
+    await Promise.all([temp.sync({ metadata: true }), this.fsyncDir(dir)]);
     return { outcome: 'stored', relativePath, sizeBytes: temp.size, sha256: temp.sha256 };
   }
 
