@@ -7,8 +7,11 @@ export interface JobPayloads {
     instanceCount: number;
     /** the series' revision when above 0 (an instance replaced) */ revision?: number;
   };
-  /** a study may hold what a study-level analysis needs: check its complete series' roles, run it if so (deadline: its wait is over) */
-  'study.check-complete': { StudyInstanceUID: string; analysis: string; deadline: boolean };
+  /**
+   * a study may hold what a study-level analysis needs: check its complete series' roles, run it if so (deadline: its
+   * wait is over). SeriesInstanceUID: the series whose completion asked, so each completion makes its own job.
+   */
+  'study.check-complete': { StudyInstanceUID: string; analysis: string; deadline: boolean; SeriesInstanceUID: string };
   /** run one analysis (perfusion or a model) */
   'analysis.run': { analysisId: string };
   /** send one result object to one delivery target */

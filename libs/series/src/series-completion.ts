@@ -104,7 +104,7 @@ export class SeriesCompletion {
       const analysis = this.options.analyses.get(route.analysis);
       if (analysis.level === 'study' && analysis.study) {
         // a study-level analysis runs on several series: the study check decides when (libs/series/src/study-completion.ts)
-        studyRuns.push(...studyChecks(series.StudyInstanceUID, analysis, route.priority, route.waitSeconds));
+        studyRuns.push(...studyChecks(series, analysis, route.priority, route.waitSeconds));
         continue;
       }
       const { analysis: run, created } = await this.analyses.createOnce({

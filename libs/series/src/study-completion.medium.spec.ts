@@ -6,6 +6,7 @@ import type { Route } from '@nidus/config';
 import { readHeader } from '@nidus/imaging';
 import type { AnalysisEntity, InstanceEntity, NewAnalysis, SeriesEntity } from '@nidus/persistence';
 import { generateMrStrokePhantom, writeMrStudy, type WrittenMrStudy } from '@nidus/testing';
+import { jobId } from '@nidus/jobs';
 import { StudyCompletion, studyChecks } from './study-completion';
 
 const ROOT = resolve(__dirname, '../../..');
@@ -62,7 +63,12 @@ describe(StudyCompletion.name, () => {
 
   const completion = (index: MemoryIndex, routes = ROUTES) =>
     new StudyCompletion(index, index, { routes, instancePath: (p) => join(dir, p), analyses: installed.registry });
-  const check = (deadline: boolean) => ({ StudyInstanceUID: study.StudyInstanceUID, analysis: 'mr-stroke', deadline });
+  const check = (deadline: boolean) => ({
+    StudyInstanceUID: study.StudyInstanceUID,
+    analysis: 'mr-stroke',
+    deadline,
+    SeriesInstanceUID: study.dsc!.SeriesInstanceUID,
+  });
 
   it('waits for the DSC series while it is missing, and runs on the diffusion alone once the wait is over', async () => {
     const index = new MemoryIndex();
@@ -116,12 +122,17 @@ describe(StudyCompletion.name, () => {
     expect(index.created[0].inputSeries!.find((s) => s.SeriesInstanceUID === study.diffusion![0].SeriesInstanceUID)!.role).toBe('adc');
   });
 
-  it('asks for a check now and one when the wait is over (the route may set the wait)', () => {
-    const checks = studyChecks(study.StudyInstanceUID, analysis, 'stat');
+  it('asks for a check now and one when the wait is over (the route may set the wait), its own job for each series', () => {
+    const of = (SeriesInstanceUID: string, waitSeconds?: number) =>
+      studyChecks({ StudyInstanceUID: study.StudyInstanceUID, SeriesInstanceUID }, analysis, 'stat', waitSeconds);
+    const checks = of(study.dsc!.SeriesInstanceUID);
     expect(checks.map((c) => [c.payload.deadline, c.delayMs ?? 0])).toEqual([
       [false, 0],
       [true, analysis.study!.waitSeconds * 1000],
     ]);
-    expect(studyChecks(study.StudyInstanceUID, analysis, 'stat', 3)[1].delayMs).toBe(3000);
+    expect(of(study.dsc!.SeriesInstanceUID, 3)[1].delayMs).toBe(3000);
+    // job ids derive from payloads: the checks of two series' completions are two jobs
+    const ids = [...checks, ...of(study.diffusion![0].SeriesInstanceUID)].map((c) => jobId('study.check-complete', c.payload));
+    expect(new Set(ids).size).toBe(4);
   });
 });

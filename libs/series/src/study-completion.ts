@@ -29,14 +29,18 @@ export interface RoledSeries {
   priority: 'stat' | 'routine';
 }
 
-/** The follow-ups a complete series gives a study-level analysis it was routed to: a check now, and one when its wait is over. */
+/**
+ * The follow-ups a complete series gives a study-level analysis it was routed to: a check now, and one when its wait
+ * is over. Job ids derive from payloads: the series in the payload makes each completion's checks its own.
+ */
 export function studyChecks(
-  StudyInstanceUID: string,
+  series: { StudyInstanceUID: string; SeriesInstanceUID: string },
   analysis: Pick<Analysis, 'id' | 'study'>,
   priority: 'stat' | 'routine',
   waitSeconds = analysis.study?.waitSeconds ?? 0,
 ): NonNullable<FollowUps['study.check-complete']> {
-  const payload = (deadline: boolean) => ({ StudyInstanceUID, analysis: analysis.id, deadline });
+  const { StudyInstanceUID, SeriesInstanceUID } = series;
+  const payload = (deadline: boolean) => ({ StudyInstanceUID, analysis: analysis.id, deadline, SeriesInstanceUID });
   return [
     { payload: payload(false), priority },
     { payload: payload(true), priority, delayMs: waitSeconds * 1000 },

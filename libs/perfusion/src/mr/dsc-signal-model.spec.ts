@@ -4,7 +4,13 @@ import type { Volume4D } from '@nidus/imaging';
 import { DSC_CONCENTRATION_PER_INVERSE_SECOND, dscSignalModel } from './dsc-signal-model';
 
 /** A disc of "brain" (S0 600) with a CSF core (S0 1200), an artery at its centre row, in a dark frame; S = S0 exp(-TE C). */
-function discSeries(TE: number, size = 40, slices = 3, T = 30) {
+function discSeries(TE: number, size = 40, slices = 3, T = 30, rim = false) {
+  let seed = 12345;
+  const noise = () => {
+    // a small LCG: the rim's noise, reproducible
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return (seed / 2147483648 - 0.5) * 2;
+  };
   const times = Float64Array.from({ length: T }, (_, t) => t * 1.5);
   const bolus = (t: number, arrival: number, peak: number) => {
     const s = (t - arrival) / 3;
@@ -19,11 +25,12 @@ function discSeries(TE: number, size = 40, slices = 3, T = 30) {
         const r = Math.hypot(x - c, y - c);
         const v = (z * size + y) * size + x;
         const artery = Math.hypot(x - c - 8, y - c) < 1.5;
-        const s0 = r > 17 ? 0 : r < 3 ? 1200 : artery ? 450 : 600;
+        const weak = rim && r > 14.5 && r <= 17;
+        const s0 = r > 17 ? 0 : weak ? 200 : r < 3 ? 1200 : artery ? 450 : 600;
         for (let t = 0; t < T; t++) {
-          const conc = s0 === 0 || r < 3 ? 0 : artery ? bolus(times[t], 6, 70) : bolus(times[t], 8, 6);
+          const conc = s0 === 0 || r < 3 || weak ? 0 : artery ? bolus(times[t], 6, 70) : bolus(times[t], 8, 6);
           concentration[v * T + t] = conc;
-          data[((t * slices + z) * size + y) * size + x] = s0 * Math.exp(-TE * conc);
+          data[((t * slices + z) * size + y) * size + x] = s0 * Math.exp(-TE * conc) + (weak ? 60 * noise() : 0);
         }
       }
   const volume: Volume4D = {
@@ -55,6 +62,13 @@ describe(dscSignalModel.name, () => {
       worst = Math.max(worst, Math.abs(c.curves[i] - DSC_CONCENTRATION_PER_INVERSE_SECOND * concentration[i]));
     }
     expect(worst).toBeLessThan(1e-2);
+  });
+
+  it('looks for the bolus where the signal is steady: a rim of weak, noisy signal does not pass for contrast in the first images', () => {
+    const { grid } = discSeries(0.03, 40, 3, 30, true);
+    const c = dscSignalModel(0.03).concentration(grid);
+    expect(c.arrival.baselineFrames).toBeGreaterThanOrEqual(3);
+    expect(c.arrival.baselineFrames).toBeLessThanOrEqual(5);
   });
 
   it('takes the head as the connected signal and parenchyma as neither CSF-bright nor dark', () => {

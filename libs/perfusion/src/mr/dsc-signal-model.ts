@@ -20,6 +20,9 @@ const FOREGROUND_FRACTION = 0.15;
 /** Parenchyma on T2*-weighted EPI, relative to the median intracranial signal: CSF above, partial volume with bone below. */
 const CSF_SIGNAL_RATIO = 1.45;
 const LOW_SIGNAL_RATIO = 0.45;
+/** Where the bolus is looked for: reference signal above this fraction of the median head signal. */
+const STEADY_SIGNAL_RATIO = 0.4;
+const OUT_OF_RANGE = 1000;
 
 function quantile(values: Float32Array, q: number, include: (i: number) => boolean = (i) => values[i] > 0): number {
   const step = Math.max(1, Math.floor(values.length / 20000));
@@ -71,14 +74,19 @@ export function dscSignalModel(echoTimeSeconds: number): SignalModel {
     concentration(grid: AnalysisGrid): Concentration {
       const reference = meanOfFrames(grid, Math.min(REFERENCE_FRAMES, grid.timePoints));
       const threshold = FOREGROUND_FRACTION * quantile(reference, 0.99);
-      const foreground = reference.map((s) => (s > threshold ? 1 : 0)) as unknown as Uint8Array;
-      const arrival = detectBolusArrival({ ...grid, hu: relaxationCurves(grid, reference, Uint8Array.from(foreground), echoTimeSeconds) });
+      // The bolus is looked for where the signal is strong enough for a steady Delta R2*: at a few times the noise
+      // (scalp, skull edges) Delta R2* swings like a bolus. Other voxels get a curve out of the stage's soft-tissue
+      // range (it leaves out curves whose minimum is above 150, as it does bone on CT).
+      const median = quantile(reference, 0.5, (i) => reference[i] > threshold);
+      const steady = Uint8Array.from(reference, (s) => (s > STEADY_SIGNAL_RATIO * median ? 1 : 0));
+      const provisional = relaxationCurves(grid, reference, steady, echoTimeSeconds);
+      for (let v = 0; v < steady.length; v++) if (!steady[v]) provisional.fill(OUT_OF_RANGE, v * grid.timePoints, (v + 1) * grid.timePoints);
+      const arrival = detectBolusArrival({ ...grid, hu: provisional });
       const baseline = meanOfFrames(grid, arrival.baselineFrames);
       const mask = Uint8Array.from(baseline, (s) => (s > threshold ? 1 : 0));
       const curves = relaxationCurves(grid, baseline, mask, echoTimeSeconds);
       // noise of one sample: mean unbiased variance over the baseline frames of tissue-bright voxels
       const T = grid.timePoints;
-      const median = quantile(baseline, 0.5, (i) => mask[i] === 1);
       let variance = 0;
       let count = 0;
       if (arrival.baselineFrames >= 2) {
