@@ -5,6 +5,8 @@ import { analyzePerfusion } from '../analyze-perfusion';
 import { dscSignalModel } from './dsc-signal-model';
 
 const ROOT = resolve(__dirname, '../../../..');
+// each case generates and analyses a DSC series: minutes on a busy 2-core machine
+jest.setTimeout(300_000);
 
 // MR DSC through the CT engine (same stages, same ONNX deconvolution graph) on phantoms whose seeds were not
 // looked at while writing the DSC signal model (that was done on seeds 41-45).
