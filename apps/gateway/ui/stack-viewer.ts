@@ -22,6 +22,8 @@ export class StackViewer {
   private readonly overlayCache = new Map<string, HTMLCanvasElement | null>();
   /** the slice index whose image (with its overlay) was last drawn */
   drawn = -1;
+  /** performance.now() of the first image drawn with its segments over it (the benchmark reads it) */
+  firstOverlayAt: number | null = null;
   private pending: number | null = null;
   private loading = false;
   onSliceChange: (index: number) => void = () => undefined;
@@ -142,6 +144,18 @@ export class StackViewer {
     if (this.drawn >= 0) cornerstone.updateImage(this.element);
   }
 
+  /** Loads every image of the stack in the background, nearest first, a few at a time, so scrolling finds them cached. */
+  prefetchAll(concurrency = 4): void {
+    const order = [...this.imageIds.keys()].sort((a, b) => Math.abs(a - this.index) - Math.abs(b - this.index));
+    const next = async (): Promise<void> => {
+      const k = order.shift();
+      if (k === undefined) return;
+      await cornerstone.loadAndCacheImage(this.imageIds[k]).catch(() => undefined);
+      return next();
+    };
+    for (let i = 0; i < concurrency; i++) void next();
+  }
+
   private prefetch(from: number): void {
     for (const k of [from + 1, from - 1, from + 2, from + 3])
       if (k >= 0 && k < this.count) cornerstone.loadAndCacheImage(this.imageIds[k]).catch(() => undefined);
@@ -182,6 +196,7 @@ export class StackViewer {
       if (canvas) context.drawImage(canvas, 0, 0);
     }
     context.restore();
+    if (this.firstOverlayAt === null && this.segments.length) this.firstOverlayAt = performance.now();
     this.drawn = this.index;
     this.element.dataset.drawnSlice = String(this.index);
   }

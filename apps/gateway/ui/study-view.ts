@@ -121,10 +121,13 @@ export async function studyView(root: HTMLElement, StudyInstanceUID: string): Pr
     for (const b of seriesList.querySelectorAll('button')) b.classList.toggle('active', b.dataset.series === uid);
     clear(viewerBox);
     clear(toolbar);
+    const analysis = analysisOf(data, uid);
+    // the stack and the overlay at once: the first image is drawn with its overlay
+    const overlayRequest = analysis ? getJson<SegmentationOverlay>(`/api/review/studies/${StudyInstanceUID}/analyses/${analysis.id}/overlay`) : undefined;
+    overlayRequest?.catch(() => undefined);
     const stack = await getJson<DisplayStack>(`/api/review/studies/${StudyInstanceUID}/series/${uid}/stack`);
     const viewer = new StackViewer(viewerBox, StudyInstanceUID, stack);
     (window as unknown as { nidusViewer: StackViewer }).nidusViewer = viewer;
-    const analysis = analysisOf(data, uid);
     const presets = h(
       'select',
       {
@@ -146,14 +149,15 @@ export async function studyView(root: HTMLElement, StudyInstanceUID: string): Pr
       h('span', { className: 'hint' }, 'wheel/keys: slice · drag: window · shift-drag: pan · right-drag: zoom'),
     );
     const first = viewer.show(Math.floor((stack.images.length - 1) / 2));
-    if (analysis) {
-      const overlay = await getJson<SegmentationOverlay>(`/api/review/studies/${StudyInstanceUID}/analyses/${analysis.id}/overlay`);
+    if (analysis && overlayRequest) {
+      const overlay = await overlayRequest;
       viewer.setSegments(overlay.segments);
       toolbar.append(segmentControls(viewer, overlay));
       viewerBox.append(mapsPanel(StudyInstanceUID, analysis, viewer));
     }
     await first;
     viewer.onSliceChange(viewer.index);
+    viewer.prefetchAll();
     viewer.element.focus();
   };
 

@@ -34,6 +34,8 @@ export class ReviewApiController {
   private readonly analyses: AnalysisRepository;
   private readonly reviews: ReviewRepository;
   private readonly files: ResultFileStore;
+  /** overlays by SEG SOPInstanceUID: a result object never changes once written */
+  private readonly overlays = new Map<string, Promise<SegmentationOverlay>>();
 
   constructor(
     @Inject(DataSource) private readonly db: DataSource,
@@ -137,7 +139,14 @@ export class ReviewApiController {
     const analysis = await this.analysisOf(study, analysisId);
     const seg = await this.db.getRepository(ResultObjectEntity).findOneBy({ analysisId: analysis.id, kind: 'seg' });
     if (!seg) return { segments: [] };
-    return segmentationOverlay(readPart10(this.files.read(seg.path)));
+    let overlay = this.overlays.get(seg.SOPInstanceUID);
+    if (!overlay) {
+      overlay = Promise.resolve().then(() => segmentationOverlay(readPart10(this.files.read(seg.path))));
+      overlay.catch(() => this.overlays.delete(seg.SOPInstanceUID));
+      this.overlays.set(seg.SOPInstanceUID, overlay);
+      while (this.overlays.size > 16) this.overlays.delete(this.overlays.keys().next().value!);
+    }
+    return overlay;
   }
 
   /** One decision on one finding: stored with the verified identity and the time, audited; the analysis stays as it is. */
