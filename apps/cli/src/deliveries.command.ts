@@ -35,7 +35,11 @@ function print(rows: DeliveryView[], json: boolean | undefined, out: NodeJS.Writ
 }
 
 /** `nidus deliveries list [--state S] [--target ID] [--study UID] [--object UID]`: the database of DATABASE_URL / DATA_DIR. */
-export async function listDeliveries(options: DeliveriesOptions, env: Record<string, string | undefined>, out: NodeJS.WritableStream = process.stdout): Promise<void> {
+export async function listDeliveries(
+  options: DeliveriesOptions,
+  env: Record<string, string | undefined>,
+  out: NodeJS.WritableStream = process.stdout,
+): Promise<void> {
   const config = loadConfig(env);
   const db = await openDatabase(config.database);
   try {
@@ -49,7 +53,11 @@ export async function listDeliveries(options: DeliveriesOptions, env: Record<str
  * `nidus deliveries resend [--state failed] [--target ID] [--study UID] [--object UID]`: a new round of tries for what
  * the filter names (by default every failed delivery), queued on the Redis of REDIS_URL for the workers.
  */
-export async function resendDeliveriesCommand(options: DeliveriesOptions, env: Record<string, string | undefined>, out: NodeJS.WritableStream = process.stdout): Promise<void> {
+export async function resendDeliveriesCommand(
+  options: DeliveriesOptions,
+  env: Record<string, string | undefined>,
+  out: NodeJS.WritableStream = process.stdout,
+): Promise<void> {
   const config = loadConfig(env);
   const filter = filterOf(options, 'failed');
   await probeRedis(config.redisUrl);
