@@ -262,7 +262,8 @@ describe('the review page in a browser', () => {
     const stroke = await nidus.token('stroke');
     await page.evaluate((token) => localStorage.setItem('nidus.apiToken', token), stroke);
     await page.setViewportSize({ width: 390, height: 844 });
-    await page.goto(`${nidus.url}/alerts/${paged.json.id}`);
+    expect(paged.json.links.alert).toBe(`${nidus.url}/alerts/${paged.json.id}`);
+    await page.goto(paged.json.links.alert);
     await page.locator('[data-testid=acknowledge]').waitFor();
     expect(await page.locator('[data-testid=alert-summary]').innerText()).toMatch(/Tmax>6s \d+(\.\d)? mL/);
     expect(await page.locator('[data-testid=alert-numbers]').innerText()).toMatch(/Core \(rCBF < 30%\)\s+\d+(\.\d)? mL/);

@@ -39,7 +39,7 @@ export interface AlertPayload extends Omit<AlertContent, 'times'> {
   kind: 'alert' | 'update';
   /** for an update after re-analysis: the first alert it revises */
   updatesAlertId: string | null;
-  links: { study: string | null; acknowledge: string | null };
+  links: { study: string | null; alert: string | null; acknowledge: string | null };
   page: { step: number; steps: number; target: string };
   times: AlertContent['times'] & { alertSentAt: string };
   image?: { mediaType: 'image/png'; width: number; height: number; base64: string };
@@ -148,6 +148,8 @@ export function alertPayload(
     ...content,
     links: {
       study: base ? `${base}/studies/${encodeURIComponent(content.study.StudyInstanceUID)}` : null,
+      // the review page's alert view (fits a phone): key image, numbers, times, acknowledge as the signed-in user
+      alert: base ? `${base}/alerts/${encodeURIComponent(alert.id)}` : null,
       // a page acknowledges from a phone without signing in: GET shows what, POST acknowledges (once)
       acknowledge: base && acknowledgeToken ? `${base}/ack/${acknowledgeToken}` : null,
     },
