@@ -29,7 +29,7 @@ const PACS_AET = 'PACS';
 const NIDUS_AET = 'NIDUS';
 const SLICES = 6;
 const TIMES = Array.from({ length: 28 }, (_, i) => i * 1.6);
-const RESULT_SERIES = { 'NIDUS CTP SEG': 1, 'NIDUS CTP REPORT': 1, 'NIDUS CTP SUMMARY': SLICES };
+const RESULT_SERIES = { 'NIDUS CTP SEG': 1, 'NIDUS CTP REPORT': 1, 'NIDUS CTP SUMMARY': SLICES + 1 }; // a summary image per slice and the mosaic
 const TRUE_CORE_FOR_DICE_ML = 5;
 
 const cases: { delivery: 'stow-rs' | 'c-store'; seed: number; side: PatientSide }[] = [

@@ -50,7 +50,7 @@ describe('nidus serve', () => {
     [
       { NIDUS_CONFIG: routeToMissingAnalysis() },
       2,
-      /^nidus: route chest-ct names analysis lung-nodules, which is not installed \(installed: ctp, demo-ct-hyperdensity, demo-cxr-opacity, demo-mr-lesion\)\n$/,
+      /^nidus: route chest-ct names analysis lung-nodules, which is not installed \(installed: ctp, mr-stroke, demo-ct-hyperdensity, demo-cxr-opacity, demo-mr-lesion\)\n$/,
     ],
   ])('stops with one clear line on %j', (env, status, message) => {
     const r = runNidus(['serve'], { ...base(), ...env });
