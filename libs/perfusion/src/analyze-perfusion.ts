@@ -9,6 +9,9 @@ import { prepareGrid } from './grid.stage';
 import { haemodynamicMaps } from './haemodynamic-maps.stage';
 import { findHeadGeometry } from './head-geometry';
 import { measureLesions } from './lesions.stage';
+import { correctMotion } from './motion.stage';
+import { assessQuality, parenchymaOf } from './quality.stage';
+import { BRAIN_MAX_HU, BRAIN_MIN_HU } from './brain-mask';
 import { resolvePerfusionOptions, type AnalyzePerfusionOptions, type PerfusionSettings, type PerfusionStage } from './perfusion-options';
 import type { PerfusionResult } from './perfusion-result';
 import { assembleResult } from './result.stage';
@@ -35,9 +38,15 @@ type StageClock = ReturnType<typeof stageClock>;
  * The stages from the grid to the maps. A function of their own, so that the curves, the residues and
  * what was made from them are garbage once the maps exist (the lesion and result stages need none of it).
  */
-async function perfusionMaps(grid: AnalysisGrid, deconvolver: Deconvolver, settings: PerfusionSettings, { start, lap }: StageClock) {
+async function perfusionMaps(
+  grid: AnalysisGrid,
+  skullEdge: Uint8Array | null,
+  deconvolver: Deconvolver,
+  settings: PerfusionSettings,
+  { start, lap }: StageClock,
+) {
   start('baseline', 0.1);
-  const { arrival, baseline, curves, noiseHu, warnings } = measureConcentration(grid);
+  const { arrival, baseline, curves, noiseHu, warnings } = measureConcentration(grid, skullEdge);
   lap('baseline');
 
   start('mask', 0.2);
@@ -45,7 +54,7 @@ async function perfusionMaps(grid: AnalysisGrid, deconvolver: Deconvolver, setti
   lap('mask');
 
   start('vessels', 0.25);
-  const { vascular, brain } = findVesselsAndBrain(grid, head, baseline, curves);
+  const { vascular, brain } = findVesselsAndBrain(grid, head, baseline, curves, skullEdge);
   lap('mask/aif');
 
   start('denoise', 0.35);
@@ -78,7 +87,8 @@ async function perfusionMaps(grid: AnalysisGrid, deconvolver: Deconvolver, setti
   };
   const maps = haemodynamicMaps(inputs, settings.maps);
   lap('maps');
-  return { head, vascular, maps, warnings: [...warnings, ...vascular.warnings] };
+  const parenchyma = parenchymaOf(head.intracranial, baseline, BRAIN_MIN_HU, BRAIN_MAX_HU);
+  return { head, vascular, maps, parenchyma, warnings: [...warnings, ...vascular.warnings] };
 }
 
 /**
@@ -91,14 +101,20 @@ export async function analyzePerfusion(volume: Volume4D, deconvolver: Deconvolve
   const clock = stageClock(options.onProgress);
 
   clock.start('prepare', 0);
-  const grid = prepareGrid(volume, settings.grid);
+  const prepared = prepareGrid(volume, settings.grid);
   clock.lap('prepare');
 
-  const { head, vascular, maps, warnings } = await perfusionMaps(grid, deconvolver, settings, clock);
+  clock.start('motion', 0.05);
+  const { grid, motion, skullEdge, warnings: motionWarnings } = correctMotion(prepared, settings.motion);
+  clock.lap('motion');
+
+  const { head, vascular, maps, parenchyma, warnings: mapWarnings } = await perfusionMaps(grid, skullEdge, deconvolver, settings, clock);
+  const warnings = [...motionWarnings, ...mapWarnings];
 
   clock.start('volumes', 0.9);
   const lesions = measureLesions(grid, maps, head.side, settings.lesions);
   clock.lap('volumes');
 
-  return assembleResult(grid, vascular, maps, lesions, warnings, clock.timings);
+  const quality = assessQuality({ grid, vascular, motion, tissue: maps.tissue, parenchyma });
+  return assembleResult(grid, vascular, maps, lesions, warnings, clock.timings, motion, quality);
 }
