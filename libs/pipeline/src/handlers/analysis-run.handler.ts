@@ -96,16 +96,21 @@ export function analysisRunHandler(deps: AnalysisRunDeps): JobHandler<'analysis.
       if (error instanceof ResultObjectsError) throw error.cause; // numbers stored; retry makes the objects
       const e = error as Error;
       const reason = permanentReason(error);
-      if (reason !== null) {
-        await deps.analyses.markFailed(analysisId, reason);
+      // a stat analysis that fails is not silent: the alert check tells the team it could not be analysed, and why
+      const failed = async (why: string) => {
+        await deps.analyses.markFailed(analysisId, why);
         deps.metrics.analyses.inc({ kind: entity.kind, status: 'failed' });
+        if (!stat) return;
+        deps.metrics.statAnalysisFailures.inc({ kind: entity.kind, reason: why.split(':')[0] });
+        await followUp('alert.evaluate', { payload: { analysisId }, priority: 'stat' });
+      };
+      if (reason !== null) {
+        await failed(reason);
         deps.logger.warn({ ...log, reason }, 'analysis failed');
         return;
       }
       // transient (I/O, runtime): back to the queue; Bull retries with backoff, the last try records the failure
-      await (attempt >= Number(DEFAULT_JOB_OPTIONS.attempts)
-        ? deps.analyses.markFailed(analysisId, `${e.name}: ${e.message}`)
-        : deps.analyses.markQueued(analysisId));
+      await (attempt >= Number(DEFAULT_JOB_OPTIONS.attempts) ? failed(`${e.name}: ${e.message}`) : deps.analyses.markQueued(analysisId));
       throw error;
     }
   };
