@@ -7,7 +7,7 @@ const js = require('@eslint/js');
 const tseslint = require('typescript-eslint');
 
 const APPS = ['gateway', 'worker', 'cli'];
-const PURE = ['dicom', 'imaging', 'perfusion'];
+const PURE = ['dicom', 'imaging', 'perfusion', 'diffusion'];
 const FRAMEWORK = ['@nestjs/*', 'typeorm', 'bull', '@nestjs/bull', 'ioredis', 'express', 'pg', 'better-sqlite3'];
 const NON_PURE_LIBS = ['@nidus/persistence', '@nidus/jobs', '@nidus/runtime', '@nidus/delivery', '@nidus/ingest', '@nidus/series', '@nidus/pipeline'];
 const TESTS = ['**/*.spec.ts', 'libs/testing/**', 'bench/**', 'scripts/**', 'test/**'];

@@ -101,6 +101,7 @@ async function main(): Promise<void> {
   const none = async () => undefined;
   const handlers: JobHandlers = {
     'series.check-complete': none,
+    'study.check-complete': none,
     'analysis.run': none,
     'results.deliver': none,
     ...createAlertHandlers({

@@ -1,4 +1,4 @@
-// Shared pieces of the ingest benchmarks: the 640-image series, the three receivers (Nidus, Orthanc,
+// Shared pieces of the ingest benchmarks: the series (single- and multi-frame), the three receivers (Nidus, Orthanc,
 // dcmtk's storescp) started fresh for every run, their peak memory, and the table.
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,7 +22,38 @@ export function median(values: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-/** One CT series of `count` 512x512 Int16 slices as Part 10 files (Explicit VR Little Endian). */
+/**
+ * One multi-frame series: `count` Multi-frame Grayscale Word Secondary Capture instances (PS3.3 A.8.4) of
+ * `frames` frames of size x size, Int16 (512x512x96: 48 MB each).
+ */
+export function writeMultiFrameSeries(dir: string, count: number, frames: number, size = 512): { paths: string[]; bytes: number } {
+  mkdirSync(dir, { recursive: true });
+  const StudyInstanceUID = generateUid();
+  const SeriesInstanceUID = generateUid();
+  const paths: string[] = [];
+  let bytes = 0;
+  for (let i = 0; i < count; i++) {
+    const single = syntheticCtElements(i, { rows: size, columns: size, StudyInstanceUID, SeriesInstanceUID, SeriesDescription: 'Bench multi-frame' });
+    const pixels = new Int16Array(size * size * frames);
+    for (let f = 0; f < frames; f++) pixels.set(single.PixelData as Int16Array, f * size * size);
+    const file = writePart10({
+      ...single,
+      SOPClassUID: '1.2.840.10008.5.1.4.1.1.7.3',
+      Modality: 'OT',
+      ConversionType: 'WSD',
+      NumberOfFrames: frames,
+      FrameIncrementPointer: undefined,
+      PixelData: pixels,
+    });
+    const path = join(dir, `${String(i).padStart(4, '0')}.dcm`);
+    writeFileSync(path, file);
+    paths.push(path);
+    bytes += file.length;
+  }
+  return { paths, bytes };
+}
+
+/** One CT series of `count` size x size Int16 slices as Part 10 files (Explicit VR Little Endian). */
 export function writeSeries(dir: string, count: number, size = 512): { paths: string[]; bytes: number } {
   mkdirSync(dir, { recursive: true });
   const StudyInstanceUID = generateUid();
@@ -139,7 +170,7 @@ export async function startNidus(): Promise<Receiver> {
  * (plus the DICOMweb plugin for STOW-RS). `tcpNoDelay` starts it with TCP_NODELAY=1 in its environment,
  * which the dcmtk inside it reads.
  */
-export async function startOrthanc(options: { tcpNoDelay: boolean; dicomWeb: boolean }): Promise<Receiver> {
+export async function startOrthanc(options: { tcpNoDelay: boolean; dicomWeb: boolean; syncStorageArea?: boolean }): Promise<Receiver> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-orthanc-'));
   const httpPort = await freePort();
   const dicomPort = await freePort();
@@ -152,6 +183,8 @@ export async function startOrthanc(options: { tcpNoDelay: boolean; dicomWeb: boo
     DicomAet: 'ORTHANC',
     RemoteAccessAllowed: false,
     Plugins: options.dicomWeb ? [DICOMWEB_PLUGIN] : [],
+    // fsync of every file written (Orthanc's default since 1.7.4, said explicitly): durable before Success, as Nidus
+    ...(options.syncStorageArea === undefined ? {} : { SyncStorageArea: options.syncStorageArea }),
   };
   writeFileSync(join(dir, 'orthanc.json'), JSON.stringify(config));
   const env = { ...process.env };

@@ -216,5 +216,5 @@ describe('alerts through nidus serve', () => {
     const [alert] = await alerts(after);
     expect(alert).toMatchObject({ id: first.json.id, state: 'sent', escalationLevel: 2, nextEscalationAt: null });
     expect(await alerts(after)).toHaveLength(1);
-  }, 60_000);
+  }, 120_000);
 });

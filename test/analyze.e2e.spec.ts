@@ -50,8 +50,7 @@ describe('nidus analyze', () => {
     expect(files).toContain('result.json');
     expect(files.filter((f) => f.startsWith('seg-'))).toHaveLength(1);
     expect(files.filter((f) => f.startsWith('sr-'))).toHaveLength(1);
-    // one summary image per slice and the quality page
-    expect(files.filter((f) => f.startsWith('sc-'))).toHaveLength(7);
+    expect(files.filter((f) => f.startsWith('sc-'))).toHaveLength(8); // one per slice, the mosaic and the quality page
     const sr = files.find((f) => f.startsWith('sr-'))!;
     const dump = execFileSync('dsrdump', [join(out, 'ctp', sr)], { encoding: 'utf8' });
     expect(dump).toMatch(/Imaging Measurement Report/);
@@ -64,7 +63,8 @@ describe('nidus analyze', () => {
       single,
       {},
     );
-    const r = runNidus(['analyze', single], { DATA_DIR: join(dir, 'data') });
+    // (a head CT of one time point is what the head CT findings model takes: ask for perfusion by name)
+    const r = runNidus(['analyze', single, '--analysis', 'ctp'], { DATA_DIR: join(dir, 'data') });
     expect(r.status).toBe(4);
     expect(r.stderr).toMatch(/^nidus: analysis failed: .*perfusion.*\n$/);
   });

@@ -34,4 +34,12 @@ describe('docker/compose.yaml', () => {
       for (const [, key] of value.matchAll(/(\w+)=/g)) if (key !== 'NODE_ENV' && key !== 'ONNXRUNTIME_NODE_INSTALL') expect(ENV_NAMES).toContain(key);
     }
   });
+
+  it('restarts what exits, and starts gateway and workers once the database and Redis are healthy (issue 12)', () => {
+    for (const [name, service] of Object.entries<any>(compose.services)) expect([name, service.restart]).toEqual([name, 'unless-stopped']);
+    for (const name of ['postgres', 'redis']) expect(compose.services[name].healthcheck.test.length).toBeGreaterThan(1);
+    for (const [name, service] of nidusServices) {
+      expect([name, service.depends_on]).toEqual([name, { redis: { condition: 'service_healthy' }, postgres: { condition: 'service_healthy' } }]);
+    }
+  });
 });

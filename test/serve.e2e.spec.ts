@@ -47,7 +47,11 @@ describe('nidus serve', () => {
       /^nidus: cannot open PostgreSQL postgres:\/\/postgres@127\.0\.0\.1:1\/nidus: .*ECONNREFUSED.*\n$/,
     ],
     [{ REDIS_URL: 'redis://127.0.0.1:1' }, 3, /^nidus: cannot reach Redis at redis:\/\/127\.0\.0\.1:1 \(ECONNREFUSED\); start it .* or set REDIS_URL\n$/],
-    [{ NIDUS_CONFIG: routeToMissingAnalysis() }, 2, /^nidus: route chest-ct names analysis lung-nodules, which is not installed \(installed: ctp\)\n$/],
+    [
+      { NIDUS_CONFIG: routeToMissingAnalysis() },
+      2,
+      /^nidus: route chest-ct names analysis lung-nodules, which is not installed \(installed: ctp, demo-ct-hyperdensity, demo-cxr-opacity, demo-mr-lesion\)\n$/,
+    ],
   ])('stops with one clear line on %j', (env, status, message) => {
     const r = runNidus(['serve'], { ...base(), ...env });
     expect(r.status).toBe(status);

@@ -62,7 +62,8 @@ function seriesOf(files: string[]): SeriesFiles[] {
 
 interface Planned {
   analysis: Analysis;
-  series: SeriesFiles;
+  /** one series; for a study-level analysis, every series of the study it takes */
+  series: SeriesFiles[];
 }
 
 /**
@@ -76,13 +77,19 @@ function plan(registry: AnalysisRegistry, routes: ReturnType<AnalysisRegistry['r
     const analysis = registry.get(options.analysis);
     const accepted = series.filter((s) => analysis.accepts(s.summary).accepted).sort((a, b) => b.paths.length - a.paths.length);
     if (accepted.length === 0) throw new AnalysisFailedError(`analysis failed: ${refusals([analysis], series)}`);
-    return [{ analysis, series: accepted[0] }];
+    return [{ analysis, series: analysis.level === 'study' ? accepted : [accepted[0]] }];
   }
   const planned: Planned[] = [];
   for (const s of series) {
     const routed = routesFor(s.summary, routes).map((r) => registry.get(r.analysis));
     const analyses = routed.length ? routed : registry.list().filter((a) => a.accepts(s.summary).accepted);
-    planned.push(...analyses.map((analysis) => ({ analysis, series: s })));
+    for (const analysis of analyses) {
+      // a study-level analysis runs once per study, on all of its series that come to it
+      const same =
+        analysis.level === 'study' && planned.find((p) => p.analysis === analysis && p.series[0].summary.StudyInstanceUID === s.summary.StudyInstanceUID);
+      if (same) same.series.push(s);
+      else planned.push({ analysis, series: [s] });
+    }
   }
   if (planned.length === 0) throw new AnalysisFailedError(`analysis failed: ${refusals(registry.list(), series)}`);
   return planned;
@@ -125,7 +132,7 @@ export async function analyze(paths: string[], options: AnalyzeOptions, env: Rec
   const config = loadConfig(env);
   const { files } = collectDicomFiles(paths);
   if (files.length === 0) throw new AnalysisFailedError(`no DICOM files in ${paths.join(', ')}`);
-  const installed = openAnalyses({ nidusVersion: nidusVersion(), modelsDir: config.modelsDir, uidRoot: config.uidRoot });
+  const installed = openAnalyses({ nidusVersion: nidusVersion(), modelsDir: config.modelsDir, uidRoot: config.uidRoot, inference: config.inference });
   const outputs: { result: AnalysisResult; view: ResultView; written: string | null }[] = [];
   const failures: string[] = [];
   try {
@@ -134,8 +141,8 @@ export async function analyze(paths: string[], options: AnalyzeOptions, env: Rec
       const bar = progressBar(!options.json && process.stderr.isTTY === true);
       try {
         const run = await analysis.run({
-          StudyInstanceUID: series.summary.StudyInstanceUID,
-          series: [{ SeriesInstanceUID: series.summary.SeriesInstanceUID, paths: series.paths }],
+          StudyInstanceUID: series[0].summary.StudyInstanceUID,
+          series: series.map((s) => ({ SeriesInstanceUID: s.summary.SeriesInstanceUID, paths: s.paths })),
           onProgress: (stage, fraction) => bar.update(stage, fraction),
         });
         let written: string | null = null;

@@ -3,11 +3,20 @@ import { Command } from 'commander';
 import { nidusVersion } from '@nidus/config';
 import { EXIT, exitWith } from '@nidus/runtime';
 import { analyze, AnalysisFailedError } from './analyze.command';
+import { DeliveriesCommandError, listDeliveries, resendDeliveriesCommand } from './deliveries.command';
+import { checkModel, importModel, listModels, ModelCommandError, parseCodeOption } from './models.command';
 import { createToken, listTokens, revokeToken, TokenCommandError } from './tokens.command';
 
 /** Start-up and command failures end in one line on stderr and a non-zero exit (README). */
 function fail(error: unknown): never {
-  exitWith(error, error instanceof AnalysisFailedError ? EXIT.analysis : error instanceof TokenCommandError ? EXIT.config : undefined);
+  exitWith(
+    error,
+    error instanceof AnalysisFailedError || error instanceof ModelCommandError
+      ? EXIT.analysis
+      : error instanceof TokenCommandError || error instanceof DeliveriesCommandError
+        ? EXIT.config
+        : undefined,
+  );
 }
 
 /** The services are started by bin/nidus.js from their apps' entry files (apps/gateway, apps/worker); listed here for --help. */
@@ -28,10 +37,36 @@ program
   .description('run the analyses that apply to DICOM files or folders, in this process (no Redis or database needed)')
   .argument('<paths...>', 'DICOM files or folders holding them')
   .option('--analysis <id>', 'run this installed analysis (default: those the routes, or else the series, call for)')
+  .option('--model <id>', 'run this findings model of MODELS_DIR (its analysis has the model id)')
   .option('--json', 'print the result as JSON (an array when several analyses ran)')
   .option('--out <dir>', "also write each analysis's result objects (SEG, SR, summary images) and result.json to <dir>/<analysis>/")
   .option('--series <SeriesInstanceUID>', 'analyse only this series of the files')
-  .action((paths: string[], options) => analyze(paths, options, process.env).catch(fail));
+  .action((paths: string[], options) => analyze(paths, { ...options, analysis: options.model ?? options.analysis }, process.env).catch(fail));
+
+const models = program.command('models').description('the findings models of MODELS_DIR (models/<id>/model.json + model.onnx; docs/models.md)');
+models
+  .command('list')
+  .description('list the models, whether each is installed, and why not')
+  .option('--json', 'print JSON')
+  .action((options) => listModels(options, process.env).catch(fail));
+models
+  .command('check')
+  .description('check a model: manifest (JSON Schema and rules), checksum, loads in onnxruntime, runs an input of its declared shape; prints each time')
+  .argument('<id>', 'the model id (its directory under MODELS_DIR)')
+  .action((id: string) => checkModel(id, process.env).catch(fail));
+models
+  .command('import')
+  .description('write MODELS_DIR/<id>/ from a MONAI Bundle folder (configs/metadata.json, configs/inference.json, models/model.onnx)')
+  .argument('<bundle>', 'the bundle folder')
+  .option('--id <id>', 'the model id (default: the folder name)')
+  .option(
+    '--code <channel=SCHEME:VALUE:MEANING>',
+    'the code of an output channel, once per channel (e.g. lesion=DCM:110702:White Matter T2 Hyperintensity)',
+    parseCodeOption,
+  )
+  .option('--modality <list>', "the modalities it applies to (default: the bundle's)")
+  .option('--force', 'replace a model of that id')
+  .action((bundle: string, options) => importModel(bundle, options, process.env).catch(fail));
 
 const tokens = program.command('tokens').description('API tokens for machines and people (the database of DATABASE_URL / DATA_DIR; no Redis needed)');
 tokens
@@ -52,6 +87,26 @@ tokens
   .description('revoke a token by id: it stops working at once')
   .argument('<id>', 'the token id (from create or list)')
   .action((id: string) => revokeToken(id, process.env).catch(fail));
+
+const deliveries = program.command('deliveries').description('result objects and where they stand at each delivery target');
+const filterOptions = (command: Command) =>
+  command
+    .option('--target <id>', 'only this delivery target')
+    .option('--study <StudyInstanceUID>', 'only the results of this study')
+    .option('--object <SOPInstanceUID>', 'only this result object')
+    .option('--json', 'print JSON');
+filterOptions(
+  deliveries
+    .command('list')
+    .description('each result object at each target: state, tries, next try, last error (the database; no Redis needed)')
+    .option('--state <state>', 'pending, waiting, delivered or failed'),
+).action((options) => listDeliveries(options, process.env).catch(fail));
+filterOptions(
+  deliveries
+    .command('resend')
+    .description('send again what was not delivered: a new round of tries, queued for the workers (needs the database and Redis)')
+    .option('--state <state>', 'failed (default), waiting or pending'),
+).action((options) => resendDeliveriesCommand(options, process.env).catch(fail));
 
 service('serve', 'run the gateway (HTTP, DICOM listener) and a worker in one process');
 service('gateway', 'run only the gateway: HTTP API, DICOMweb and the DICOM listener');

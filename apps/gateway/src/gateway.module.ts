@@ -2,10 +2,12 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { IngestModule } from '@nidus/ingest';
 import { AppContext, NidusCoreModule } from '@nidus/runtime';
 import { AlertsModule } from './alerts/alerts.module';
+import { DeliveriesController } from './deliveries/deliveries.controller';
 import { DicomWebModule } from './dicomweb/dicomweb.module';
 import { HealthController } from './health/health.controller';
 import { MetricsController } from './health/metrics.controller';
 import { SecurityModule } from './security/security.module';
+import { ReviewModule } from './review/review.module';
 
 /**
  * HTTP (health, metrics, alerts API and acknowledge links, DICOMweb, studies API, sign-in, admin) behind the
@@ -28,8 +30,9 @@ export class GatewayModule {
           ackLinks: context.security.ackLinks,
         }),
         DicomWebModule.register(),
+        ReviewModule.register(),
       ],
-      controllers: [HealthController, MetricsController],
+      controllers: [HealthController, MetricsController, DeliveriesController],
     };
   }
 }

@@ -1,4 +1,5 @@
 import type { Route } from '@nidus/config';
+import type { DicomDataset } from '@nidus/dicom';
 import type { InferenceEngine } from '@nidus/inference';
 import type { AnalysisResult, ProducingModel } from './analysis-result';
 import type { ResultView } from './result-view';
@@ -11,6 +12,8 @@ export type Acceptance = { accepted: true } | { accepted: false; reason: string 
 /** The files of one series an analysis runs on. */
 export interface AnalysisInputSeries {
   SeriesInstanceUID: string;
+  /** for a study-level analysis: the role the series plays (one of StudyRoles.roles) */
+  role?: string;
   /** absolute paths of its Part 10 files */
   paths: string[];
 }
@@ -22,6 +25,22 @@ export interface AnalysisInput {
   /** stable per analysis run (its id): the same seed makes the same result UIDs, so a re-run adds no duplicates */
   uidSeed?: string;
   onProgress?: (stage: string, fraction: number) => void;
+}
+
+/**
+ * What a study-level analysis consumes: series of one study in named roles (e.g. MR stroke's diffusion and
+ * perfusion). The study is ready for it once `complete` holds for the roles present among its complete series, or
+ * `waitSeconds` after `ready` first held (then it runs on what is there). A route may name a series' role itself.
+ */
+export interface StudyRoles {
+  readonly roles: readonly string[];
+  /** the role a complete series plays, from its summary and headers; null: none (left out) */
+  roleOf(series: SeriesSummary, headers: readonly DicomDataset[]): string | null;
+  /** enough to run once the wait is over */
+  ready(present: readonly string[]): boolean;
+  /** everything it wants: run at once */
+  complete(present: readonly string[]): boolean;
+  readonly waitSeconds: number;
 }
 
 /** What a run has once its numbers are in: the result now, the DICOM objects when asked. */
@@ -46,6 +65,8 @@ export interface Analysis<R extends AnalysisResult = AnalysisResult> {
   readonly model: ProducingModel | null;
   /** 'series': runs on one complete series; 'study': on several series of one study */
   readonly level: 'series' | 'study';
+  /** a study-level analysis's series roles (level 'study') */
+  readonly study?: StudyRoles;
   /** routes that apply when NIDUS_CONFIG names none */
   readonly defaultRoutes: readonly Route[];
 

@@ -93,6 +93,8 @@ export const envSchema = z.object({
     .optional()
     .transform((v) => (v && v.trim() ? v.trim() : undefined)),
   STABLE_AFTER_SECONDS: positiveNumber(10, 'a number of seconds >= 0'),
+  /** how often a worker gives queue jobs to what the database says is queued or running and has none (0: at start only) */
+  RECONCILE_INTERVAL_SECONDS: positiveNumber(30, 'a number of seconds >= 0'),
   DISK_RESERVE_MB: positiveNumber(1024, 'a number of MiB >= 0'),
   MODELS_DIR: z
     .string()

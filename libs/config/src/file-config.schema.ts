@@ -6,6 +6,8 @@ import { authSectionSchema } from './sections/auth.schema';
 import { deliverySectionSchema } from './sections/delivery.schema';
 import { dicomSectionSchema } from './sections/dicom.schema';
 import { httpSectionSchema } from './sections/http.schema';
+import { inferenceSectionSchema } from './sections/inference.schema';
+import { operationsSectionSchema } from './sections/operations.schema';
 import { routeSchema } from './sections/routing.schema';
 
 /** The optional NIDUS_CONFIG file (YAML or JSON). Unknown keys are errors, so typos do not pass silently. */
@@ -18,6 +20,10 @@ export const fileConfigSchema = z
     /** alert rules and channels: validated by the alerts section (libs/config/src/sections/alerts.schema.ts) */
     alerts: alertsSectionSchema.default({}),
     http: httpSectionSchema.default({}),
+    /** webhooks of the people who run Nidus: delivery.failed, analysis.failed */
+    operations: operationsSectionSchema.default({}),
+    /** onnxruntime: intra-op threads, execution providers, concurrent runs, time limits */
+    inference: inferenceSectionSchema.default({}),
     /** identities: cookie and acknowledgement link secrets, OIDC, the failure rate limit */
     auth: authSectionSchema.default({}),
     /** the audit trail's source id and its optional syslog copy */

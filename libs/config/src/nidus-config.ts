@@ -21,15 +21,19 @@ export interface NidusConfig {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   uidRoot: string | undefined;
   stableAfterSeconds: number;
+  /** RECONCILE_INTERVAL_SECONDS: database and queue compared this often by each worker */
+  reconcileIntervalSeconds: number;
   diskReserveBytes: number;
   modelsDir: string;
   configFile: string | undefined;
   /** the routes NIDUS_CONFIG names; undefined: the installed analyses' own (AnalysisRegistry.routes) */
   routes: FileConfig['routes'];
   delivery: FileConfig['delivery'];
+  operations: FileConfig['operations'];
   alerts: FileConfig['alerts'];
   auth: FileConfig['auth'];
   audit: FileConfig['audit'];
+  inference: FileConfig['inference'];
 }
 
 function firstIssue(error: z.ZodError, prefix = ''): ConfigError {
@@ -81,14 +85,17 @@ export function loadConfig(env: Record<string, string | undefined>, projectRoot 
     logLevel: e.LOG_LEVEL,
     uidRoot: e.UID_ROOT,
     stableAfterSeconds: e.STABLE_AFTER_SECONDS,
+    reconcileIntervalSeconds: e.RECONCILE_INTERVAL_SECONDS,
     diskReserveBytes: Math.round(e.DISK_RESERVE_MB * 1024 * 1024),
     modelsDir: e.MODELS_DIR ? resolve(e.MODELS_DIR) : resolve(projectRoot, 'models'),
     configFile: e.NIDUS_CONFIG ? resolve(e.NIDUS_CONFIG) : undefined,
     routes: file.routes,
     delivery: file.delivery,
+    operations: file.operations,
     alerts: file.alerts,
     auth: file.auth,
     audit: file.audit,
+    inference: file.inference,
   };
 }
 

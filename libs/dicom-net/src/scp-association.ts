@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { finished } from 'node:stream/promises';
-import { NIDUS_IMPLEMENTATION_CLASS_UID, NIDUS_IMPLEMENTATION_VERSION_NAME } from '@nidus/dicom';
+import { isValidUid, NIDUS_IMPLEMENTATION_CLASS_UID, NIDUS_IMPLEMENTATION_VERSION_NAME } from '@nidus/dicom';
 import { AssociationAbortedError, DimseTimeoutError, InvalidCommandError, PduProtocolError } from './dicom-net.errors';
 import { CommandField, decodeCommand, DimseCommand, encodeCommand, hasDataSet, NO_DATA_SET } from './dimse-command';
 import type { DimseLogger } from './dimse-logger';
@@ -359,6 +359,16 @@ export class ScpAssociation {
       message.failure = { status: DimseStatus.MistypedArgument, errorComment: 'C-STORE-RQ lacks AffectedSOPClassUID or AffectedSOPInstanceUID' };
       return;
     }
+    // PS3.5 9.1: a UID that is not one cannot name a stored instance; refused with a status, the association goes on
+    const invalid = !isValidUid(sopInstance) ? 'AffectedSOPInstanceUID' : !isValidUid(sopClass) ? 'AffectedSOPClassUID' : undefined;
+    if (invalid) {
+      const value = invalid === 'AffectedSOPInstanceUID' ? sopInstance : sopClass;
+      message.failure = {
+        status: DimseStatus.DataSetDoesNotMatchSOPClass,
+        errorComment: `${invalid} '${value.slice(0, 24)}' is not a valid UID (PS3.5 9.1)`,
+      };
+      return;
+    }
     if (sopClass !== context.abstractSyntax) {
       message.failure = {
         status: DimseStatus.SOPClassNotSupported,
@@ -453,8 +463,9 @@ export class ScpAssociation {
       MessageIDBeingRespondedTo: rq.MessageID ?? 0,
       CommandDataSetType: NO_DATA_SET,
       Status: status.status,
-      AffectedSOPClassUID: rq.AffectedSOPClassUID ?? this.contexts.get(pcid)?.abstractSyntax,
-      AffectedSOPInstanceUID: rq.AffectedSOPInstanceUID,
+      // U(=) in the response (PS3.7 9.3.1.2): echoed when valid, left out when the request's was not a UID
+      AffectedSOPClassUID: validOrUndefined(rq.AffectedSOPClassUID ?? this.contexts.get(pcid)?.abstractSyntax),
+      AffectedSOPInstanceUID: validOrUndefined(rq.AffectedSOPInstanceUID),
       ErrorComment: status.status !== DimseStatus.Success ? status.errorComment : undefined,
       OffendingElement: status.offendingElements,
     };
@@ -545,4 +556,8 @@ export class ScpAssociation {
       else this.socket.once('close', finish);
     });
   }
+}
+
+function validOrUndefined(uid: string | undefined): string | undefined {
+  return uid !== undefined && isValidUid(uid) ? uid : undefined;
 }

@@ -7,6 +7,7 @@ export * from './encoded-text';
 export * from './charset/character-set';
 export * from './charset/character-set.warnings';
 export * from './charset/person-name';
+export * from './charset/person-name-match';
 export * from './part10-reader';
 export * from './uid';
 export * from './part10-writer';

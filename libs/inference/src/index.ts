@@ -24,3 +24,4 @@ export * from './postprocessing/mask-measurements';
 export * from './model-output-interpretation';
 export * from './model-runner';
 export * from './monai/monai-bundle-import';
+export * from './postprocessing/output-check';

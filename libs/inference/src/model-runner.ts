@@ -36,6 +36,7 @@ export class ModelRunner {
   constructor(
     private readonly registry: ModelRegistry,
     private readonly sessions: OnnxSessionRepository,
+    private readonly options: { timeLimitSeconds?: (manifest: FindingsManifest) => number | undefined } = {},
   ) {}
 
   /** The manifest of a findings model (InvalidModelManifestError for an engine graph). */
@@ -66,7 +67,8 @@ export class ModelRunner {
     const batches = inputBatches(manifest, prepared);
     const preprocessMs = lap();
     const beforeRun = process.cpuUsage(cpu);
-    const timeLimitMs = manifest.runtime.timeLimitSeconds !== undefined ? manifest.runtime.timeLimitSeconds * 1000 : undefined;
+    const seconds = this.options.timeLimitSeconds ? this.options.timeLimitSeconds(manifest) : manifest.runtime.timeLimitSeconds;
+    const timeLimitMs = seconds !== undefined ? seconds * 1000 : undefined;
     const outputs: Record<string, OnnxTensorOutput>[] = [];
     for (const batch of batches) {
       outputs.push(

@@ -1,7 +1,15 @@
 import { InvalidAttributeError, MissingAttributeError, NotDicomError, TruncatedDicomError, UnsupportedTransferSyntaxError } from '@nidus/dicom';
 import { DimseStatus, StoreStatus } from '@nidus/dicom-net';
 import { OutOfResourcesError } from '@nidus/persistence';
-import { DataSetMismatchError, NotPart10Error, StudyMismatchError, TransferSyntaxNotAcceptedError, UnusableUidError } from './ingest.errors';
+import {
+  DataSetMismatchError,
+  NotPart10Error,
+  PixelDataTooShortError,
+  PixelDataTruncatedError,
+  StudyMismatchError,
+  TransferSyntaxNotAcceptedError,
+  UnusableUidError,
+} from './ingest.errors';
 
 /**
  * What one failed instance answers, on each protocol: the C-STORE-RSP status (PS3.4 B.2.3), the STOW-RS
@@ -24,14 +32,15 @@ export function ingestFailureOf(error: unknown): IngestFailure {
     error instanceof InvalidAttributeError ||
     error instanceof DataSetMismatchError ||
     error instanceof StudyMismatchError ||
-    error instanceof UnusableUidError
+    error instanceof UnusableUidError ||
+    error instanceof PixelDataTooShortError
   ) {
     return { status: DimseStatus.DataSetDoesNotMatchSOPClass, reason, transient: false };
   }
   if (error instanceof TransferSyntaxNotAcceptedError || error instanceof UnsupportedTransferSyntaxError) {
     return { status: DimseStatus.TransferSyntaxNotSupported, reason, transient: false };
   }
-  if (error instanceof NotDicomError || error instanceof TruncatedDicomError || error instanceof NotPart10Error) {
+  if (error instanceof NotDicomError || error instanceof TruncatedDicomError || error instanceof NotPart10Error || error instanceof PixelDataTruncatedError) {
     return { status: DimseStatus.CannotUnderstand, reason, transient: false };
   }
   return { status: DimseStatus.ProcessingFailure, reason, transient: true };

@@ -64,7 +64,7 @@ describe(StudyAssembly.name, () => {
       match: { Modality: ['CT'], SeriesDescription: 'perfusion', minTimePoints: 10 },
       analysis: 'ctp',
       priority: 'stat',
-      stableAfterSeconds: 1,
+      stableAfterSeconds: 2,
     }),
   ];
 
@@ -89,6 +89,7 @@ describe(StudyAssembly.name, () => {
     const none = async () => undefined;
     const handlers: JobHandlers = {
       'series.check-complete': (payload) => completion.handle(payload),
+      'study.check-complete': none,
       'analysis.run': async ({ analysisId }) => void runs.push(analysisId),
       'results.deliver': none,
       'alert.evaluate': none,
@@ -114,20 +115,20 @@ describe(StudyAssembly.name, () => {
     const lastStored = Date.now();
     expect(outcomes.every((o) => o.status === 0)).toBe(true);
     const [analysisId] = await until(async () => (runs.length ? runs : undefined), 5000);
-    // the full grid let it through, well before the quiet period (the route's 1 s) would have
-    expect(Date.now() - lastStored).toBeLessThan(800);
+    // the full grid let it through, well before the quiet period (the route's 2 s) would have
+    expect(Date.now() - lastStored).toBeLessThan(1800);
     const [analysis] = await db.getRepository(AnalysisEntity).find();
     expect(analysis).toMatchObject({ id: analysisId, kind: 'ctp', priority: 'stat', instanceCount: 36, SeriesInstanceUID, supersedesId: null });
     expect((await db.getRepository(SeriesEntity).findOneByOrFail({ SeriesInstanceUID })).state).toBe('complete');
     // the quiet-period check of the same count comes later and changes nothing
-    await new Promise((r) => setTimeout(r, 1300));
+    await new Promise((r) => setTimeout(r, 2300));
     expect(runs).toHaveLength(1);
   });
 
   it('re-triggers once for instances that come after the analysis was queued, superseding it', async () => {
     const StudyInstanceUID = generateUid();
     const SeriesInstanceUID = generateUid();
-    // 12 time points announced, 10 sent: the grid is not full, the quiet period (the route's 1 s) completes it
+    // 12 time points announced, 10 sent: the grid is not full, the quiet period (the route's 2 s) completes it
     await storeInstances('127.0.0.1', port, 'NIDUS', 'PACS', perfusionFiles(StudyInstanceUID, SeriesInstanceUID, 2, 10, 0, 12));
     await until(async () => (runs.length === 1 ? true : undefined), 5000);
     // the last two time points arrive late: one new analysis of all 24
@@ -136,7 +137,7 @@ describe(StudyAssembly.name, () => {
     const analyses = await db.getRepository(AnalysisEntity).find({ order: { queuedAt: 'ASC' } });
     expect(analyses.map((a) => a.instanceCount)).toEqual([20, 24]);
     expect(analyses[1].supersedesId).toBe(analyses[0].id);
-    await new Promise((r) => setTimeout(r, 1500));
+    await new Promise((r) => setTimeout(r, 2500));
     expect(runs).toHaveLength(2);
   });
 
@@ -152,10 +153,10 @@ describe(StudyAssembly.name, () => {
     await storeInstances('127.0.0.1', port, 'NIDUS', 'PACS', files);
     lost.stop();
     expect(runs).toEqual([]);
-    // the next start, once the series has been quiet for the longest period a route asks (1 s here)
+    // the next start, once the series has been quiet for the longest period a route asks (2 s here)
     const restarted = new StudyAssembly(new StudyIndexRepository(db), queue, { stableAfterSeconds: 0, routes });
     expect(await restarted.recover()).toBe(0);
-    await new Promise((r) => setTimeout(r, 1100));
+    await new Promise((r) => setTimeout(r, 2100));
     expect(await restarted.recover()).toBe(1);
     await until(async () => (runs.length === 1 ? true : undefined), 5000);
     expect((await db.getRepository(AnalysisEntity).findOneByOrFail({ SeriesInstanceUID })).instanceCount).toBe(20);

@@ -36,12 +36,18 @@ export class TransferSyntaxNotAcceptedError extends IngestError {
   }
 }
 
-/** A UID that cannot be stored or indexed: longer than 64 characters (PS3.5 9.1). */
+/** A UID that is not a valid UI value (PS3.5 9.1: digits and dots, no leading zeros, at most 64 characters). */
 export class UnusableUidError extends IngestError {
   constructor(
     readonly keyword: string,
     readonly value: string,
   ) {
-    super(`${keyword} '${value.slice(0, 80)}' is not a usable UID`);
+    super(`${keyword} '${value.slice(0, 80)}' is not a valid UID (PS3.5 9.1)`);
   }
 }
+
+/** Pixel Data declares more bytes than arrived: the data set was cut off (PS3.5 7.1; answered 0xC000). */
+export class PixelDataTruncatedError extends IngestError {}
+
+/** Pixel Data holds fewer bytes than the image it describes needs (PS3.3 C.7.6.3; answered 0xA900). */
+export class PixelDataTooShortError extends IngestError {}

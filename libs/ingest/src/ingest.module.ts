@@ -20,6 +20,11 @@ export function metricsObserver(metrics: Metrics, logger?: Logger): IngestObserv
         logger?.warn({ protocol, SOPInstanceUID: outcome.SOPInstanceUID, status: outcome.failure.status, reason: outcome.failure.reason }, 'instance refused');
       if (outcome.ok && outcome.stored === 'conflict')
         logger?.warn({ protocol, SOPInstanceUID: outcome.header.SOPInstanceUID }, 'instance sent again with other bytes: first copy kept');
+      if (outcome.ok && outcome.stored === 'replaced')
+        logger?.warn(
+          { protocol, SOPInstanceUID: outcome.header.SOPInstanceUID, SeriesInstanceUID: outcome.header.SeriesInstanceUID },
+          'stored copy was unreadable: replaced by the one sent again',
+        );
     },
   };
 }

@@ -156,21 +156,24 @@ describe(IngestService.name, () => {
     expect(row.sha256).toBe(await store.dataSetSha256(join(dataDir, row.path)));
   });
 
-  it('replaces a file no index row knew (left by a crash before indexing) with the copy it indexes', async () => {
-    await start();
-    const elements = syntheticCtElements(0, { rows: 8, columns: 8, StudyInstanceUID: generateUid(), SeriesInstanceUID: generateUid() });
-    const orphan = join(dataDir, 'instances', String(elements.StudyInstanceUID), String(elements.SeriesInstanceUID), `${elements.SOPInstanceUID}.dcm`);
-    mkdirSync(dirname(orphan), { recursive: true });
-    writeFileSync(orphan, writePart10({ ...elements, PatientName: 'Half^Written' }));
-    const file = writePart10(elements);
-    const [outcome] = await storeInstances('127.0.0.1', port, 'NIDUS', 'TESTER', [file]);
-    expect(outcome.status).toBe(0);
-    const [row] = await db.getRepository(InstanceEntity).find();
-    const kept = readFileSync(join(dataDir, row.path));
-    expect(dataSetOf(kept).equals(dataSetOf(file))).toBe(true);
-    expect(row.sha256).toBe(await store.dataSetSha256(join(dataDir, row.path)));
-    expect(await store.strayTempFiles()).toEqual([]);
-  });
+  it.each(['another copy', 'a copy cut short'])(
+    'replaces a file no index row knew (left by a crash before it was durable and indexed: %s) with the copy it indexes',
+    async (left) => {
+      await start();
+      const elements = syntheticCtElements(0, { rows: 8, columns: 8, StudyInstanceUID: generateUid(), SeriesInstanceUID: generateUid() });
+      const orphan = join(dataDir, 'instances', String(elements.StudyInstanceUID), String(elements.SeriesInstanceUID), `${elements.SOPInstanceUID}.dcm`);
+      mkdirSync(dirname(orphan), { recursive: true });
+      const file = writePart10(elements);
+      writeFileSync(orphan, left === 'another copy' ? writePart10({ ...elements, PatientName: 'Half^Written' }) : file.subarray(0, file.length >> 1));
+      const [outcome] = await storeInstances('127.0.0.1', port, 'NIDUS', 'TESTER', [file]);
+      expect(outcome.status).toBe(0);
+      const [row] = await db.getRepository(InstanceEntity).find();
+      const kept = readFileSync(join(dataDir, row.path));
+      expect(dataSetOf(kept).equals(dataSetOf(file))).toBe(true);
+      expect(row.sha256).toBe(await store.dataSetSha256(join(dataDir, row.path)));
+      expect(await store.strayTempFiles()).toEqual([]);
+    },
+  );
 
   it('stores every pydicom file it can take, refuses the rest with a reason, and keeps serving', async () => {
     await start();

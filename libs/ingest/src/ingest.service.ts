@@ -1,8 +1,11 @@
+import { open, stat } from 'node:fs/promises';
+import type { DicomDataset } from '@nidus/dicom';
 import type { SeriesArrivalListener } from '@nidus/series';
 import { InstanceFileStore, InstanceRecord, RecordOutcome, TempInstanceFile } from '@nidus/persistence';
 import { DataSetMismatchError, NotPart10Error, StudyMismatchError, TransferSyntaxNotAcceptedError } from './ingest.errors';
 import { IngestFailure, ingestFailureOf } from './ingest-status';
 import { InstanceHeader, instanceHeaderOf, readInstanceHeader } from './instance-header';
+import { checkPixelDataComplete } from './pixel-data-check';
 
 export type IngestProtocol = 'dimse' | 'stow-rs';
 
@@ -18,12 +21,14 @@ export interface IngestSource {
 }
 
 export type IngestOutcome =
-  | { ok: true; header: InstanceHeader; stored: 'stored' | 'duplicate' | 'conflict'; relativePath: string; sizeBytes: number }
+  | { ok: true; header: InstanceHeader; stored: 'stored' | 'duplicate' | 'conflict' | 'replaced'; relativePath: string; sizeBytes: number }
   | { ok: false; failure: IngestFailure; SOPInstanceUID?: string; SOPClassUID?: string };
 
 /** The index ingest writes to: StudyIndexRepository fits it. */
 export interface InstanceIndex {
   recordInstance(record: InstanceRecord): Promise<RecordOutcome>;
+  /** the stored copy was unreadable and another took its place: recorded on the instance, its series checked again */
+  recordReplacement(SOPInstanceUID: string, file: { sha256: string; sizeBytes: number; TransferSyntaxUID: string }): Promise<void>;
 }
 
 /** Told about every instance stored, so it can decide when a series is complete. */
@@ -62,17 +67,21 @@ export class IngestService {
   /** Ingests a finished (fdatasynced) temp file. */
   async ingest(temp: TempInstanceFile, source: IngestSource): Promise<IngestOutcome> {
     let header: InstanceHeader | undefined;
+    // what the data set calls itself, even when that is not a valid UID: the refusal names it
+    let named: { SOPInstanceUID?: string; SOPClassUID?: string } = {};
     let outcome: IngestOutcome;
     try {
       if (source.protocol === 'stow-rs' && !isPart10(temp.head()))
         throw new NotPart10Error('not a DICOM Part 10 file: no DICM prefix and File Meta Information (PS3.10 7.1)');
       const dataset = await readInstanceHeader(temp.head(), temp.complete, temp.path);
+      named = { SOPInstanceUID: text(dataset, 'SOPInstanceUID'), SOPClassUID: text(dataset, 'SOPClassUID') };
       header = instanceHeaderOf(dataset);
       this.check(header, source);
+      checkPixelDataComplete(dataset, temp.size, temp.path); // a cut-off image is refused, never stored
       const h = header;
       const stored = await this.oneAtATime(h.SOPInstanceUID, () =>
         this.store.commit(temp, h, {
-          whileSyncing: (file) =>
+          whenDurable: (file) =>
             this.serialized(async () =>
               (await this.index.recordInstance({
                 instance: {
@@ -93,16 +102,21 @@ export class IngestService {
                 ? 'first'
                 : 'again',
             ),
+          replaceIf: (storedPath) => unreadable(storedPath),
         }),
       );
-      if (stored.outcome === 'stored') this.arrivals.instanceStored(header, source.callingAETitle);
+      if (stored.outcome === 'replaced')
+        await this.serialized(() =>
+          this.index.recordReplacement(h.SOPInstanceUID, { sha256: stored.sha256, sizeBytes: stored.sizeBytes, TransferSyntaxUID: h.TransferSyntaxUID }),
+        );
+      if (stored.outcome === 'stored' || stored.outcome === 'replaced') this.arrivals.instanceStored(header, source.callingAETitle);
       outcome = { ok: true, header, stored: stored.outcome, relativePath: stored.relativePath, sizeBytes: stored.sizeBytes };
     } catch (error) {
       outcome = {
         ok: false,
         failure: ingestFailureOf(error),
-        SOPInstanceUID: header?.SOPInstanceUID ?? source.expectedSOPInstanceUID,
-        SOPClassUID: header?.SOPClassUID ?? source.expectedSOPClassUID,
+        SOPInstanceUID: header?.SOPInstanceUID ?? named.SOPInstanceUID ?? source.expectedSOPInstanceUID,
+        SOPClassUID: header?.SOPClassUID ?? named.SOPClassUID ?? source.expectedSOPClassUID,
       };
     } finally {
       await temp.discard(); // gone after a commit (linked elsewhere) or a failure alike
@@ -154,6 +168,39 @@ export class IngestService {
     if (source.expectedStudyInstanceUID && header.StudyInstanceUID !== source.expectedStudyInstanceUID) {
       throw new StudyMismatchError(source.expectedStudyInstanceUID, header.StudyInstanceUID);
     }
+  }
+}
+
+/** A stored copy that ingest would refuse today (cut off, too short, unparseable) may be replaced by an intact one. */
+async function unreadable(path: string): Promise<boolean> {
+  try {
+    const size = (await stat(path)).size;
+    const head = await readHead(path, 64 * 1024);
+    const dataset = await readInstanceHeader(head, head.length >= size, path);
+    instanceHeaderOf(dataset);
+    checkPixelDataComplete(dataset, size, path);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+async function readHead(path: string, bytes: number): Promise<Buffer> {
+  const handle = await open(path, 'r');
+  try {
+    const buffer = Buffer.alloc(bytes);
+    const { bytesRead } = await handle.read(buffer, 0, bytes, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+function text(ds: DicomDataset, keyword: string): string | undefined {
+  try {
+    return ds.string(keyword)?.slice(0, 64);
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { DicomDataset, MissingAttributeError, readPart10 } from '@nidus/dicom';
+import { DicomDataset, isValidUid, MissingAttributeError, readPart10 } from '@nidus/dicom';
 import { UnusableUidError } from './ingest.errors';
 
 /** Stop at Pixel Data: everything ingest needs is in front of it. */
@@ -51,9 +51,10 @@ export interface InstanceHeader {
   NumberOfTemporalPositions?: number;
 }
 
+/** A UID that places the instance: a valid UI value (PS3.5 9.1: digits and dots, no leading zeros, at most 64), or refused. */
 function uid(ds: DicomDataset, keyword: string): string {
   const value = ds.requireString(keyword, 'required to store the instance');
-  if (value.length > 64) throw new UnusableUidError(keyword, value);
+  if (!isValidUid(value)) throw new UnusableUidError(keyword, value);
   return value;
 }
 

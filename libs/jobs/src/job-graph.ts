@@ -5,9 +5,10 @@ import { JobName } from './job-names';
  * graph says comes next, with payloads the handler returns for each follower.
  */
 export const JOB_GRAPH: { [N in JobName]: readonly JobName[] } = {
-  'series.check-complete': ['analysis.run'],
+  'series.check-complete': ['analysis.run', 'study.check-complete'],
+  'study.check-complete': ['analysis.run'],
   'analysis.run': ['results.deliver', 'alert.evaluate'],
-  'results.deliver': [],
+  'results.deliver': ['results.deliver'],
   'alert.evaluate': ['alert.escalate'],
   'alert.escalate': ['alert.escalate'],
 };

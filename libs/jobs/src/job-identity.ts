@@ -16,3 +16,12 @@ function stable(value: unknown): string {
 export function jobId<N extends JobName>(name: N, payload: JobPayloads[N]): string {
   return `${name}:${createHash('sha256').update(stable(payload)).digest('hex').slice(0, 32)}`;
 }
+
+/**
+ * The id of try `attempt` (1 = the first) in round `round` (0, then one more per resend) of one delivery. The first
+ * try of the first round has the plain id, so the analysis's follow-up and a reconciled job are the same job.
+ */
+export function deliveryJobId(payload: JobPayloads['results.deliver'], round: number, attempt: number): string {
+  const base = jobId('results.deliver', payload);
+  return round === 0 && attempt === 1 ? base : `${base}:r${round}:a${attempt}`;
+}

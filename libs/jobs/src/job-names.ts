@@ -2,7 +2,16 @@
 
 export interface JobPayloads {
   /** a series may be complete: check quiet period / expected count, then route it */
-  'series.check-complete': { SeriesInstanceUID: string; instanceCount: number };
+  'series.check-complete': {
+    SeriesInstanceUID: string;
+    instanceCount: number;
+    /** the series' revision when above 0 (an instance replaced) */ revision?: number;
+  };
+  /**
+   * a study may hold what a study-level analysis needs: check its complete series' roles, run it if so (deadline: its
+   * wait is over). SeriesInstanceUID: the series whose completion asked, so each completion makes its own job.
+   */
+  'study.check-complete': { StudyInstanceUID: string; analysis: string; deadline: boolean; SeriesInstanceUID: string };
   /** run one analysis (perfusion or a model) */
   'analysis.run': { analysisId: string };
   /** send one result object to one delivery target */
@@ -27,6 +36,7 @@ export type QueueKey = keyof typeof QUEUES;
 /** Which queue each job lives on (priorities compare within one queue). */
 export const JOB_QUEUE: { [N in JobName]: QueueKey } = {
   'series.check-complete': 'ingest',
+  'study.check-complete': 'ingest',
   'analysis.run': 'analysis',
   'results.deliver': 'delivery',
   'alert.evaluate': 'alerts',

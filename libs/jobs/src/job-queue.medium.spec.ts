@@ -12,7 +12,15 @@ const silent = pino({ level: 'silent' });
 
 function handlers(overrides: Partial<JobHandlers>): JobHandlers {
   const none = async () => undefined;
-  return { 'series.check-complete': none, 'analysis.run': none, 'results.deliver': none, 'alert.evaluate': none, 'alert.escalate': none, ...overrides };
+  return {
+    'series.check-complete': none,
+    'study.check-complete': none,
+    'analysis.run': none,
+    'results.deliver': none,
+    'alert.evaluate': none,
+    'alert.escalate': none,
+    ...overrides,
+  };
 }
 
 describe(JobQueue.name, () => {

@@ -9,6 +9,8 @@ export interface FollowUp<F extends JobName> {
   payload: JobPayloads[F];
   priority?: Priority;
   delayMs?: number;
+  /** instead of the id derived from the payload (the next try of the same work) */
+  jobId?: string;
 }
 
 /** What a handler asks to run next; only jobs the graph lists after it are allowed. */
@@ -73,7 +75,7 @@ export class JobRunner {
   private async run(name: JobName, handler: JobHandler<JobName>, job: Job): Promise<void> {
     const enqueue = async (next: JobName, f: FollowUp<JobName>) => {
       if (!JOB_GRAPH[name].includes(next)) throw new JobRegistrationError(`${name} may not be followed by ${next} (see JOB_GRAPH)`);
-      await this.queue.enqueue(next, f.payload, { priority: f.priority, delayMs: f.delayMs });
+      await this.queue.enqueue(next, f.payload, { priority: f.priority, delayMs: f.delayMs, jobId: f.jobId });
     };
     const context: JobContext = { attempt: job.attemptsMade + 1, jobId: String(job.id), followUp: enqueue as JobContext['followUp'] };
     try {

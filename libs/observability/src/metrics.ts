@@ -43,8 +43,21 @@ export class Metrics {
   });
   readonly deliveries = new Counter({
     name: 'nidus_deliveries_total',
-    help: 'Result objects delivered, by target and outcome',
+    help: 'Tries at sending a result object, by target and outcome: delivered, retry (tried again later), rejected (refused for good), failed (out of retries)',
     labelNames: ['target', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  /** set at each scrape from the database (the delivery table is the truth, whichever process tried) */
+  readonly deliveriesWaiting = new Gauge({
+    name: 'nidus_deliveries_waiting',
+    help: 'Result objects not yet at a target: queued or waiting for their next try',
+    labelNames: ['target'] as const,
+    registers: [this.registry],
+  });
+  readonly deliveriesFailed = new Gauge({
+    name: 'nidus_deliveries_failed',
+    help: 'Result objects that failed for good at a target (refused, or out of retries) and were not resent',
+    labelNames: ['target'] as const,
     registers: [this.registry],
   });
   readonly timeToAlertSeconds = new Histogram({
@@ -63,6 +76,12 @@ export class Metrics {
     name: 'nidus_audit_write_failures_total',
     help: 'Audit events that could not be written: to the database (trail) or to the syslog copy (syslog)',
     labelNames: ['sink'] as const,
+    registers: [this.registry],
+  });
+  readonly reviewDecisions = new Counter({
+    name: 'nidus_review_decisions_total',
+    help: 'Review decisions recorded on the review page, by model (or analysis), version and decision',
+    labelNames: ['model', 'version', 'decision'] as const,
     registers: [this.registry],
   });
   readonly dependencyUp = new Gauge({

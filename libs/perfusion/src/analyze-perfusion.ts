@@ -1,13 +1,11 @@
 import type { Volume4D } from '@nidus/imaging';
 import type { AnalysisGrid } from './analysis-grid';
 import { biasTables } from './bias-tables.stage';
-import { measureConcentration } from './concentration.stage';
 import { deconvolveTissue } from './deconvolution.stage';
 import type { Deconvolver } from './deconvolver';
 import { denoiseCurves } from './denoise.stage';
 import { prepareGrid } from './grid.stage';
 import { haemodynamicMaps } from './haemodynamic-maps.stage';
-import { findHeadGeometry } from './head-geometry';
 import { measureLesions } from './lesions.stage';
 import { correctMotion } from './motion.stage';
 import { assessQuality, parenchymaOf } from './quality.stage';
@@ -15,6 +13,7 @@ import { BRAIN_MAX_HU, BRAIN_MIN_HU } from './brain-mask';
 import { resolvePerfusionOptions, type AnalyzePerfusionOptions, type PerfusionSettings, type PerfusionStage } from './perfusion-options';
 import type { PerfusionResult } from './perfusion-result';
 import { assembleResult } from './result.stage';
+import { CT_SIGNAL_MODEL, type SignalModel } from './signal-model';
 import { findVesselsAndBrain } from './vessels.stage';
 
 /** Progress reports as each stage starts, and seconds spent per named step. */
@@ -43,18 +42,20 @@ async function perfusionMaps(
   skullEdge: Uint8Array | null,
   deconvolver: Deconvolver,
   settings: PerfusionSettings,
+  model: SignalModel,
   { start, lap }: StageClock,
 ) {
   start('baseline', 0.1);
-  const { arrival, baseline, curves, noiseHu, warnings } = measureConcentration(grid, skullEdge);
+  const { arrival, baseline, curves, noiseHu, warnings } = model.concentration(grid, skullEdge);
   lap('baseline');
 
   start('mask', 0.2);
-  const head = findHeadGeometry(grid, baseline);
+  const head = model.head(grid, baseline);
   lap('mask');
 
   start('vessels', 0.25);
-  const { vascular, brain } = findVesselsAndBrain(grid, head, baseline, curves, skullEdge);
+  const modelParenchyma = model.parenchyma?.(grid, head, baseline);
+  const { vascular, brain } = findVesselsAndBrain(grid, head, baseline, curves, skullEdge, modelParenchyma);
   lap('mask/aif');
 
   start('denoise', 0.35);
@@ -87,12 +88,12 @@ async function perfusionMaps(
   };
   const maps = haemodynamicMaps(inputs, settings.maps);
   lap('maps');
-  const parenchyma = parenchymaOf(head.intracranial, baseline, BRAIN_MIN_HU, BRAIN_MAX_HU);
+  const parenchyma = modelParenchyma ?? parenchymaOf(head.intracranial, baseline, BRAIN_MIN_HU, BRAIN_MAX_HU);
   return { head, vascular, maps, parenchyma, warnings: [...warnings, ...vascular.warnings] };
 }
 
 /**
- * CT perfusion analysis of one 4D series (DESIGN.md "Stroke CT perfusion: the contract"), as a sequence
+ * Perfusion analysis of one 4D series (CT, or MR DSC with options.signalModel) (DESIGN.md "Stroke CT perfusion: the contract"), as a sequence
  * of stages, each a pure function of its own file. Fails with a typed PerfusionError, stating its reason,
  * when the series cannot support numbers.
  */
@@ -108,7 +109,8 @@ export async function analyzePerfusion(volume: Volume4D, deconvolver: Deconvolve
   const { grid, motion, skullEdge, warnings: motionWarnings } = correctMotion(prepared, settings.motion);
   clock.lap('motion');
 
-  const { head, vascular, maps, parenchyma, warnings: mapWarnings } = await perfusionMaps(grid, skullEdge, deconvolver, settings, clock);
+  const signalModel = options.signalModel ?? CT_SIGNAL_MODEL;
+  const { head, vascular, maps, parenchyma, warnings: mapWarnings } = await perfusionMaps(grid, skullEdge, deconvolver, settings, signalModel, clock);
   const warnings = [...motionWarnings, ...mapWarnings];
 
   clock.start('volumes', 0.9);

@@ -28,6 +28,8 @@ export function findBrainMask(
   vesselPeakHu: number,
   minBrainMl = 20,
   exclude: Uint8Array | null = null,
+  /** parenchyma found by another signal model (MR); absent: the CT HU window below */
+  parenchyma?: Uint8Array,
 ): BrainMask {
   const { columns: C, rows: R, slices: S, timePoints: T } = grid;
   const n = C * R * S;
@@ -38,6 +40,7 @@ export function findBrainMask(
       for (let x = 0; x < C; x++) {
         const i = (z * R + y) * C + x;
         if (!head.intracranial[i] || exclude?.[i]) continue;
+        if (parenchyma) mask[i] = parenchyma[i];
         let sum = 0;
         let count = 0;
         for (let dy = -1; dy <= 1; dy++) {
@@ -53,7 +56,7 @@ export function findBrainMask(
           }
         }
         const smoothed = sum / count;
-        if (smoothed >= BRAIN_MIN_HU && smoothed <= BRAIN_MAX_HU && baseline[i] <= BRAIN_MAX_HU + 40) mask[i] = 1;
+        if (!parenchyma && smoothed >= BRAIN_MIN_HU && smoothed <= BRAIN_MAX_HU && baseline[i] <= BRAIN_MAX_HU + 40) mask[i] = 1;
         // peak of the curve smoothed [1 2 1] / 4 in time, so that noise alone does not look like a vessel
         let peak = -Infinity;
         const o = i * T;

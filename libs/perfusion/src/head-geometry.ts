@@ -77,7 +77,13 @@ export function findHeadGeometry(grid: AnalysisGrid, baseline: Float32Array, min
   return { bone, intracranial, intracranialVolumeMl, side: hemisphereSides(grid, intracranial) };
 }
 
-function hemisphereSides(grid: AnalysisGrid, intracranial: Uint8Array): Int8Array {
+/** What hemisphereSides needs of a grid: its size, spacing and orientation (an analysis grid, or a diffusion volume's). */
+export type SideGeometry = Pick<AnalysisGrid, 'columns' | 'rows' | 'slices' | 'spacingMm'> & {
+  source: Pick<AnalysisGrid['source'], 'ImageOrientationPatient'>;
+};
+
+/** The side of the midline (+1 patient's left, -1 right, 0 outside) of each voxel of an intracranial mask (see HeadGeometry.side). */
+export function hemisphereSides(grid: SideGeometry, intracranial: Uint8Array): Int8Array {
   const { columns: C, rows: R, slices: S } = grid;
   const iop = grid.source.ImageOrientationPatient;
   // In-plane coordinates (mm) along the row and column directions.

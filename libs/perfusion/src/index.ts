@@ -33,4 +33,6 @@ export * from './map-smoothing.stage';
 export * from './haemodynamic-maps.stage';
 export * from './lesions.stage';
 export * from './result.stage';
+export * from './signal-model';
+export * from './mr';
 export * from './analyze-perfusion';

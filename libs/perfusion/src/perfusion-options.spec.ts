@@ -60,9 +60,10 @@ describe(resolvePerfusionOptions.name, () => {
     expect(read(DEFAULT_PERFUSION_OPTIONS)).not.toEqual(expected);
   });
 
-  it('routes every public option but onProgress', () => {
+  // signalModel is no stage setting: it says how images become concentration (CT_SIGNAL_MODEL by default)
+  it('routes every public option but onProgress and signalModel', () => {
     const keys = new Set(routes.map(([key]) => key));
-    const sample: Required<Omit<AnalyzePerfusionOptions, 'onProgress'>> = {
+    const sample: Required<Omit<AnalyzePerfusionOptions, 'onProgress' | 'signalModel'>> = {
       maxPixelMm: 0,
       motionCorrection: false,
       motionLimitMm: 0,

@@ -1,3 +1,4 @@
+import type { SignalModel } from './signal-model';
 import { MIN_SUBSPACE_COMPONENTS } from './temporal-subspace';
 
 export type PerfusionStage = 'prepare' | 'motion' | 'baseline' | 'mask' | 'vessels' | 'denoise' | 'deconvolution' | 'maps' | 'volumes';
@@ -7,6 +8,8 @@ export type PerfusionStage = 'prepare' | 'motion' | 'baseline' | 'mask' | 'vesse
  * DEFAULT_PERFUSION_OPTIONS. resolvePerfusionOptions groups them per stage.
  */
 export interface AnalyzePerfusionOptions {
+  /** how images become concentration, head and parenchyma (default CT_SIGNAL_MODEL; MR DSC: dscSignalModel) */
+  signalModel?: SignalModel;
   /** called as each stage starts, with the fraction of the work done so far */
   onProgress?: (stage: PerfusionStage, fraction: number) => void;
   /** largest in-plane pixel (mm) the analysis grid may have after block averaging (default 2) */

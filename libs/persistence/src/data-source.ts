@@ -41,9 +41,33 @@ export async function openDatabase(database: DatabaseConfig): Promise<DataSource
   } catch (error) {
     throw new DatabaseUnavailableError(`cannot open ${describe(database)}: ${(error as Error).message.split('\n')[0]}`);
   }
-  await dataSource.runMigrations({ transaction: 'each' });
+  if (database.type === 'postgres') await underAdvisoryLock(dataSource, () => dataSource.runMigrations({ transaction: 'each' }));
+  else await dataSource.runMigrations({ transaction: 'each' });
   if (database.type === 'sqlite') serializeTransactions(dataSource);
   return dataSource;
+}
+
+/** The key of the session advisory lock that migrations run under: any constant all Nidus processes share. */
+export const MIGRATION_LOCK_KEY = 7_368_424_955; // 'nidus' on a phone keypad, as a bigint
+
+/**
+ * Runs `work` holding a PostgreSQL session advisory lock, so that any number of gateways and workers starting
+ * at once on one database migrate one after the other: the first migrates, the others wait, then find nothing
+ * to do. The lock is held on one connection of its own and released with it, even when `work` fails.
+ */
+async function underAdvisoryLock<T>(dataSource: DataSource, work: () => Promise<T>): Promise<T> {
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    try {
+      return await work();
+    } finally {
+      await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+    }
+  } finally {
+    await runner.release();
+  }
 }
 
 /**

@@ -10,6 +10,7 @@ import { AppContext, closeAppContext, openAppContext } from './app-context';
 const none = async () => undefined;
 const handlers = (over: Partial<JobHandlers>): JobHandlers => ({
   'series.check-complete': none,
+  'study.check-complete': none,
   'analysis.run': none,
   'results.deliver': none,
   'alert.evaluate': none,

@@ -50,7 +50,7 @@ export function installAnalyses(
   providers?: readonly AnalysisProvider[],
   logger?: Logger,
 ): { analyses: InstalledAnalyses; routes: Route[] } {
-  const analyses = openAnalyses({ nidusVersion: nidusVersion(), modelsDir: config.modelsDir, uidRoot: config.uidRoot, providers });
+  const analyses = openAnalyses({ nidusVersion: nidusVersion(), modelsDir: config.modelsDir, uidRoot: config.uidRoot, inference: config.inference, providers });
   for (const problem of analyses.registry.problems) logger?.error({ analysis: problem.id, reason: problem.reason }, 'analysis not installed');
   try {
     return { analyses, routes: analyses.registry.routes(config.routes) };

@@ -2,7 +2,7 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AnalysisRegistry } from '@nidus/analysis';
 import { Metrics } from '@nidus/observability';
-import { AnalysisRepository, AuditRepository, StudyIndexRepository } from '@nidus/persistence';
+import { AnalysisRepository, AuditRepository, DeliveryRepository, StudyIndexRepository } from '@nidus/persistence';
 import { JobQueue } from '@nidus/jobs';
 import { AppContext, NIDUS_CONFIG, NIDUS_LOGGER, NIDUS_ROUTES, NIDUS_SECURITY } from './app-context';
 
@@ -22,6 +22,7 @@ export class NidusCoreModule {
       { provide: NIDUS_SECURITY, useValue: context.security },
       { provide: StudyIndexRepository, useFactory: () => new StudyIndexRepository(context.db) },
       { provide: AnalysisRepository, useFactory: () => new AnalysisRepository(context.db) },
+      { provide: DeliveryRepository, useFactory: () => new DeliveryRepository(context.db) },
       { provide: AuditRepository, useValue: context.security.auditLog },
     ];
     return { module: NidusCoreModule, providers, exports: providers.map((p) => p.provide) };

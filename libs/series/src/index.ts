@@ -3,3 +3,5 @@ export * from './routing';
 export * from './series-completion';
 export * from './study-assembly';
 export * from './series-arrival';
+export * from './single-image';
+export * from './study-completion';

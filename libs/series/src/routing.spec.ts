@@ -64,6 +64,30 @@ describe(routesFor.name, () => {
     expect(one({ ...ctp, callingAETitle: 'OTHER' }, rules)?.name).toBe('ae');
   });
 
+  it('bounds slices and time points from above too: a findings model route takes no 4D series', () => {
+    const model = route({ name: 'ct-model', match: { Modality: ['CT'], minSlices: 5, maxSlices: 64, maxTimePoints: 1 }, analysis: 'ct-model' });
+    const plain = { ...ctp, timePoints: 1, instanceCount: 16 };
+    expect(routeSeries(plain, [model])?.name).toBe('ct-model');
+    expect(routeSeries(ctp, [model])).toBeUndefined();
+    expect(routeSeries({ ...plain, slices: 65, instanceCount: 65 }, [model])).toBeUndefined();
+    expect(routeSeries({ ...plain, slices: 4, instanceCount: 4 }, [model])).toBeUndefined();
+  });
+
+  it('several models on one series, each once; configured routes override the defaults, leave a model off, raise its priority', () => {
+    const head = { ...ctp, timePoints: 1, instanceCount: 24, slices: 24, SeriesDescription: 'Head 5mm' };
+    const defaults = [
+      route({ name: 'hem (appliesTo)', match: { Modality: ['CT'], BodyPartExamined: ['HEAD'], maxTimePoints: 1 }, analysis: 'hemorrhage' }),
+      route({ name: 'frac (appliesTo)', match: { Modality: ['CT'], maxTimePoints: 1 }, analysis: 'fracture' }),
+    ];
+    expect(routesFor(head, defaults).map((r) => [r.analysis, r.priority])).toEqual([
+      ['hemorrhage', 'routine'],
+      ['fracture', 'routine'],
+    ]);
+    // NIDUS_CONFIG's routes replace the defaults: hemorrhage at stat, fracture left out (off)
+    const configured = [route({ name: 'hem-stat', match: { Modality: ['CT'], BodyPartExamined: ['HEAD'] }, analysis: 'hemorrhage', priority: 'stat' })];
+    expect(routesFor(head, configured).map((r) => [r.analysis, r.priority])).toEqual([['hemorrhage', 'stat']]);
+  });
+
   it('treats an invalid SeriesDescription pattern as matching nothing', () => {
     expect(routeSeries(ctp, [route({ name: 'bad', match: { SeriesDescription: '([' }, analysis: 'x' })])).toBeUndefined();
   });

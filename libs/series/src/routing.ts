@@ -41,7 +41,9 @@ export function routeMatches(route: Route, series: SeriesSummary): boolean {
     headerCriteriaMatch(route, series) &&
     (m.ImageType ?? []).every((v) => series.ImageType.some((t) => upper(t) === upper(v))) &&
     series.slices >= (m.minSlices ?? 0) &&
-    series.timePoints >= (m.minTimePoints ?? 0)
+    series.slices <= (m.maxSlices ?? Infinity) &&
+    series.timePoints >= (m.minTimePoints ?? 0) &&
+    series.timePoints <= (m.maxTimePoints ?? Infinity)
   );
 }
 

@@ -172,6 +172,31 @@ describe(SeriesCompletion.name, () => {
     expect(await s.h.handle({ SeriesInstanceUID: sliceMajor.series.SeriesInstanceUID, instanceCount: 30 })).toEqual({});
   });
 
+  it('completes a projection radiograph (DX, CR) with its image, with no quiet period', async () => {
+    for (const [Modality, SOPClassUID] of [
+      ['DX', '1.2.840.10008.5.1.4.1.1.1.1'],
+      ['DX', '1.2.840.10008.5.1.4.1.1.1.1.1'],
+      ['CR', '1.2.840.10008.5.1.4.1.1.1'],
+    ]) {
+      const fixture = perfusion(dir, 1, 1, 'time-major', { description: 'Chest PA' });
+      fixture.series.Modality = Modality;
+      fixture.instances[0].SOPClassUID = SOPClassUID;
+      const ids = { StudyInstanceUID: fixture.series.StudyInstanceUID, SeriesInstanceUID: fixture.series.SeriesInstanceUID };
+      const elements = { ...syntheticCtElements(0, { rows: 8, columns: 8, ...ids }), Modality, SOPClassUID, BodyPartExamined: 'CHEST' };
+      writeFileSync(join(dir, fixture.instances[0].path), writePart10(elements));
+      const cxr = routingOnlyAnalysis('cxr', [{ name: 'cxr', match: { Modality: ['DX', 'CR'] }, analysis: 'cxr', priority: 'routine' }]);
+      const { h, index } = handler(fixture, fixture.series.lastReceivedAt.getTime() + 50, [cxr]);
+      expect(await h.handle({ SeriesInstanceUID: fixture.series.SeriesInstanceUID, instanceCount: 1 })).toEqual({
+        'analysis.run': [{ payload: { analysisId: 'analysis-0' }, priority: 'routine' }],
+      });
+      expect(index.marked).toEqual([fixture.series.SeriesInstanceUID]);
+    }
+    // a CT image of one slice still waits for its quiet period
+    const ct = perfusion(dir, 1, 1, 'time-major', { description: 'Head' });
+    const { h } = handler(ct, ct.series.lastReceivedAt.getTime() + 50);
+    expect(await h.handle({ SeriesInstanceUID: ct.series.SeriesInstanceUID, instanceCount: 1 })).toEqual({});
+  });
+
   it('stores an unmatched series and leaves it alone', async () => {
     const fixture = perfusion(dir, 2, 1, 'time-major', { description: 'Head routine' });
     const { h, index, analyses } = handler(fixture, fixture.series.lastReceivedAt.getTime() + 20_000);

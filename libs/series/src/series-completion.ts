@@ -8,6 +8,8 @@ import type { FollowUps, JobPayloads } from '@nidus/jobs';
 import { routesFor, stableAfterSeconds } from './routing';
 import { analysisIdentity, type AnalysisRegistry, type SeriesSummary } from '@nidus/analysis';
 import { layoutOf, summarizeSeries } from './series-summary';
+import { completesWithEachImage } from './single-image';
+import { studyChecks } from './study-completion';
 
 /** The index, as completion uses it: StudyIndexRepository fits. */
 export interface CompletionIndex {
@@ -33,16 +35,17 @@ export interface SeriesCompletionOptions {
   logger?: Logger;
 }
 
-export type CompletionReason = 'announced-count' | 'full-grid' | 'quiet';
+export type CompletionReason = 'announced-count' | 'full-grid' | 'single-image' | 'quiet';
 
 /**
  * Identity of an analysis input: the analysis with its version and model (analysisIdentity), and the sorted
  * SOPInstanceUIDs. The same images never make a second run of the same version; one more image, or a new
  * version of the analysis or its model, makes a new one.
  */
-export function analysisInputKey(identity: string, SOPInstanceUIDs: readonly string[]): string {
+export function analysisInputKey(identity: string, SOPInstanceUIDs: readonly string[], revision = 0): string {
+  // a revision (an unreadable image replaced by an intact one) is other input, though the UIDs are the same
   return createHash('sha256')
-    .update([identity, ...[...SOPInstanceUIDs].sort()].join('\n'))
+    .update([identity, ...[...SOPInstanceUIDs].sort(), ...(revision > 0 ? [`revision:${revision}`] : [])].join('\n'))
     .digest('hex');
 }
 
@@ -73,7 +76,8 @@ export class SeriesCompletion {
   async handle(payload: JobPayloads['series.check-complete']): Promise<FollowUps> {
     const series = await this.index.findSeries(payload.SeriesInstanceUID);
     // overtaken by later instances (their own check will come), or done already
-    if (!series || series.instanceCount !== payload.instanceCount || series.state === 'complete') return {};
+    if (!series || series.instanceCount !== payload.instanceCount || series.state === 'complete' || (series.revision ?? 0) !== (payload.revision ?? 0))
+      return {};
     const instances = await this.index.seriesInstances(series.SeriesInstanceUID);
     if (instances.length !== series.instanceCount) return {};
     const headers = instances.map((i) => readHeader(this.options.instancePath(i.path)));
@@ -95,12 +99,19 @@ export class SeriesCompletion {
       'series complete',
     );
     const runs: NonNullable<FollowUps['analysis.run']> = [];
+    const studyRuns: NonNullable<FollowUps['study.check-complete']> = [];
     for (const route of routes) {
       const analysis = this.options.analyses.get(route.analysis);
+      if (analysis.level === 'study' && analysis.study) {
+        // a study-level analysis runs on several series: the study check decides when (libs/series/src/study-completion.ts)
+        studyRuns.push(...studyChecks(series, analysis, route.priority, route.waitSeconds));
+        continue;
+      }
       const { analysis: run, created } = await this.analyses.createOnce({
         inputKey: analysisInputKey(
           analysisIdentity(analysis),
           instances.map((i) => i.SOPInstanceUID),
+          series.revision ?? 0,
         ),
         StudyInstanceUID: series.StudyInstanceUID,
         SeriesInstanceUID: series.SeriesInstanceUID,
@@ -125,7 +136,7 @@ export class SeriesCompletion {
       }
       runs.push({ payload: { analysisId: run.id }, priority: route.priority });
     }
-    return runs.length ? { 'analysis.run': runs } : {};
+    return { ...(runs.length ? { 'analysis.run': runs } : {}), ...(studyRuns.length ? { 'study.check-complete': studyRuns } : {}) };
   }
 
   private completionReason(
@@ -137,6 +148,7 @@ export class SeriesCompletion {
   ): CompletionReason | undefined {
     if (series.expectedInstanceCount !== null && series.instanceCount >= series.expectedInstanceCount) return 'announced-count';
     if (gridIsFull(layout, headers, instances)) return 'full-grid';
+    if (completesWithEachImage(summary)) return 'single-image';
     const stableMs = stableAfterSeconds(summary, this.options.routes, this.options.stableAfterSeconds) * 1000;
     const now = this.options.now?.() ?? Date.now();
     // a little slack: the delayed job may fire a few ms before the period has passed by this clock

@@ -4,6 +4,7 @@ import type { SeriesEntity } from '@nidus/persistence';
 import type { EnqueueOptions, JobPayloads } from '@nidus/jobs';
 import type { SeriesArrivalListener, StoredInstance } from './series-arrival';
 import { stableAfterSeconds } from './routing';
+import { completesWithEachImage } from './single-image';
 
 /** The queue, as assembly uses it: JobQueue fits. */
 export interface CheckQueue {
@@ -28,20 +29,23 @@ export interface StudyAssemblyOptions {
 interface Pending {
   stableMs: number;
   temporalPositions?: number;
+  /** a projection radiograph: complete with each image */
+  singleImage: boolean;
   timer?: NodeJS.Timeout;
   flushing: boolean;
   dirty: boolean;
 }
 
 /** The job identity of an early check (count reached): apart from the quiet-period check of the same count. */
-export function earlyCheckJobId(SeriesInstanceUID: string, instanceCount: number): string {
-  return `series.check-complete:early:${SeriesInstanceUID}:${instanceCount}`;
+export function earlyCheckJobId(SeriesInstanceUID: string, instanceCount: number, revision = 0): string {
+  return `series.check-complete:early:${SeriesInstanceUID}:${instanceCount}${revision > 0 ? `:r${revision}` : ''}`;
 }
 
 /**
  * Hears every stored instance and keeps a `series.check-complete` job queued for its series:
  * delayed by the quiet period (STABLE_AFTER_SECONDS, or the route's own), and at once when the series
- * announced its count (ImagesInAcquisition) or a perfusion grid may be full (NumberOfTemporalPositions).
+ * announced its count (ImagesInAcquisition), a perfusion grid may be full (NumberOfTemporalPositions), or it is a
+ * projection radiograph (DX, CR), complete with each image.
  * The job carries the instance count it saw, so a job overtaken by later instances does nothing: the
  * state lives in the index and the queue (Redis), not here, and `recover()` re-queues after a restart.
  */
@@ -72,7 +76,13 @@ export class StudyAssembly implements SeriesArrivalListener {
         this.options.routes,
         this.options.stableAfterSeconds,
       );
-      p = { stableMs: seconds * 1000, temporalPositions: header.NumberOfTemporalPositions, flushing: false, dirty: false };
+      p = {
+        stableMs: seconds * 1000,
+        temporalPositions: header.NumberOfTemporalPositions,
+        singleImage: completesWithEachImage({ Modality: header.series.Modality, SOPClassUID: header.SOPClassUID }),
+        flushing: false,
+        dirty: false,
+      };
       this.pending.set(uid, p);
     }
     p.temporalPositions ??= header.NumberOfTemporalPositions;
@@ -87,7 +97,12 @@ export class StudyAssembly implements SeriesArrivalListener {
   async recover(now = new Date()): Promise<number> {
     const longest = Math.max(this.options.stableAfterSeconds, ...this.options.routes.map((r) => r.stableAfterSeconds ?? 0));
     const quiet = await this.lookup.quietSeries(new Date(now.getTime() - longest * 1000));
-    for (const s of quiet) await this.queue.enqueue('series.check-complete', { SeriesInstanceUID: s.SeriesInstanceUID, instanceCount: s.instanceCount });
+    for (const s of quiet)
+      await this.queue.enqueue('series.check-complete', {
+        SeriesInstanceUID: s.SeriesInstanceUID,
+        instanceCount: s.instanceCount,
+        ...(s.revision > 0 && { revision: s.revision }),
+      });
     return quiet.length;
   }
 
@@ -111,12 +126,13 @@ export class StudyAssembly implements SeriesArrivalListener {
     try {
       const series = await this.lookup.findSeries(uid);
       if (series) {
-        const payload = { SeriesInstanceUID: uid, instanceCount: series.instanceCount };
+        const payload = { SeriesInstanceUID: uid, instanceCount: series.instanceCount, ...(series.revision > 0 && { revision: series.revision }) };
         await this.queue.enqueue('series.check-complete', payload, { delayMs: p.stableMs });
         const T = p.temporalPositions;
         const announced = series.expectedInstanceCount !== null && series.instanceCount >= series.expectedInstanceCount;
         const gridMayBeFull = !!T && T > 1 && series.instanceCount % T === 0 && series.instanceCount >= 2 * T;
-        if (announced || gridMayBeFull) await this.queue.enqueue('series.check-complete', payload, { jobId: earlyCheckJobId(uid, series.instanceCount) });
+        if (announced || gridMayBeFull || p.singleImage)
+          await this.queue.enqueue('series.check-complete', payload, { jobId: earlyCheckJobId(uid, series.instanceCount, series.revision) });
       }
     } catch (error) {
       this.options.logger?.error({ SeriesInstanceUID: uid, err: { message: (error as Error).message } }, 'cannot queue the series check; recover() will');

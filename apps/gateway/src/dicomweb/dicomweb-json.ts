@@ -1,3 +1,4 @@
+import { parsePersonName } from '@nidus/dicom';
 import type { DicomJson, DicomJsonAttribute } from '@nidus/dicom-net';
 import type { InstanceEntity, SeriesEntity, StudyEntity } from '@nidus/persistence';
 
@@ -6,7 +7,8 @@ import type { InstanceEntity, SeriesEntity, StudyEntity } from '@nidus/persisten
 
 function el(vr: string, value: string | number | null | undefined): DicomJsonAttribute {
   if (value === null || value === undefined || value === '') return { vr };
-  if (vr === 'PN') return { vr, Value: [{ Alphabetic: String(value) }] };
+  // PS3.18 F.2.2: a PN value by its component groups, each as decoded from the instance's character set
+  if (vr === 'PN') return { vr, Value: [parsePersonName(String(value))] };
   return { vr, Value: [value] };
 }
 

@@ -1,4 +1,5 @@
 import { Brackets, DataSource, FindOptionsWhere, SelectQueryBuilder } from 'typeorm';
+import { personNameQuery, PERSON_NAME_GROUPS, type PersonNameGroup } from '@nidus/dicom';
 import { InstanceEntity, SeriesEntity, StudyEntity } from '@nidus/persistence';
 
 // QIDO-RS matching (PS3.18 8.3.4, PS3.4 C.2.2.2) over the index: single value, wild card (* ?) on text,
@@ -34,6 +35,34 @@ function matchText<T extends object>(qb: SelectQueryBuilder<T>, column: string, 
         const p = param();
         if (/[*?]/.test(v)) w.orWhere(`LOWER(${column}) LIKE LOWER(:${p}) ESCAPE '\\'`, { [p]: escapeLike(v) });
         else w.orWhere(`LOWER(${column}) = LOWER(:${p})`, { [p]: v });
+      }
+    }),
+  );
+}
+
+/**
+ * PN: on the match keys of the study (PatientName*Key), so a name is found in any character set, without regard to
+ * case or diacritics; wild cards * and ?; a value without '=' matches any component group (personNameQuery).
+ */
+function matchPersonName<T extends object>(qb: SelectQueryBuilder<T>, alias: string, value: string | undefined): void {
+  if (value === undefined) return;
+  const queries = value
+    .split(/[\\,]/)
+    .map(personNameQuery)
+    .filter((q) => q !== undefined);
+  if (queries.length === 0) return;
+  const column = (group: PersonNameGroup) => `${alias}.PatientName${group}Key`;
+  const like = (group: PersonNameGroup, pattern: string) => {
+    const p = param();
+    return { sql: `${column(group)} LIKE :${p} ESCAPE '\\'`, params: { [p]: escapeLike(pattern) } };
+  };
+  qb.andWhere(
+    new Brackets((w) => {
+      for (const q of queries) {
+        const groups = Object.entries(q.groups) as [PersonNameGroup, string][];
+        const terms = q.anyGroup ? PERSON_NAME_GROUPS.map((g) => like(g, groups[0][1])) : groups.map(([g, pattern]) => like(g, pattern));
+        const sql = terms.map((t) => t.sql).join(q.anyGroup ? ' OR ' : ' AND ');
+        w.orWhere(`(${sql})`, Object.assign({}, ...terms.map((t) => t.params)));
       }
     }),
   );
@@ -82,7 +111,7 @@ export class DicomWebQueryRepository {
     const qb = this.db.getRepository(StudyEntity).createQueryBuilder('study');
     matchUids(qb, 'study.StudyInstanceUID', queryKey(params, 'StudyInstanceUID', '0020000D'));
     matchText(qb, 'study.PatientID', queryKey(params, 'PatientID', '00100020'));
-    matchText(qb, 'study.PatientName', queryKey(params, 'PatientName', '00100010'));
+    matchPersonName(qb, 'study', queryKey(params, 'PatientName', '00100010'));
     matchText(qb, 'study.AccessionNumber', queryKey(params, 'AccessionNumber', '00080050'));
     matchText(qb, 'study.StudyDescription', queryKey(params, 'StudyDescription', '00081030'));
     matchDate(qb, 'study.StudyDate', queryKey(params, 'StudyDate', '00080020'));
@@ -153,5 +182,21 @@ export class DicomWebQueryRepository {
     if (SeriesInstanceUID) where.SeriesInstanceUID = SeriesInstanceUID;
     if (SOPInstanceUID) where.SOPInstanceUID = SOPInstanceUID;
     return this.db.getRepository(InstanceEntity).find({ where, order: { SeriesInstanceUID: 'ASC', InstanceNumber: 'ASC', SOPInstanceUID: 'ASC' } });
+  }
+
+  /** One instance of each study or series (the lowest InstanceNumber): whose header answers includefield there. */
+  async firstInstances(column: 'StudyInstanceUID' | 'SeriesInstanceUID', uids: string[]): Promise<Map<string, InstanceEntity>> {
+    const out = new Map<string, InstanceEntity>();
+    if (!uids.length) return out;
+    const rows = await this.db
+      .getRepository(InstanceEntity)
+      .createQueryBuilder('instance')
+      .where(`instance.${column} IN (:...uids)`, { uids })
+      .orderBy(`instance.${column}`, 'ASC')
+      .addOrderBy('instance.InstanceNumber', 'ASC')
+      .addOrderBy('instance.SOPInstanceUID', 'ASC')
+      .getMany();
+    for (const row of rows) if (!out.has(row[column])) out.set(row[column], row);
+    return out;
   }
 }

@@ -1,8 +1,10 @@
 import { Controller, Get, Inject, NotFoundException, Param, Query } from '@nestjs/common';
-import { AnalysisEntity, AnalysisRepository, SeriesEntity, StudyEntity, StudyIndexRepository } from '@nidus/persistence';
-import { DicomWebQueryRepository } from './dicomweb-query.repository';
+import { toDeliveryView, type DeliveryView } from '@nidus/delivery';
+import { AnalysisEntity, AnalysisRepository, DeliveryEntity, DeliveryRepository, SeriesEntity, StudyEntity, StudyIndexRepository } from '@nidus/persistence';
+import { DicomWebQueryRepository, type QueryParams } from './dicomweb-query.repository';
 import { RequirePermission } from '../security/require-permission.decorator';
 import { Audited } from '../security/audited.decorator';
+import { parsePaging } from '../paging/paging';
 
 export interface StudySummary {
   StudyInstanceUID: string;
@@ -23,11 +25,25 @@ export interface StudySummary {
     instanceCount: number;
     expectedInstanceCount: number | null;
     state: string;
-    analyses: { id: string; kind: string; status: string; priority: string; queuedAt: string; finishedAt: string | null }[];
+    analyses: {
+      id: string;
+      kind: string;
+      status: string;
+      priority: string;
+      queuedAt: string;
+      finishedAt: string | null;
+      /** why it failed, typed (e.g. `ModelOutputError(not-finite): ...`, or WorkerDiedError after its worker died too often) */
+      error: string | null;
+      /** tries so far, and those cut off by a dying worker */
+      attempts: number;
+      interruptions: number;
+      /** each result object at each delivery target (on /api/studies/{uid} only) */
+      deliveries?: DeliveryView[];
+    }[];
   }[];
 }
 
-function summary(study: StudyEntity, series: SeriesEntity[], analyses: AnalysisEntity[]): StudySummary {
+function summary(study: StudyEntity, series: SeriesEntity[], analyses: AnalysisEntity[], deliveries?: DeliveryEntity[]): StudySummary {
   return {
     StudyInstanceUID: study.StudyInstanceUID,
     PatientID: study.PatientID,
@@ -56,6 +72,10 @@ function summary(study: StudyEntity, series: SeriesEntity[], analyses: AnalysisE
           priority: a.priority,
           queuedAt: a.queuedAt.toISOString(),
           finishedAt: a.finishedAt?.toISOString() ?? null,
+          error: a.error,
+          attempts: a.attempts,
+          interruptions: a.interruptions,
+          ...(deliveries && { deliveries: deliveries.filter((d) => d.analysisId === a.id).map(toDeliveryView) }),
         })),
     })),
   };
@@ -69,14 +89,15 @@ export class StudiesApiController {
     @Inject(DicomWebQueryRepository) private readonly query: DicomWebQueryRepository,
     @Inject(StudyIndexRepository) private readonly index: StudyIndexRepository,
     @Inject(AnalysisRepository) private readonly analyses: AnalysisRepository,
+    @Inject(DeliveryRepository) private readonly deliveries: DeliveryRepository,
   ) {}
 
   @Get()
   @Audited('study.query')
-  async list(@Query('limit') limit?: string, @Query('offset') offset?: string): Promise<StudySummary[]> {
-    const take = Math.min(Math.max(Number(limit ?? 50) || 50, 1), 500);
-    const skip = Math.max(Number(offset ?? 0) || 0, 0);
-    const studies = await this.index.listStudies(take, skip);
+  async list(@Query() params: QueryParams): Promise<StudySummary[]> {
+    const page = parsePaging(params.limit, params.offset, { defaultLimit: 50, maxLimit: 500 });
+    // the QIDO-RS study keys (PatientName in any character set, PatientID, AccessionNumber, StudyDate...), newest first
+    const studies = await this.query.searchStudies(params, { limit: page.limit, offset: page.offset });
     const series = await this.query.seriesOfStudies(studies.map((s) => s.StudyInstanceUID));
     return Promise.all(
       studies.map(async (s) =>
@@ -94,6 +115,11 @@ export class StudiesApiController {
   async one(@Param('study') study: string): Promise<StudySummary> {
     const found = await this.index.findStudy(study);
     if (!found) throw new NotFoundException(`no study ${study}`);
-    return summary(found, await this.index.studySeries(study), await this.analyses.forStudy(study));
+    return summary(
+      found,
+      await this.index.studySeries(study),
+      await this.analyses.forStudy(study),
+      await this.deliveries.list({ StudyInstanceUID: study }, 10_000),
+    );
   }
 }

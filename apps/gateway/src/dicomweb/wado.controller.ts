@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Param, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { Logger } from '@nidus/observability';
 import { NIDUS_LOGGER } from '@nidus/runtime';
-import { baseUrlOf, sendError } from './dicomweb-errors';
+import { baseUrlOf, sendError, storedDataStatus } from './dicomweb-errors';
 import { DicomWebQueryRepository } from './dicomweb-query.repository';
 import { WadoService } from './wado.service';
 import { RequirePermission } from '../security/require-permission.decorator';
@@ -90,7 +90,11 @@ export class WadoController {
     try {
       await work();
     } catch (error) {
-      if (sendError(res, error)) return;
+      if (sendError(res, error)) {
+        if (storedDataStatus(error))
+          this.logger.warn({ err: { name: (error as Error).name, message: (error as Error).message } }, 'WADO-RS: the stored data cannot be served as asked');
+        return;
+      }
       this.logger.error({ err: { message: (error as Error).message } }, 'WADO-RS failed');
       if (!res.headersSent) res.status(500).json({ error: 'internal error' });
       else res.destroy();

@@ -19,6 +19,8 @@ export class WadoError extends Error {
 }
 
 const HEAD_BYTES = 64 * 1024;
+/** binary values above this size are referenced by BulkDataURI rather than inlined (PS3.18 F.2.6) */
+const BULK_DATA_MIN_BYTES = 1024;
 
 /**
  * Retrieve (PS3.18 10.4): instances as stored (no transcoding), metadata in the DICOM JSON Model with
@@ -77,10 +79,17 @@ export class WadoService {
       }
       const frames = ds.element('PixelData') ? numberOfFrames(ds.number('NumberOfFrames')) : 0;
       const url = this.instanceUrl(baseUrl, i);
+      const packedBits = ds.number('BitsAllocated') === 1 && !ds.element('PixelData')?.fragments;
       out.push(
         // Pixel Data by its frames; other binary values inline
         toDicomJson(ds, {
-          bulkDataUri: (tag) => (tag === '7FE00010' && frames ? `${url}/frames/${Array.from({ length: frames }, (_, k) => k + 1).join(',')}` : undefined),
+          bulkDataUri: (tag, length) => {
+            // 1-bit pixels (SEG) as stored, packed (PS3.5 8.1.1), as a Part 10 reader would see them
+            if (tag === '7FE00010' && packedBits) return `${url}/bulkdata/${tag}`;
+            if (tag === '7FE00010') return frames ? `${url}/frames/${Array.from({ length: frames }, (_, k) => k + 1).join(',')}` : undefined;
+            // other large binary values of the top level by their bulk data resource (BulkDataService)
+            return !tag.includes('/') && length > BULK_DATA_MIN_BYTES && length !== 0xffffffff ? `${url}/bulkdata/${tag}` : undefined;
+          },
         }),
       );
     }
@@ -99,24 +108,30 @@ export class WadoService {
         r.type === 'application/octet-stream',
     );
     if (!octet) throw new WadoError(406, `cannot answer Accept '${accept}': frames are served as application/octet-stream`);
-    if (!/^\d+(,\d+)*$/.test(frameList)) throw new WadoError(400, `'${frameList}' is not a list of frame numbers`);
-    const numbers = frameList.split(',').map(Number);
+    if (!/^\d+(,\d+)*$/.test(frameList)) throw new WadoError(400, `'${frameList.slice(0, 40)}' is not a list of frame numbers`);
+    // each frame once, in the order first asked for, and at most MAX_FRAMES_PER_REQUEST of them: one GET cannot
+    // make the gateway decode the same frame thousands of times
+    const numbers = [...new Set(frameList.split(',').map(Number))];
+    if (numbers.length > MAX_FRAMES_PER_REQUEST) throw new WadoError(400, `${numbers.length} frames asked for; at most ${MAX_FRAMES_PER_REQUEST} per request`);
     const ds = readPart10(await this.store.read(instance.path));
     if (!ds.element('PixelData')) throw new WadoError(404, 'the instance has no Pixel Data');
     const count = pixelModuleOf(ds).NumberOfFrames;
     const bad = numbers.find((n) => n < 1 || n > count);
     if (bad !== undefined) throw new WadoError(404, `frame ${bad} does not exist (the instance has ${count})`);
-    const decoded = [];
-    for (const n of numbers) decoded.push(await decodeFrame(ds, n - 1));
+    // decoded and sent one at a time: memory holds one frame, not the whole list
+    const first = await decodeFrame(ds, numbers[0] - 1);
     const multipart = new MultipartResponse(res, 'application/octet-stream');
-    for (const frame of decoded) {
-      const pixels = frame.pixels;
+    for (let i = 0; i < numbers.length; i++) {
+      const pixels = (i === 0 ? first : await decodeFrame(ds, numbers[i] - 1)).pixels;
       const bytes = Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength);
       await multipart.part('application/octet-stream', bytes, { 'Content-Length': bytes.length });
     }
     await multipart.end();
   }
 }
+
+/** Distinct frames one WADO-RS frames request may ask for. */
+export const MAX_FRAMES_PER_REQUEST = 2048;
 
 function numberOfFrames(value: number | undefined): number {
   return value && value > 0 ? Math.floor(value) : 1;

@@ -35,13 +35,29 @@ const PERMISSION_OF: Record<string, Permission> = {
   'GET /dicomweb/studies/:study/series/:series/instances/:instance': 'study:read',
   'GET /dicomweb/studies/:study/series/:series/instances/:instance/metadata': 'study:read',
   'GET /dicomweb/studies/:study/series/:series/instances/:instance/frames/:frames': 'study:read',
+  'GET /dicomweb/studies/:study/series/:series/instances/:instance/rendered': 'study:read',
+  'GET /dicomweb/studies/:study/series/:series/instances/:instance/frames/:frames/rendered': 'study:read',
+  'GET /dicomweb/studies/:study/thumbnail': 'study:read',
+  'GET /dicomweb/studies/:study/series/:series/thumbnail': 'study:read',
+  'GET /dicomweb/studies/:study/series/:series/instances/:instance/thumbnail': 'study:read',
+  'GET /dicomweb/studies/:study/series/:series/instances/:instance/bulkdata/:tag': 'study:read',
   'GET /api/studies': 'study:read',
+  'GET /api/worklist': 'study:read',
+  'GET /api/worklist/stream': 'study:read',
+  'GET /api/review/studies/:study': 'study:read',
+  'GET /api/review/studies/:study/series/:series/stack': 'study:read',
+  'GET /api/review/studies/:study/analyses/:analysis/overlay': 'study:read',
+  'POST /api/review/studies/:study/analyses/:analysis/reviews': 'review:decide',
+  'GET /api/models/feedback': 'model:monitor',
+  'GET /api/models/:id/feedback': 'model:monitor',
   'GET /api/studies/:study': 'study:read',
   'GET /api/audit': 'audit:read',
   'GET /api/config': 'config:view',
   'GET /api/tokens': 'token:manage',
   'POST /api/tokens': 'token:manage',
   'DELETE /api/tokens/:id': 'token:manage',
+  'GET /api/deliveries': 'delivery:manage',
+  'POST /api/deliveries/resend': 'delivery:manage',
 };
 
 /** method + path of every route Express holds (Nest registers each controller route on the app's router). */
@@ -90,6 +106,7 @@ describe('route security of the gateway', () => {
   const studyA = { StudyInstanceUID: generateUid(), SeriesInstanceUID: '', SOPInstanceUID: '', files: [] as Buffer[] };
   const studyB = { StudyInstanceUID: generateUid(), files: [] as Buffer[] };
   let alertId: string;
+  let reviewedAnalysisId: string;
   let doomedTokenId: string;
 
   async function call(method: string, path: string, role?: Role, init: RequestInit = {}): Promise<{ status: number; body: string; headers: Headers }> {
@@ -143,6 +160,28 @@ describe('route security of the gateway', () => {
       payload: { study: { StudyInstanceUID: studyA.StudyInstanceUID }, summary: 'test' },
     });
     alertId = alert.id;
+    // a finished CT perfusion run, for the review routes
+    const analyses = new AnalysisRepository(context.db);
+    const { analysis: ctp } = await analyses.createOnce({
+      inputKey: randomBytes(32).toString('hex'),
+      StudyInstanceUID: studyA.StudyInstanceUID,
+      SeriesInstanceUID: studyA.SeriesInstanceUID,
+      kind: 'ctp',
+      priority: 'stat',
+      instanceCount: 2,
+    });
+    await analyses.markSucceeded(ctp.id, {
+      coreVolumeMl: 12,
+      hypoperfusionVolumeMl: 80,
+      tmax10VolumeMl: 30,
+      mismatchVolumeMl: 68,
+      mismatchRatio: 6.7,
+      hypoperfusionIntensityRatio: 0.38,
+      affectedHemisphere: 'left',
+      eligibility: { defuse3: true, extend: true },
+      warnings: [],
+    });
+    reviewedAnalysisId = ctp.id;
   });
 
   afterAll(async () => {
@@ -171,7 +210,9 @@ describe('route security of the gateway', () => {
         .replace(':series', studyA.SeriesInstanceUID)
         .replace(':instance', studyA.SOPInstanceUID)
         .replace(':frames', '1')
-        .replace(':id', route.startsWith('DELETE /api/tokens') ? doomedTokenId : alertId);
+        .replace(':tag', '7FE00010')
+        .replace(':analysis', reviewedAnalysisId)
+        .replace(':id', route.startsWith('DELETE /api/tokens') ? doomedTokenId : route.startsWith('GET /api/models') ? 'ctp' : alertId);
     const requestOf = (route: string): RequestInit => {
       if (route.startsWith('POST /dicomweb/studies')) {
         const { body, contentType } = multipart(studyA.files.slice(0, 1));
@@ -180,6 +221,8 @@ describe('route security of the gateway', () => {
       if (route === 'POST /api/tokens')
         return { body: JSON.stringify({ name: 'made by admin', role: 'viewer' }), headers: { 'Content-Type': 'application/json' } };
       if (route === 'POST /api/alerts/:id/ack') return { body: '{}', headers: { 'Content-Type': 'application/json' } };
+      if (route.endsWith('/reviews'))
+        return { body: JSON.stringify({ findingKey: 'coreVolumeMl', decision: 'accepted' }), headers: { 'Content-Type': 'application/json' } };
       return {};
     };
     // stroke reads only studies that raised an alert: study A did; a search names no study

@@ -7,3 +7,4 @@ export * from './results/ctp-summary.renderer';
 export * from './results/ctp-summary-text';
 export * from './results/ctp-colour-maps';
 export * from './results/ctp-card.svg';
+export * from './results/perfusion-result-labels';

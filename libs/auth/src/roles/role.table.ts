@@ -12,6 +12,8 @@ export const PERMISSIONS = [
   'token:manage',
   'config:view',
   'audit:read',
+  'delivery:manage',
+  'model:monitor',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -25,8 +27,14 @@ export interface RoleDefinition {
 
 /** The one table of who may do what. README's role table is rendered from it (roleTableMarkdown). */
 export const ROLE_TABLE: Readonly<Record<Role, RoleDefinition>> = {
-  admin: { summary: 'tokens, configuration view, audit trail', grants: { 'token:manage': 'all', 'config:view': 'all', 'audit:read': 'all' } },
-  radiologist: { summary: 'read studies and results, review decisions', grants: { 'study:read': 'all', 'review:decide': 'all' } },
+  admin: {
+    summary: 'tokens, configuration view, audit trail, result deliveries, model monitoring',
+    grants: { 'token:manage': 'all', 'config:view': 'all', 'audit:read': 'all', 'delivery:manage': 'all', 'model:monitor': 'all' },
+  },
+  radiologist: {
+    summary: 'read studies and results, review decisions, model monitoring',
+    grants: { 'study:read': 'all', 'review:decide': 'all', 'model:monitor': 'all' },
+  },
   stroke: {
     summary: 'alerts, acknowledge, read the alerted study',
     grants: { 'alert:read': 'all', 'alert:acknowledge': 'all', 'study:read': 'alerted' },
@@ -44,6 +52,8 @@ const PERMISSION_WORDS: Record<Permission, string> = {
   'token:manage': 'manage API tokens',
   'config:view': 'view the configuration',
   'audit:read': 'read the audit trail',
+  'delivery:manage': 'see and resend result deliveries',
+  'model:monitor': 'see how reviewers judged the models',
 };
 
 export function describePermission(permission: Permission): string {

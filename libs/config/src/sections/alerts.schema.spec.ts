@@ -5,18 +5,19 @@ import { loadConfig } from '../nidus-config';
 import { alertsSectionSchema, parseAlertComparison } from './alerts.schema';
 
 describe('alertsSectionSchema', () => {
-  it('ships the stroke team rule (DEFUSE 3, EXTEND, Tmax > 6 s >= 15 mL) with no targets', () => {
+  it('ships the stroke team rules (DEFUSE 3, EXTEND, Tmax > 6 s >= 15 mL) for CT perfusion and MR stroke, with no targets', () => {
     const section = alertsSectionSchema.parse({});
     expect(section.teams).toEqual([{ id: 'stroke', name: 'Stroke team', onCall: [] }]);
-    expect(section.rules).toHaveLength(1);
-    const [rule] = section.rules;
-    expect(rule).toMatchObject({ analysis: 'ctp', level: 'critical', team: 'stroke' });
-    expect('any' in rule.when && rule.when.any.map((c) => [c.path.join('.'), c.op, c.value])).toEqual([
-      ['eligibility.defuse3', '==', true],
-      ['eligibility.extend', '==', true],
-      ['hypoperfusionVolumeMl', '>=', 15],
-    ]);
-    expect(section.phi).toEqual({ accessionNumber: true, patientId: false, patientAge: true, patientSex: true });
+    expect(section.rules.map((r) => r.analysis)).toEqual(['ctp', 'mr-stroke']);
+    for (const rule of section.rules) {
+      expect(rule).toMatchObject({ level: 'critical', team: 'stroke' });
+      expect('any' in rule.when && rule.when.any.map((c) => [c.path.join('.'), c.op, c.value])).toEqual([
+        ['eligibility.defuse3', '==', true],
+        ['eligibility.extend', '==', true],
+        ['hypoperfusionVolumeMl', '>=', 15],
+      ]);
+    }
+    expect(section.phi).toEqual({ accessionNumber: true, patientId: false, patientName: false, patientAge: true, patientSex: true });
     expect(loadConfig({}).alerts).toEqual(section);
   });
 
@@ -44,7 +45,7 @@ describe('alertsSectionSchema', () => {
       ['attending', 'webhook', 300],
     ]);
     expect(alerts.rules[0].when).toEqual({ all: [{ path: ['coreVolumeMl'], op: '>', value: 70, source: 'coreVolumeMl > 70' }] });
-    expect(alerts.phi).toEqual({ accessionNumber: true, patientId: true, patientAge: true, patientSex: false });
+    expect(alerts.phi).toEqual({ accessionNumber: true, patientId: true, patientName: false, patientAge: true, patientSex: false });
   });
 
   it.each([

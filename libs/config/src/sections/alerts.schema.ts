@@ -109,17 +109,25 @@ const phiSchema = z
   .object({
     accessionNumber: z.boolean().default(true),
     patientId: z.boolean().default(false),
+    patientName: z.boolean().default(false),
     patientAge: z.boolean().default(true),
     patientSex: z.boolean().default(true),
   })
   .strict();
 export type AlertPhiOptions = z.output<typeof phiSchema>;
 
-/** Shipped default: the stroke team, critical on DEFUSE 3 or EXTEND eligibility or Tmax > 6 s >= 15 mL; no targets. */
+/** Shipped default: the stroke team, critical on DEFUSE 3 or EXTEND eligibility or Tmax > 6 s >= 15 mL, from CT perfusion or MR stroke; no targets. */
 export const DEFAULT_ALERT_RULES: z.input<typeof ruleSchema>[] = [
   {
     name: 'stroke-treatable-perfusion',
     analysis: 'ctp',
+    level: 'critical',
+    team: 'stroke',
+    when: { any: ['eligibility.defuse3', 'eligibility.extend', 'hypoperfusionVolumeMl >= 15'] },
+  },
+  {
+    name: 'stroke-treatable-mr',
+    analysis: 'mr-stroke',
     level: 'critical',
     team: 'stroke',
     when: { any: ['eligibility.defuse3', 'eligibility.extend', 'hypoperfusionVolumeMl >= 15'] },

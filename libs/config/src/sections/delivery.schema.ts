@@ -43,10 +43,27 @@ export type DeliveryTarget = z.output<typeof deliveryTargetSchema>;
 export const deliverySectionSchema = z
   .object({
     targets: z.array(deliveryTargetSchema).default([]),
-    maxAttempts: z.number().int().min(1).max(100).default(8),
-    initialBackoffSeconds: z.number().positive().default(2),
-    maxBackoffSeconds: z.number().positive().default(300),
+    // The one retry policy of result delivery (libs/delivery retry-policy.ts): a transient failure is tried again
+    // after initialBackoffSeconds x backoffFactor^(n-1), at most maxBackoffSeconds apart, for retryForSeconds
+    // from the first failure (and at most maxAttempts tries, when given); a permanent refusal is final.
+    /** how long to keep trying after the first failure; default 24 h */
+    retryForSeconds: z
+      .number()
+      .positive()
+      .max(30 * 86_400)
+      .default(86_400),
+    /** a cap on the tries, the first included; default none (retryForSeconds decides) */
+    maxAttempts: z.number().int().min(1).max(100_000).optional(),
+    initialBackoffSeconds: z.number().positive().default(10),
+    maxBackoffSeconds: z.number().positive().default(600),
+    backoffFactor: z.number().min(1).max(10).default(2),
+    /** spread retries by up to this fraction downwards, so many waiting objects do not return at once */
+    jitter: z.number().min(0).max(1).default(0.2),
   })
-  .strict();
+  .strict()
+  .refine((d) => d.maxBackoffSeconds >= d.initialBackoffSeconds, {
+    path: ['maxBackoffSeconds'],
+    message: 'must be at least initialBackoffSeconds',
+  });
 
 export type DeliverySection = z.output<typeof deliverySectionSchema>;

@@ -14,7 +14,10 @@ export const routeSchema = z
         /** every value listed must be present in ImageType */
         ImageType: z.array(z.string()).optional(),
         minSlices: z.number().int().min(1).optional(),
+        maxSlices: z.number().int().min(1).optional(),
         minTimePoints: z.number().int().min(1).optional(),
+        /** 1: only series of one time point (not 4D), as findings models take */
+        maxTimePoints: z.number().int().min(1).optional(),
         callingAETitle: z.array(z.string()).optional(),
       })
       .strict()
@@ -22,6 +25,10 @@ export const routeSchema = z
     /** an installed analysis: `ctp`, or a model id from models/ */
     analysis: z.string().min(1),
     priority: z.enum(['stat', 'routine']).default('routine'),
+    /** for a study-level analysis: the role the matching series plays (e.g. `diffusion`, `perfusion`), instead of the role recognised from its headers */
+    role: z.string().min(1).optional(),
+    /** for a study-level analysis: seconds it waits, once a series it needs is complete, for the others before running on what is there (default: the analysis's own) */
+    waitSeconds: z.number().min(0).optional(),
     stableAfterSeconds: z.number().min(0).optional(),
   })
   .strict();

@@ -65,6 +65,7 @@ describe(AlertPager.name, () => {
     expect(request.body).not.toContain('DOE');
     expect(request.body).not.toContain('19540101');
     expect(payload.links.study).toBe(`https://nidus.example.org/studies/${payload.study.StudyInstanceUID}`);
+    expect(payload.links.alert).toBe(`https://nidus.example.org/alerts/${payload.id}`);
     // the acknowledge link carries a signed token for this alert, this step and this target
     const ack = /^https:\/\/nidus\.example\.org\/ack\/([A-Za-z0-9_.-]+)$/.exec(payload.links.acknowledge!);
     expect(ack).not.toBeNull();

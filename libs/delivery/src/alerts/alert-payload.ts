@@ -22,6 +22,8 @@ export interface AlertContent {
     SeriesInstanceUID: string;
     AccessionNumber?: string | null;
     PatientID?: string | null;
+    /** as decoded from the instance's character set (PS3.5 6.1.2), e.g. "Trần^Văn Đức" */
+    PatientName?: string | null;
     PatientAge?: string | null;
     PatientSex?: string | null;
   };
@@ -39,7 +41,7 @@ export interface AlertPayload extends Omit<AlertContent, 'times'> {
   kind: 'alert' | 'update';
   /** for an update after re-analysis: the first alert it revises */
   updatesAlertId: string | null;
-  links: { study: string | null; acknowledge: string | null };
+  links: { study: string | null; alert: string | null; acknowledge: string | null };
   page: { step: number; steps: number; target: string };
   times: AlertContent['times'] & { alertSentAt: string };
   image?: { mediaType: 'image/png'; width: number; height: number; base64: string };
@@ -105,6 +107,7 @@ export function alertContent(decision: AlertDecision | null, kind: 'alert' | 'up
   const studyFacts: AlertContent['study'] = { StudyInstanceUID: analysis.StudyInstanceUID, SeriesInstanceUID: analysis.SeriesInstanceUID };
   if (phi.accessionNumber) studyFacts.AccessionNumber = study?.AccessionNumber ?? null;
   if (phi.patientId) studyFacts.PatientID = study?.PatientID ?? null;
+  if (phi.patientName) studyFacts.PatientName = study?.PatientName ?? null;
   if (phi.patientAge) studyFacts.PatientAge = study?.PatientAge ?? ageString(study?.PatientBirthDate, study?.StudyDate);
   if (phi.patientSex) studyFacts.PatientSex = study?.PatientSex ?? null;
   const warnings = Array.isArray(analysis.result?.warnings) ? (analysis.result!.warnings as unknown[]).map(String).slice(0, 10) : [];
@@ -147,6 +150,8 @@ export function alertPayload(
     ...content,
     links: {
       study: base ? `${base}/studies/${encodeURIComponent(content.study.StudyInstanceUID)}` : null,
+      // the review page's alert view (fits a phone): key image, numbers, times, acknowledge as the signed-in user
+      alert: base ? `${base}/alerts/${encodeURIComponent(alert.id)}` : null,
       // a page acknowledges from a phone without signing in: GET shows what, POST acknowledges (once)
       acknowledge: base && acknowledgeToken ? `${base}/ack/${acknowledgeToken}` : null,
     },

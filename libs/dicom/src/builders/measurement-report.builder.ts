@@ -51,8 +51,13 @@ export interface MeasurementGroup {
   measurements: readonly Measurement[];
 }
 
-/** A coded (or free text) evaluation of the whole study, e.g. "DEFUSE 3 criteria met" = Yes. */
-export type QualitativeEvaluation = { concept: CodedConcept; code: CodedConcept } | { concept: CodedConcept; text: string };
+/**
+ * A coded (or free text) evaluation of the whole study, e.g. "DEFUSE 3 criteria met" = Yes, or a model's finding =
+ * Present; `properties` are numbers about it (a model's probability), written as HAS PROPERTIES NUM children.
+ */
+export type QualitativeEvaluation =
+  | { concept: CodedConcept; code: CodedConcept; properties?: readonly Measurement[] }
+  | { concept: CodedConcept; text: string; properties?: readonly Measurement[] };
 
 export interface MeasurementReportInput {
   /** a source image: Patient and Study modules are copied from it */
@@ -290,11 +295,14 @@ export function buildMeasurementReport(input: MeasurementReportInput, options: R
               RelationshipType: 'CONTAINS',
               ValueType: 'CONTAINER',
               ConceptName: Codes.QualitativeEvaluations,
-              children: evaluations.map((e): ContentItem =>
-                'code' in e
-                  ? { RelationshipType: 'CONTAINS', ValueType: 'CODE', ConceptName: e.concept, ConceptCode: e.code }
-                  : { RelationshipType: 'CONTAINS', ValueType: 'TEXT', ConceptName: e.concept, TextValue: e.text },
-              ),
+              children: evaluations.map((e): ContentItem => {
+                const children = e.properties?.length
+                  ? e.properties.map((m) => ({ ...measurementItem(m, input.algorithm), RelationshipType: 'HAS PROPERTIES' as const }))
+                  : undefined;
+                return 'code' in e
+                  ? { RelationshipType: 'CONTAINS', ValueType: 'CODE', ConceptName: e.concept, ConceptCode: e.code, children }
+                  : { RelationshipType: 'CONTAINS', ValueType: 'TEXT', ConceptName: e.concept, TextValue: e.text, children };
+              }),
             } as ContentItem,
           ]
         : []),

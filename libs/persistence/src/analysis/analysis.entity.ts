@@ -56,6 +56,10 @@ export class AnalysisEntity {
   @Column({ type: 'integer', default: 0 })
   attempts: number;
 
+  /** tries cut off by the death of their worker (found `running` when tried again); bounded (issue 12) */
+  @Column({ type: 'integer', default: 0 })
+  interruptions: number;
+
   @Column(timeColumn())
   queuedAt: Date;
 
@@ -64,6 +68,10 @@ export class AnalysisEntity {
 
   @Column(timeColumn({ nullable: true }))
   finishedAt: Date | null;
+
+  /** a study-level analysis's series and their roles; null: the one series SeriesInstanceUID */
+  @Column(jsonColumn())
+  inputSeries: { SeriesInstanceUID: string; role: string }[] | null;
 
   /** the contract's JSON (DESIGN.md) */
   @Column(jsonColumn())

@@ -13,6 +13,8 @@ export interface NewAnalysis {
   modelSha256?: string | null;
   priority: AnalysisPriority;
   instanceCount: number;
+  /** a study-level analysis's series with their roles */
+  inputSeries?: { SeriesInstanceUID: string; role: string }[] | null;
 }
 
 export class AnalysisRepository {
@@ -32,11 +34,13 @@ export class AnalysisRepository {
       modelId: null,
       modelVersion: null,
       modelSha256: null,
+      inputSeries: null,
       ...input,
       id: randomUUID(),
       status: 'queued',
       supersedesId: previous?.id ?? null,
       attempts: 0,
+      interruptions: 0,
       queuedAt: new Date(),
       startedAt: null,
       finishedAt: null,
@@ -75,6 +79,18 @@ export class AnalysisRepository {
 
   async markFailed(id: string, error: string): Promise<void> {
     await this.db.getRepository(AnalysisEntity).update({ id }, { status: 'failed', finishedAt: new Date(), error });
+  }
+
+  /** A try found the analysis `running`: the one before it was cut off (its worker died). Returns the count now. */
+  async recordInterruption(id: string): Promise<number> {
+    const repo = this.db.getRepository(AnalysisEntity);
+    await repo.increment({ id }, 'interruptions', 1);
+    return (await repo.findOneBy({ id }))?.interruptions ?? 0;
+  }
+
+  /** What the database says should be running or waiting to run: each needs a live queue job. */
+  unfinished(take = 1000): Promise<AnalysisEntity[]> {
+    return this.db.getRepository(AnalysisEntity).find({ where: [{ status: 'queued' }, { status: 'running' }], order: { queuedAt: 'ASC' }, take });
   }
 
   /** Back to the queue (a process died mid-run, or a retryable failure). */

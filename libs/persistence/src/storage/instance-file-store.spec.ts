@@ -120,7 +120,7 @@ describe(InstanceFileStore.name, () => {
     const temp = await store.createTemp();
     await finish(temp, Buffer.from('x'));
     const stored = await store.commit(temp, { StudyInstanceUID: '../../etc', SeriesInstanceUID: '..', SOPInstanceUID: 'a/b' });
-    expect(stored.relativePath).toBe(join('instances', '.._.._etc', '_..', 'a_b.dcm'));
+    expect(stored.relativePath).toBe(join('instances', 'x-2e2e2f2e2e2f657463', 'x-2e2e', 'x-612f62.dcm')); // spelled out, one-to-one
     expect(existsSync(join(dataDir, stored.relativePath))).toBe(true);
     expect(() => store.absolutePath('instances/../../etc/passwd')).toThrow(/not an instance path/);
   });

@@ -16,7 +16,8 @@ export interface InstanceFileStoreOptions {
   onConflict?: (event: { key: InstanceKey; relativePath: string; existingSha256: string; incomingSha256: string }) => void;
 }
 
-export type CommitOutcome = 'stored' | 'duplicate' | 'conflict';
+/** replaced: the stored copy was unreadable and the one sent again took its place (CommitOptions.replaceIf) */
+export type CommitOutcome = 'stored' | 'duplicate' | 'conflict' | 'replaced';
 
 export interface StoredInstanceFile {
   outcome: CommitOutcome;
@@ -34,14 +35,15 @@ function statfsSync(path: string): number {
 
 export interface CommitOptions {
   /**
-   * Work to run beside the fdatasync, link and directory fsync (the index insert), told about the file as
-   * written; it answers 'first' when it recorded this copy as the instance's first (a new index row).
-   * Commit resolves once both are done, and fails if either does. A crash in between can leave an index
-   * row for a file that is not yet durable: it was never acknowledged, and the sender's resend stores the
-   * file again under the same row. Two commits of one instance at once must not happen (IngestService
-   * holds a lock per SOPInstanceUID).
+   * Work to run once the file is durable in place (the index insert), told about the file as written; it answers
+   * 'first' when it recorded this copy as the instance's first (a new index row). Commit resolves once both are
+   * done, and fails if either does. Run after the file is durable, an index row always names a whole file; a
+   * crash before it leaves at most a file no row knows, which the sender's resend replaces. Two commits of one
+   * instance at once must not happen (IngestService holds a lock per SOPInstanceUID).
    */
-  whileSyncing?: (written: StoredInstanceFile) => Promise<'first' | 'again' | void>;
+  whenDurable?: (written: StoredInstanceFile) => Promise<'first' | 'again' | void>;
+  /** asked on a conflict: true when the stored copy (its absolute path) is unreadable and this one should replace it */
+  replaceIf?: (storedPath: string) => Promise<boolean>;
 }
 
 /** An instance path outside the store (a crafted relative path). */
@@ -150,17 +152,25 @@ export class InstanceFileStore {
     const relativePath = instanceRelativePath(key);
     const target = join(this.options.dataDir, relativePath);
     try {
-      // the caller's work (the index) runs beside the fdatasync, link and directory fsync, told about the
-      // file as written
       const written: StoredInstanceFile = { outcome: 'stored', relativePath, sizeBytes: temp.size, sha256: temp.sha256 };
-      const [placed, recorded] = await Promise.all([this.place(temp, key, relativePath), options.whileSyncing?.(written)]);
+      const placed = await this.place(temp, key, relativePath);
+      // the temp name goes beside the index write: dropped before the fsyncs, it would change the inode they commit
+      const [recorded] = await Promise.all([options.whenDurable?.(written), placed.outcome === 'stored' ? this.dropTemp(temp) : undefined]);
       if (placed.outcome !== 'stored' && recorded === 'first') {
-        // A file was here that no index row knew: left by a crash before it was indexed, so never
-        // acknowledged. The row just written describes this copy: make the file agree with it.
+        // A file was here that no index row knew: left by a crash before it was indexed (perhaps before it was
+        // whole), so never acknowledged. The row just written describes this copy: make the file agree with it.
+        await temp.sync();
         await rename(temp.path, target);
         temp.markRemoved();
         await this.fsyncDir(dirname(target));
         return written;
+      }
+      if (placed.outcome === 'conflict' && (await options.replaceIf?.(target))) {
+        await temp.sync(); // place() syncs only a copy it linked
+        await rename(temp.path, target); // atomic: a reader sees the old file or the new one, never half
+        temp.markRemoved();
+        await this.fsyncDir(dirname(target));
+        return { outcome: 'replaced', relativePath, sizeBytes: temp.size, sha256: temp.sha256 };
       }
       if (placed.outcome === 'conflict') this.options.onConflict?.({ key, relativePath, existingSha256: placed.sha256, incomingSha256: temp.sha256 });
       return placed;
@@ -172,11 +182,15 @@ export class InstanceFileStore {
     }
   }
 
-  /** fdatasync, then link into place (never over an existing file) and fsync the directory. */
+  /**
+   * Links into place (never over an existing file), then makes the data, the inode and the new name durable: the
+   * file's fsync commits all three in one journal transaction (ext4, xfs), the directory's fsync beside it says
+   * the same to any POSIX file system. One disk flush per instance where data-then-name costs two.
+   */
   private async place(temp: TempInstanceFile, key: InstanceKey, relativePath: string): Promise<StoredInstanceFile> {
     const target = join(this.options.dataDir, relativePath);
     const dir = dirname(target);
-    await Promise.all([temp.sync(), this.ensureDir(dir)]);
+    await this.ensureDir(dir);
     try {
       await link(temp.path, target); // EEXIST when the instance is already here
     } catch (error) {
@@ -185,8 +199,8 @@ export class InstanceFileStore {
       const size = (await stat(target)).size;
       return { outcome: existing === temp.sha256 ? 'duplicate' : 'conflict', relativePath, sizeBytes: size, sha256: existing };
     }
-    // the new entry made durable; the temp name dropped meanwhile
-    await Promise.all([this.fsyncDir(dir), this.dropTemp(temp)]);
+    // data and entry made durable together
+    await Promise.all([temp.sync({ metadata: true }), this.fsyncDir(dir)]);
     return { outcome: 'stored', relativePath, sizeBytes: temp.size, sha256: temp.sha256 };
   }
 

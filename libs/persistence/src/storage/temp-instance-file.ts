@@ -1,8 +1,11 @@
 import { createHash, Hash } from 'node:crypto';
-import { closeSync, fdatasync, writevSync } from 'node:fs';
+import { closeSync, fdatasync, fsync, writevSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { Writable } from 'node:stream';
 import { OutOfResourcesError, TempFileStateError } from './storage.errors';
+
+/** Bytes gathered in memory before a write to the file (the Writable's own buffer holds as much again). */
+const WRITE_BATCH_BYTES = 1024 * 1024;
 
 /** How much of the start of a file stays in memory, for reading its header without touching the disk. */
 export const DEFAULT_HEAD_BYTES = 64 * 1024;
@@ -74,12 +77,35 @@ export class TempInstanceFile extends Writable {
   }
 
   override _writev(chunks: { chunk: Buffer }[], callback: (error?: Error | null) => void): void {
-    const buffers = chunks.map((c) => c.chunk);
-    for (const b of buffers) this.track(b);
-    this.writeAll(buffers, callback);
+    for (const { chunk } of chunks) {
+      this.track(chunk);
+      this.pending.push(chunk);
+      this.pendingBytes += chunk.length;
+    }
+    if (this.pendingBytes < WRITE_BATCH_BYTES) return callback();
+    this.flush(callback);
   }
 
   override _final(callback: (error?: Error | null) => void): void {
+    this.flush((error) => (error ? callback(error) : this.finished(callback)));
+  }
+
+  /**
+   * Chunks (one per P-DATA value, often 16 kB) gathered to WRITE_BATCH_BYTES and written with one writev: a small
+   * instance is one system call, a large one one per megabyte.
+   */
+  private flush(callback: (error?: Error | null) => void): void {
+    const buffers = this.pending;
+    this.pending = [];
+    this.pendingBytes = 0;
+    if (buffers.length === 0) return callback();
+    this.writeAll(buffers, callback);
+  }
+
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+
+  private finished(callback: (error?: Error | null) => void): void {
     if (this.dataOffset === undefined) this.decide();
     this.digest = this.hash.digest('hex');
     this.state = 'written';
@@ -87,14 +113,14 @@ export class TempInstanceFile extends Writable {
   }
 
   /**
-   * fdatasync and close: after it the bytes survive a crash. Separate from 'finish' so that the caller
-   * can do other work (the index) while the disk flushes.
+   * fdatasync (with `metadata`, fsync: the inode and its new names too) and close: after it the bytes survive a
+   * crash. Separate from 'finish' so that the caller can first link the file into place.
    */
-  sync(): Promise<void> {
+  sync(options: { metadata?: boolean } = {}): Promise<void> {
     if (this.state !== 'written' && this.state !== 'durable')
       return Promise.reject(new TempFileStateError('sync of a temp file that is not completely written'));
     this.syncing ??= new Promise<void>((resolve, reject) =>
-      fdatasync(this.fd, (error) => {
+      (options.metadata ? fsync : fdatasync)(this.fd, (error) => {
         if (error) return reject(this.mapError(error));
         this.closeFd((closeError) => {
           if (closeError) return reject(closeError);

@@ -39,4 +39,11 @@ export class InstanceEntity {
 
   @Column({ type: 'varchar', length: 16, nullable: true })
   callingAETitle: string | null;
+
+  /** times an unreadable stored copy was replaced by one sent again, and when last (issue 12) */
+  @Column({ type: 'integer', default: 0 })
+  replacements: number;
+
+  @Column(timeColumn({ nullable: true }))
+  replacedAt: Date | null;
 }

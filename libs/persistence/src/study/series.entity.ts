@@ -37,6 +37,10 @@ export class SeriesEntity {
   @Column({ type: 'varchar', length: 16, nullable: true })
   callingAETitle: string | null;
 
+  /** one more each time one of its instances was replaced: part of its checks' and analyses' identity */
+  @Column({ type: 'integer', default: 0 })
+  revision: number;
+
   @Column(timeColumn())
   firstReceivedAt: Date;
 

@@ -14,6 +14,19 @@ export class StudyEntity {
   @Column({ type: 'varchar', length: 324, nullable: true })
   PatientName: string | null;
 
+  /**
+   * PatientName's component groups as match keys (libs/dicom personNameGroupKeys: decoded, case and diacritics
+   * folded), what QIDO-RS and /api/studies match a PatientName query against (PS3.4 C.2.2.2.1, C.2.2.2.4)
+   */
+  @Column({ type: 'varchar', length: 324, nullable: true })
+  PatientNameAlphabeticKey: string | null;
+
+  @Column({ type: 'varchar', length: 324, nullable: true })
+  PatientNameIdeographicKey: string | null;
+
+  @Column({ type: 'varchar', length: 324, nullable: true })
+  PatientNamePhoneticKey: string | null;
+
   @Column({ type: 'varchar', length: 16, nullable: true })
   PatientSex: string | null;
 

@@ -24,30 +24,41 @@ function analysis(overrides: Partial<AnalysisEntity> = {}): AnalysisEntity {
 }
 
 function setup(stored: AnalysisEntity, objects: { SOPInstanceUID: string }[] = []) {
-  const analyses = { findById: jest.fn(async () => stored), markRunning: jest.fn(), markSucceeded: jest.fn(), markFailed: jest.fn(), markQueued: jest.fn() };
+  const analyses = {
+    findById: jest.fn(async () => stored),
+    markRunning: jest.fn(),
+    markSucceeded: jest.fn(),
+    markFailed: jest.fn(),
+    markQueued: jest.fn(),
+    recordInterruption: jest.fn(async () => (stored.interruptions ?? 0) + 1),
+  };
+  const notify = jest.fn(async () => undefined);
   const results = { forAnalysis: jest.fn(async () => objects), recordOnce: jest.fn(async () => true) };
+  const deliveries = { plan: jest.fn(async () => undefined) };
   const deps: AnalysisRunDeps = {
     config: {
       ...loadConfig({}),
-      delivery: { targets: [{ id: 'pacs', type: 'stow-rs', url: 'http://pacs/dicom-web' }], maxAttempts: 8, initialBackoffSeconds: 2, maxBackoffSeconds: 300 },
+      delivery: { ...loadConfig({}).delivery, targets: [{ id: 'pacs', type: 'stow-rs', url: 'http://pacs/dicom-web' }] },
     },
     logger: pino({ level: 'silent' }),
     metrics: new Metrics({ defaultMetrics: false }),
     analyses: analyses as unknown as AnalysisRepository,
     index: { seriesInstances: jest.fn(async () => [{ path: 'instances/x.dcm' }]) } as unknown as StudyIndexRepository,
     results: results as unknown as ResultObjectRepository,
+    deliveries,
     files: { write: jest.fn(() => 'results/a1/seg.dcm') } as unknown as ResultFileStore,
     registry: new AnalysisRegistry([scripted]),
+    operations: { notify },
   };
   const followUp = jest.fn();
-  return { deps, analyses, results, followUp, context: { attempt: 1, jobId: 'j', followUp } };
+  return { deps, analyses, results, deliveries, notify, followUp, context: { attempt: 1, jobId: 'j', followUp } };
 }
 
 describe(analysisRunHandler.name, () => {
   beforeEach(() => run.mockReset());
 
   it('stores the numbers and queues the alert before making the objects, then queues each delivery', async () => {
-    const { deps, analyses, results, followUp, context } = setup(analysis());
+    const { deps, analyses, results, deliveries, followUp, context } = setup(analysis());
     const order: string[] = [];
     analyses.markSucceeded.mockImplementation(async () => void order.push('numbers'));
     followUp.mockImplementation(async (name: string) => void order.push(name));
@@ -62,11 +73,25 @@ describe(analysisRunHandler.name, () => {
     expect(order).toEqual(['numbers', 'alert.evaluate', 'objects']);
     expect(results.recordOnce).toHaveBeenCalledWith(expect.objectContaining({ SOPInstanceUID: '2.25.1', analysisId: 'a1', kind: 'seg' }));
     expect(next?.['results.deliver']).toEqual([{ payload: { analysisId: 'a1', SOPInstanceUID: '2.25.1', targetId: 'pacs' }, priority: 'stat' }]);
+    expect(deliveries.plan).toHaveBeenCalledWith([{ SOPInstanceUID: '2.25.1', targetId: 'pacs', analysisId: 'a1', StudyInstanceUID: '1.2' }]);
     expect(run.mock.calls[0][0]).toMatchObject({
       uidSeed: 'a1',
       StudyInstanceUID: '1.2',
       series: [{ SeriesInstanceUID: '1.2.3', paths: [expect.stringMatching(/instances\/x\.dcm$/)] }],
     });
+  });
+
+  it("queues a routine analysis's alert with its delivery, once its objects (the key image) exist", async () => {
+    const { deps, followUp, context } = setup(analysis({ priority: 'routine' }));
+    run.mockResolvedValue({
+      result: {} as never,
+      buildObjects: async () => [
+        { kind: 'sc', SOPInstanceUID: '2.25.3', SOPClassUID: '1.2.840.10008.5.1.4.1.1.7', SeriesInstanceUID: '2.25.4', bytes: Buffer.alloc(4) },
+      ],
+    });
+    const next = await analysisRunHandler(deps)({ analysisId: 'a1' }, context);
+    expect(followUp).not.toHaveBeenCalled();
+    expect(next?.['alert.evaluate']).toEqual([{ payload: { analysisId: 'a1' }, priority: 'routine' }]);
   });
 
   it('does not run a finished analysis again; it re-issues its follow-ups', async () => {
@@ -114,5 +139,22 @@ describe(analysisRunHandler.name, () => {
     const { deps, analyses, context } = setup(analysis({ kind: 'cxr-findings' }));
     await analysisRunHandler(deps)({ analysisId: 'a1' }, context);
     expect(analyses.markFailed).toHaveBeenCalledWith('a1', 'UnknownAnalysisError: no analysis named cxr-findings is installed (installed: ctp)');
+  });
+
+  it('runs again an analysis whose worker died in the middle, counting the interruption', async () => {
+    const { deps, analyses, context } = setup(analysis({ status: 'running', interruptions: 1 }));
+    run.mockResolvedValue({ result: {} as never, buildObjects: async () => [] });
+    await analysisRunHandler(deps)({ analysisId: 'a1' }, context);
+    expect(analyses.recordInterruption).toHaveBeenCalledWith('a1');
+    expect(run).toHaveBeenCalledTimes(1);
+    expect(analyses.markSucceeded).toHaveBeenCalled();
+  });
+
+  it('gives up, visibly, an analysis that stopped its worker three times', async () => {
+    const { deps, analyses, notify, context } = setup(analysis({ status: 'running', interruptions: 2, attempts: 3 }));
+    await analysisRunHandler(deps)({ analysisId: 'a1' }, context);
+    expect(run).not.toHaveBeenCalled();
+    expect(analyses.markFailed).toHaveBeenCalledWith('a1', 'WorkerDiedError: the analysis stopped its worker 3 times; not tried again');
+    expect(notify).toHaveBeenCalledWith('analysis.failed', expect.objectContaining({ analysisId: 'a1', error: expect.stringMatching(/^WorkerDiedError/) }));
   });
 });

@@ -84,6 +84,7 @@ export class AlertHarness {
     const none = async () => undefined;
     const handlers: JobHandlers = {
       'series.check-complete': none,
+      'study.check-complete': none,
       'analysis.run': none,
       'results.deliver': none,
       ...createAlertHandlers({ db: this.db, alerts, analyses: this.analyses, logger: silent, metrics: this.metrics, bus, ackLinks: this.ackLinks }),

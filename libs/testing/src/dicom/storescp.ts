@@ -14,9 +14,13 @@ export interface StorescpHandle {
  */
 export async function startStorescp(
   directory: string,
-  options: { accept?: 'all' | 'uncompressed' | 'implicit'; extraArgs?: string[] } = {},
+  options: {
+    accept?: 'all' | 'uncompressed' | 'implicit';
+    extraArgs?: string[];
+    /** listen here (a peer that comes back); default a free port */ port?: number;
+  } = {},
 ): Promise<StorescpHandle> {
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const aeTitle = 'STORESCP';
   const child = spawn(
     'storescp',

@@ -84,7 +84,7 @@ function httpsLive(url: string): Promise<boolean> {
 export async function startNidus(
   env: Record<string, string>,
   role: 'serve' | 'gateway' | 'worker' = 'serve',
-  options: { https?: boolean } = {},
+  options: { https?: boolean; /** default 30 s */ startTimeoutMs?: number } = {},
 ): Promise<NidusServer> {
   assertBuilt();
   const port = Number(env.HTTP_PORT ?? (await freePort()));
@@ -99,7 +99,8 @@ export async function startNidus(
   child.stdout!.on('data', () => undefined);
   const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
   const url = `${options.https ? 'https' : 'http'}://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
+  const startTimeoutMs = options.startTimeoutMs ?? 30_000;
+  const deadline = Date.now() + startTimeoutMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`nidus ${role} exited with ${child.exitCode}: ${stderr}`);
     if (role !== 'worker') {
@@ -113,7 +114,7 @@ export async function startNidus(
     } else if (stderr.includes('worker consuming queues')) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`nidus ${role} did not start within 30 s: ${stderr}`);
+      throw new Error(`nidus ${role} did not start within ${startTimeoutMs / 1000} s: ${stderr}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -38,9 +38,9 @@ describe(buildCtpResults.name, () => {
     built = await buildCtpResults(result, s.volume, source.datasets, options);
   });
 
-  it('makes a SEG, an SR, one summary image per slice and a quality page, all valid for dciodvfy', () => {
-    expect(built.objects.map((o) => o.kind)).toEqual(['seg', 'sr', 'sc', 'sc', 'sc', 'sc']);
-    expect(built.summary).toHaveLength(3);
+  it('makes a SEG, an SR, one summary image per slice, the mosaic of all slices and a quality page, all valid for dciodvfy', () => {
+    expect(built.objects.map((o) => o.kind)).toEqual(['seg', 'sr', 'sc', 'sc', 'sc', 'sc', 'sc']);
+    expect(built.summary).toHaveLength(4);
     for (const object of built.objects) expectValid(object.bytes);
     const dump = dsrdump(built.sr);
     expect([dump.status, dump.stderr]).toEqual([0, '']);
@@ -61,7 +61,7 @@ describe(buildCtpResults.name, () => {
     const series = new Map(datasets.map((ds) => [ds.string('SeriesInstanceUID'), ds.string('SeriesDescription')]));
     expect([...series.values()]).toEqual(['NIDUS CTP SEG', 'NIDUS CTP REPORT', 'NIDUS CTP SUMMARY', 'NIDUS CTP QC']);
     expect(series.has(source.SeriesInstanceUID)).toBe(false);
-    expect(datasets.slice(2).map((ds) => ds.number('InstanceNumber'))).toEqual([1, 2, 3, 1]);
+    expect(datasets.slice(2).map((ds) => ds.number('InstanceNumber'))).toEqual([1, 2, 3, 0, 1]);
   });
 
   it('reports the same numbers as the JSON summary, with their units', () => {

@@ -20,14 +20,16 @@ import type { ResultObject } from '@nidus/analysis';
 import type { Volume4D } from '@nidus/imaging';
 import type { PerfusionResult } from '@nidus/perfusion';
 import { CORE_RGB, HYPOPERFUSION_RGB } from './ctp-colour-maps';
+import { renderCtpMosaic } from './ctp-mosaic.renderer';
 import { renderCtpQualityPage } from './ctp-qc.renderer';
 import { renderCtpSummarySlice } from './ctp-summary.renderer';
 import { summaryLines } from './ctp-summary-text';
+import { CTP_RESULT_LABELS, type PerfusionResultLabels } from './perfusion-result-labels';
 
 const DIVIDE_BY_ZERO = code('114003', 'DCM', 'Divide by zero');
 /** The Algorithm Family of the CTP segments (PS3.16 CID 7162 is extensible; no standard code fits deconvolution + thresholds). */
-export const CTP_ALGORITHM_FAMILY: CodedConcept = code('CTPTHRESHOLD', '99NIDUS', 'CT perfusion deconvolution and thresholds');
-export const CTP_ALGORITHM_NAME = 'Nidus CTP';
+export const CTP_ALGORITHM_FAMILY: CodedConcept = CTP_RESULT_LABELS.algorithmFamily;
+export const CTP_ALGORITHM_NAME = CTP_RESULT_LABELS.algorithmName;
 
 /** The geometry part of a Volume4D; `data` (HU) is optional and, when given, drawn under the summary maps. */
 export type CtpSourceVolume = Pick<
@@ -51,6 +53,8 @@ export interface CtpResultsOptions {
   referenceTimeIndex?: number;
   /** summary image panel size in pixels (default 320) */
   panelSize?: number;
+  /** what the objects call the algorithm, series and core (default CTP_RESULT_LABELS) */
+  labels?: PerfusionResultLabels;
 }
 
 export interface CtpResults {
@@ -76,6 +80,7 @@ export async function buildCtpResults(
   options: CtpResultsOptions,
 ): Promise<CtpResults> {
   const { maps, summary } = result;
+  const labels = options.labels ?? CTP_RESULT_LABELS;
   if (maps.rows !== volume.rows || maps.columns !== volume.columns || maps.slices !== volume.slices) {
     throw new InvalidAttributeError(
       'Rows',
@@ -120,7 +125,7 @@ export async function buildCtpResults(
     contentQualification: options.contentQualification,
     deviceSerialNumber: deviceName,
     institutionName: options.institutionName,
-    manufacturerModelName: 'Nidus CTP',
+    manufacturerModelName: labels.algorithmName,
   };
   const now = new Date();
 
@@ -129,13 +134,13 @@ export async function buildCtpResults(
     {
       source,
       geometry,
-      algorithm: { name: CTP_ALGORITHM_NAME, version: options.version, family: CTP_ALGORITHM_FAMILY },
-      ContentLabel: 'NIDUS_CTP',
-      ContentDescription: 'CT perfusion: ischemic core and hypoperfusion',
+      algorithm: { name: labels.algorithmName, version: options.version, family: labels.algorithmFamily },
+      ContentLabel: labels.contentLabel,
+      ContentDescription: labels.contentDescription,
       segments: [
         {
           SegmentLabel: 'Ischemic core',
-          SegmentDescription: 'rCBF < 30% of normal tissue',
+          SegmentDescription: labels.coreDescription,
           category: Codes.MorphologicallyAlteredStructure,
           type: Codes.Infarct,
           anatomicRegion: Codes.Brain,
@@ -153,7 +158,7 @@ export async function buildCtpResults(
         },
       ],
     },
-    { ...common, seriesDescription: 'NIDUS CTP SEG', seriesNumber: 9901, now },
+    { ...common, seriesDescription: `${labels.seriesPrefix} SEG`, seriesNumber: 9901, now },
   );
 
   // 2. SR: the numbers of the JSON, with units and thresholds, referencing the SEG segments
@@ -173,18 +178,18 @@ export async function buildCtpResults(
   const sr = buildMeasurementReport(
     {
       source,
-      algorithm: { name: CTP_ALGORITHM_NAME, version: options.version },
-      observer: { uid: deriveUid(`device-observer/${deviceName}`, options.uidRoot), name: deviceName, modelName: 'Nidus CTP' },
+      algorithm: { name: labels.algorithmName, version: options.version },
+      observer: { uid: deriveUid(`device-observer/${deviceName}`, options.uidRoot), name: deviceName, modelName: labels.algorithmName },
       imageLibrary: geometry.slices.map((s) => ({ SOPClassUID: s.SOPClassUID, SOPInstanceUID: s.SOPInstanceUID, SeriesInstanceUID })),
       segmentation: seg,
       sourceSeriesInstanceUID: SeriesInstanceUID,
       volumetricGroups: [
         {
-          trackingIdentifier: 'Ischemic core (rCBF < 30%)',
+          trackingIdentifier: labels.coreTrackingIdentifier,
           segmentNumber: seg.segmentNumbers[0],
           finding: Codes.Infarct,
           findingSite: Codes.Brain,
-          measurements: [volumeMeasurement(summary.coreVolumeMl, [{ concept: Codes.RelativeCbfThreshold, value: 30, unit: Codes.Percent }])],
+          measurements: [volumeMeasurement(summary.coreVolumeMl, labels.coreThreshold)],
         },
         {
           trackingIdentifier: 'Hypoperfusion (Tmax > 6 s)',
@@ -211,12 +216,12 @@ export async function buildCtpResults(
       ],
       qualitativeEvaluations: evaluations,
     },
-    { ...common, seriesDescription: 'NIDUS CTP REPORT', seriesNumber: 9902, now },
+    { ...common, seriesDescription: `${labels.seriesPrefix} REPORT`, seriesNumber: 9902, now },
   );
 
   // 3. Summary images, one per slice, in one series
-  const lines = summaryLines(summary).join('\n');
-  const summaryOptions = { ...common, seriesDescription: 'NIDUS CTP SUMMARY', seriesNumber: 9903, now };
+  const lines = summaryLines(summary, labels.coreSummaryLabel).join('\n');
+  const summaryOptions = { ...common, seriesDescription: `${labels.seriesPrefix} SUMMARY`, seriesNumber: 9903, now };
   const summaries: ResultObject[] = [];
   let sharedSeries: string | undefined; // the first image makes the series UID (seeded or new), the others join it
   const pixels = volume.rows * volume.columns;
@@ -232,6 +237,7 @@ export async function buildCtpResults(
       version: options.version,
       anatomy,
       panelSize: options.panelSize,
+      labels,
     });
     const sc = buildSecondaryCapture(
       {
@@ -249,7 +255,33 @@ export async function buildCtpResults(
     summaries.push({ ...sc, kind: 'sc' });
   }
 
-  // 4. The quality page beside the maps: AIF and VOF with their locations, motion per image, the checks
+  // 4. The mosaic: every slice with its core and Tmax > 6 s on one image, InstanceNumber 0 of the summary series
+  const mosaic = await renderCtpMosaic({
+    maps,
+    summary,
+    PixelSpacing: geometry.PixelSpacing,
+    ImageOrientationPatient: volume.ImageOrientationPatient,
+    slicePositionsMm: volume.ImagePositionPatient.map((p) => p[2]),
+    version: options.version,
+    voxelVolumeMl: (volume.spacingMm[0] * volume.spacingMm[1] * volume.spacingMm[2]) / 1000,
+    anatomy: volume.data ? volume.data.subarray(t * volume.slices * pixels, (t + 1) * volume.slices * pixels) : undefined,
+  });
+  const mosaicSc = buildSecondaryCapture(
+    {
+      source,
+      Rows: mosaic.rows,
+      Columns: mosaic.columns,
+      frames: [mosaic.rgb],
+      InstanceNumber: 0,
+      instanceKey: 'mosaic',
+      ImageComments: lines,
+      SeriesInstanceUID: sharedSeries,
+    },
+    summaryOptions,
+  );
+  summaries.push({ ...mosaicSc, kind: 'sc' });
+
+  // 5. The quality page beside the maps: AIF and VOF with their locations, motion per image, the checks
   const page = await renderCtpQualityPage(result, options.version);
   const qc = buildSecondaryCapture(
     {

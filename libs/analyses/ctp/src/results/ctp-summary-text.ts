@@ -14,9 +14,9 @@ function met(value: boolean): string {
 }
 
 /** The numbers printed (SVG text collapses runs of spaces, hence the bars) on every summary image and stored in its ImageComments: the same as the JSON and the SR. */
-export function summaryLines(summary: PerfusionSummary): string[] {
+export function summaryLines(summary: PerfusionSummary, coreLabel = 'Ischemic core (rCBF < 30%)'): string[] {
   return [
-    `Ischemic core (rCBF < 30%): ${formatVolume(summary.coreVolumeMl)} | Tmax > 6 s: ${formatVolume(summary.hypoperfusionVolumeMl)}`,
+    `${coreLabel}: ${formatVolume(summary.coreVolumeMl)} | Tmax > 6 s: ${formatVolume(summary.hypoperfusionVolumeMl)}`,
     `Mismatch: ${formatVolume(summary.mismatchVolumeMl)}, ratio ${formatRatio(summary.mismatchRatio)} | Tmax > 10 s: ${formatVolume(summary.tmax10VolumeMl)}, HIR ${formatRatio(summary.hypoperfusionIntensityRatio)}`,
     `DEFUSE 3 criteria: ${met(summary.eligibility.defuse3)} | EXTEND criteria: ${met(summary.eligibility.extend)} | affected side: ${summary.affectedHemisphere ?? 'none'}`,
   ];

@@ -3,6 +3,7 @@ import { applyColorMap, composeOverlay, labelsSvg, TextLabel, toDisplayBytes, wi
 import type { PerfusionMaps, PerfusionSummary } from '@nidus/perfusion';
 import { CORE_RGB, HYPOPERFUSION_RGB, RangedColorMap, RCBF_COLOR_MAP, TMAX_COLOR_MAP } from './ctp-colour-maps';
 import { NOT_FOR_DIAGNOSTIC_USE, summaryLines } from './ctp-summary-text';
+import { CTP_RESULT_LABELS, type PerfusionResultLabels } from './perfusion-result-labels';
 
 export interface CtpSliceRenderInput {
   maps: PerfusionMaps;
@@ -20,6 +21,8 @@ export interface CtpSliceRenderInput {
   anatomy?: ArrayLike<number>;
   /** panel size in pixels (default 320) */
   panelSize?: number;
+  /** the title and the core's labels (default CT perfusion's) */
+  labels?: Pick<PerfusionResultLabels, 'title' | 'coreSummaryLabel' | 'corePanelLabel'>;
 }
 
 export interface RgbImage {
@@ -102,6 +105,7 @@ function colourBar(ranged: RangedColorMap, width: number): Uint8Array {
  */
 export async function renderCtpSummarySlice(input: CtpSliceRenderInput): Promise<CtpSummaryImage> {
   const { maps, z } = input;
+  const names = input.labels ?? CTP_RESULT_LABELS;
   const size = input.panelSize ?? 320;
   const { rows, columns } = maps;
   const physicalWidth = columns * input.PixelSpacing[1];
@@ -156,10 +160,10 @@ export async function renderCtpSummarySlice(input: CtpSliceRenderInput): Promise
   const iop = input.ImageOrientationPatient;
   const rowDirection = iop.slice(0, 3);
   const labels: TextLabel[] = [
-    { text: `NIDUS CT PERFUSION | ${input.sliceLabel}`, x: MARGIN, y: 24, fontSize: 16, bold: true },
-    ...summaryLines(input.summary).map((text, i) => ({ text, x: MARGIN, y: 48 + 20 * i, fontSize: 14 })),
+    { text: `${names.title} | ${input.sliceLabel}`, x: MARGIN, y: 24, fontSize: 16, bold: true },
+    ...summaryLines(input.summary, names.coreSummaryLabel).map((text, i) => ({ text, x: MARGIN, y: 48 + 20 * i, fontSize: 14 })),
     { text: 'Tmax (s), green: Tmax > 6 s', x: slot(0), y: HEADER + 16, fontSize: 13 },
-    { text: 'rCBF (%), magenta: core rCBF < 30%', x: slot(1), y: HEADER + 16, fontSize: 13 },
+    { text: names.corePanelLabel, x: slot(1), y: HEADER + 16, fontSize: 13 },
     ...[tmaxPlace, rcbfPlace].flatMap((p) => [
       { text: directionLetter(rowDirection.map((c) => -c)), x: p.left + 3, y: p.top + Math.round(p.height / 2) + 5, fontSize: 13, bold: true },
       { text: directionLetter(rowDirection), x: p.left + p.width - 13, y: p.top + Math.round(p.height / 2) + 5, fontSize: 13, bold: true },

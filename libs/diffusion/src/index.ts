@@ -1,0 +1,4 @@
+export * from './diffusion.errors';
+export * from './adc-map';
+export * from './diffusion-brain-mask';
+export * from './diffusion-core';

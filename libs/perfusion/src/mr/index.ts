@@ -1,0 +1,2 @@
+export * from './intracranial-mask';
+export * from './dsc-signal-model';

@@ -1,0 +1,3 @@
+export * from './mr-stroke-phantom';
+export * from './mr-dicom-writer';
+export * from './private-elements';
