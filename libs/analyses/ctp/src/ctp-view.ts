@@ -21,9 +21,14 @@ export function ctpFields(r: CtpResult): ViewField[] {
     { key: 'eligibility.defuse3', label: 'DEFUSE 3', value: r.eligibility.defuse3 },
     { key: 'eligibility.extend', label: 'EXTEND', value: r.eligibility.extend },
     { key: 'quality.confidence', label: 'Quality', value: r.quality?.confidence ?? null },
-    { key: 'qc.usableBrainFraction', label: 'Usable brain', value: Math.round(r.qc.usableBrainFraction * 100), unit: '%' },
-    { key: 'qc.motion.maxShiftMm', label: 'Head motion', value: one(r.qc.motion.maxShiftMm), unit: 'mm' },
-    { key: 'qc.bolusTruncated', label: 'Bolus truncated', value: r.qc.bolusTruncated },
+    // results stored before quality control existed have no qc: their view leaves these out
+    ...(r.qc
+      ? [
+          { key: 'qc.usableBrainFraction', label: 'Usable brain', value: Math.round(r.qc.usableBrainFraction * 100), unit: '%' },
+          { key: 'qc.motion.maxShiftMm', label: 'Head motion', value: one(r.qc.motion.maxShiftMm), unit: 'mm' },
+          { key: 'qc.bolusTruncated', label: 'Bolus truncated', value: r.qc.bolusTruncated },
+        ]
+      : []),
   ];
 }
 
