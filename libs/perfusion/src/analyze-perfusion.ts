@@ -7,9 +7,6 @@ import { denoiseCurves } from './denoise.stage';
 import { prepareGrid } from './grid.stage';
 import { haemodynamicMaps } from './haemodynamic-maps.stage';
 import { measureLesions } from './lesions.stage';
-import { correctMotion } from './motion.stage';
-import { assessQuality, parenchymaOf } from './quality.stage';
-import { BRAIN_MAX_HU, BRAIN_MIN_HU } from './brain-mask';
 import { resolvePerfusionOptions, type AnalyzePerfusionOptions, type PerfusionSettings, type PerfusionStage } from './perfusion-options';
 import type { PerfusionResult } from './perfusion-result';
 import { assembleResult } from './result.stage';
@@ -37,16 +34,9 @@ type StageClock = ReturnType<typeof stageClock>;
  * The stages from the grid to the maps. A function of their own, so that the curves, the residues and
  * what was made from them are garbage once the maps exist (the lesion and result stages need none of it).
  */
-async function perfusionMaps(
-  grid: AnalysisGrid,
-  skullEdge: Uint8Array | null,
-  deconvolver: Deconvolver,
-  settings: PerfusionSettings,
-  model: SignalModel,
-  { start, lap }: StageClock,
-) {
+async function perfusionMaps(grid: AnalysisGrid, deconvolver: Deconvolver, settings: PerfusionSettings, model: SignalModel, { start, lap }: StageClock) {
   start('baseline', 0.1);
-  const { arrival, baseline, curves, noiseHu, warnings } = model.concentration(grid, skullEdge);
+  const { arrival, baseline, curves, noiseHu, warnings } = model.concentration(grid);
   lap('baseline');
 
   start('mask', 0.2);
@@ -54,8 +44,7 @@ async function perfusionMaps(
   lap('mask');
 
   start('vessels', 0.25);
-  const modelParenchyma = model.parenchyma?.(grid, head, baseline);
-  const { vascular, brain } = findVesselsAndBrain(grid, head, baseline, curves, skullEdge, modelParenchyma);
+  const { vascular, brain } = findVesselsAndBrain(grid, head, baseline, curves, model.parenchyma?.(grid, head, baseline));
   lap('mask/aif');
 
   start('denoise', 0.35);
@@ -88,8 +77,7 @@ async function perfusionMaps(
   };
   const maps = haemodynamicMaps(inputs, settings.maps);
   lap('maps');
-  const parenchyma = modelParenchyma ?? parenchymaOf(head.intracranial, baseline, BRAIN_MIN_HU, BRAIN_MAX_HU);
-  return { head, vascular, maps, parenchyma, warnings: [...warnings, ...vascular.warnings] };
+  return { head, vascular, maps, warnings: [...warnings, ...vascular.warnings] };
 }
 
 /**
@@ -102,22 +90,14 @@ export async function analyzePerfusion(volume: Volume4D, deconvolver: Deconvolve
   const clock = stageClock(options.onProgress);
 
   clock.start('prepare', 0);
-  const prepared = prepareGrid(volume, settings.grid);
+  const grid = prepareGrid(volume, settings.grid);
   clock.lap('prepare');
 
-  const signalModel = options.signalModel ?? CT_SIGNAL_MODEL;
-  clock.start('motion', 0.05);
-  const motionOptions = signalModel.registersOnBone ? settings.motion : { ...settings.motion, enabled: false };
-  const { grid, motion, skullEdge, warnings: motionWarnings } = correctMotion(prepared, motionOptions);
-  clock.lap('motion');
-
-  const { head, vascular, maps, parenchyma, warnings: mapWarnings } = await perfusionMaps(grid, skullEdge, deconvolver, settings, signalModel, clock);
-  const warnings = [...motionWarnings, ...mapWarnings];
+  const { head, vascular, maps, warnings } = await perfusionMaps(grid, deconvolver, settings, options.signalModel ?? CT_SIGNAL_MODEL, clock);
 
   clock.start('volumes', 0.9);
   const lesions = measureLesions(grid, maps, head.side, settings.lesions);
   clock.lap('volumes');
 
-  const quality = assessQuality({ grid, vascular, motion, tissue: maps.tissue, parenchyma });
-  return assembleResult(grid, vascular, maps, lesions, warnings, clock.timings, motion, quality);
+  return assembleResult(grid, vascular, maps, lesions, warnings, clock.timings);
 }
