@@ -7,6 +7,9 @@ import { DeliveriesCommandError, listDeliveries, resendDeliveriesCommand } from 
 import { checkModel, importModel, listModels, ModelCommandError, parseCodeOption } from './models.command';
 import { createToken, listTokens, revokeToken, TokenCommandError } from './tokens.command';
 
+/** The one read of the environment: each command validates it once through loadConfig (libs/config). */
+const env = process.env;
+
 /** Start-up and command failures end in one line on stderr and a non-zero exit (README). */
 function fail(error: unknown): never {
   exitWith(
@@ -41,19 +44,19 @@ program
   .option('--json', 'print the result as JSON (an array when several analyses ran)')
   .option('--out <dir>', "also write each analysis's result objects (SEG, SR, summary images) and result.json to <dir>/<analysis>/")
   .option('--series <SeriesInstanceUID>', 'analyse only this series of the files')
-  .action((paths: string[], options) => analyze(paths, { ...options, analysis: options.model ?? options.analysis }, process.env).catch(fail));
+  .action((paths: string[], options) => analyze(paths, { ...options, analysis: options.model ?? options.analysis }, env).catch(fail));
 
 const models = program.command('models').description('the findings models of MODELS_DIR (models/<id>/model.json + model.onnx; docs/models.md)');
 models
   .command('list')
   .description('list the models, whether each is installed, and why not')
   .option('--json', 'print JSON')
-  .action((options) => listModels(options, process.env).catch(fail));
+  .action((options) => listModels(options, env).catch(fail));
 models
   .command('check')
   .description('check a model: manifest (JSON Schema and rules), checksum, loads in onnxruntime, runs an input of its declared shape; prints each time')
   .argument('<id>', 'the model id (its directory under MODELS_DIR)')
-  .action((id: string) => checkModel(id, process.env).catch(fail));
+  .action((id: string) => checkModel(id, env).catch(fail));
 models
   .command('import')
   .description('write MODELS_DIR/<id>/ from a MONAI Bundle folder (configs/metadata.json, configs/inference.json, models/model.onnx)')
@@ -66,7 +69,7 @@ models
   )
   .option('--modality <list>', "the modalities it applies to (default: the bundle's)")
   .option('--force', 'replace a model of that id')
-  .action((bundle: string, options) => importModel(bundle, options, process.env).catch(fail));
+  .action((bundle: string, options) => importModel(bundle, options, env).catch(fail));
 
 const tokens = program.command('tokens').description('API tokens for machines and people (the database of DATABASE_URL / DATA_DIR; no Redis needed)');
 tokens
@@ -76,17 +79,17 @@ tokens
   .requiredOption('--role <role>', 'admin, radiologist, stroke, integration or viewer')
   .option('--expires <when>', 'a duration (90d, 12h, 30m) or an ISO date; default: no expiry')
   .option('--json', 'print { id, name, role, expiresAt, token } as JSON')
-  .action((options) => createToken(options, process.env).catch(fail));
+  .action((options) => createToken(options, env).catch(fail));
 tokens
   .command('list')
   .description('list tokens, newest first (never the tokens themselves)')
   .option('--json', 'print JSON')
-  .action((options) => listTokens(options, process.env).catch(fail));
+  .action((options) => listTokens(options, env).catch(fail));
 tokens
   .command('revoke')
   .description('revoke a token by id: it stops working at once')
   .argument('<id>', 'the token id (from create or list)')
-  .action((id: string) => revokeToken(id, process.env).catch(fail));
+  .action((id: string) => revokeToken(id, env).catch(fail));
 
 const deliveries = program.command('deliveries').description('result objects and where they stand at each delivery target');
 const filterOptions = (command: Command) =>
@@ -100,13 +103,13 @@ filterOptions(
     .command('list')
     .description('each result object at each target: state, tries, next try, last error (the database; no Redis needed)')
     .option('--state <state>', 'pending, waiting, delivered or failed'),
-).action((options) => listDeliveries(options, process.env).catch(fail));
+).action((options) => listDeliveries(options, env).catch(fail));
 filterOptions(
   deliveries
     .command('resend')
     .description('send again what was not delivered: a new round of tries, queued for the workers (needs the database and Redis)')
     .option('--state <state>', 'failed (default), waiting or pending'),
-).action((options) => resendDeliveriesCommand(options, process.env).catch(fail));
+).action((options) => resendDeliveriesCommand(options, env).catch(fail));
 
 service('serve', 'run the gateway (HTTP, DICOM listener) and a worker in one process');
 service('gateway', 'run only the gateway: HTTP API, DICOMweb and the DICOM listener');
