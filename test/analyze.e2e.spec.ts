@@ -50,7 +50,7 @@ describe('nidus analyze', () => {
     expect(files).toContain('result.json');
     expect(files.filter((f) => f.startsWith('seg-'))).toHaveLength(1);
     expect(files.filter((f) => f.startsWith('sr-'))).toHaveLength(1);
-    expect(files.filter((f) => f.startsWith('sc-'))).toHaveLength(7); // one per slice and the mosaic
+    expect(files.filter((f) => f.startsWith('sc-'))).toHaveLength(8); // one per slice, the mosaic and the quality page
     const sr = files.find((f) => f.startsWith('sr-'))!;
     const dump = execFileSync('dsrdump', [join(out, 'ctp', sr)], { encoding: 'utf8' });
     expect(dump).toMatch(/Imaging Measurement Report/);

@@ -66,6 +66,12 @@ export interface AnalysisResultSource {
   series: { SeriesInstanceUID: string; SeriesDescription: string | null; instances: number }[];
 }
 
+/** How far a result's numbers can be trusted, and why not, one line per reason: it lowers an alert's confidence. */
+export interface ResultQuality {
+  confidence: 'high' | 'reduced' | 'low';
+  reasons: string[];
+}
+
 export interface AnalysisResult {
   schema: typeof ANALYSIS_RESULT_SCHEMA;
   analysis: { id: string; title: string; version: string };
@@ -75,6 +81,8 @@ export interface AnalysisResult {
   measurements: Measurement[];
   masks: MaskSegment[];
   warnings: string[];
+  /** absent: the analysis does not judge its input's quality */
+  quality?: ResultQuality;
   /** seconds per stage */
   timings: Record<string, number>;
 }

@@ -20,6 +20,8 @@ export interface KeyImage {
 /** What an alert and the review page show of one result. */
 export interface ResultView {
   title: string;
+  /** the result's quality; when not high, `summary` says why in the same line */
+  quality?: { confidence: 'high' | 'reduced' | 'low'; reasons: string[] };
   /** one line for a pager screen, no patient identifiers ('DEFUSE 3 eligible; core 12 mL, ...') */
   summary: string;
   fields: ViewField[];

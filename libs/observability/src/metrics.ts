@@ -22,6 +22,12 @@ export class Metrics {
     labelNames: ['kind', 'status'] as const,
     registers: [this.registry],
   });
+  readonly statAnalysisFailures = new Counter({
+    name: 'nidus_stat_analysis_failures_total',
+    help: 'Stat-priority analyses that failed or were refused (each raises the failure alert of its rules), by kind and reason',
+    labelNames: ['kind', 'reason'] as const,
+    registers: [this.registry],
+  });
   readonly analysisSeconds = new Histogram({
     name: 'nidus_analysis_duration_seconds',
     help: 'Wall time of analyses',

@@ -92,6 +92,7 @@ describe(analyzePerfusion.name, () => {
     const { timings } = await analyzePerfusion(phantom.volume, deconvolver, { onProgress: (stage, fraction) => reports.push([stage, fraction]) });
     expect(reports).toEqual([
       ['prepare', 0],
+      ['motion', 0.05],
       ['baseline', 0.1],
       ['mask', 0.2],
       ['vessels', 0.25],
@@ -100,7 +101,7 @@ describe(analyzePerfusion.name, () => {
       ['maps', 0.8],
       ['volumes', 0.9],
     ]);
-    expect(Object.keys(timings)).toEqual(['prepare', 'baseline', 'mask', 'mask/aif', 'denoise', 'deconvolution', 'bias tables', 'maps', 'volumes']);
+    expect(Object.keys(timings)).toEqual(['prepare', 'motion', 'baseline', 'mask', 'mask/aif', 'denoise', 'deconvolution', 'bias tables', 'maps', 'volumes']);
     for (const seconds of Object.values(timings)) expect(seconds).toBeGreaterThanOrEqual(0);
   });
 

@@ -7,6 +7,9 @@ import { denoiseCurves } from './denoise.stage';
 import { prepareGrid } from './grid.stage';
 import { haemodynamicMaps } from './haemodynamic-maps.stage';
 import { measureLesions } from './lesions.stage';
+import { correctMotion } from './motion.stage';
+import { assessQuality, parenchymaOf } from './quality.stage';
+import { BRAIN_MAX_HU, BRAIN_MIN_HU } from './brain-mask';
 import { resolvePerfusionOptions, type AnalyzePerfusionOptions, type PerfusionSettings, type PerfusionStage } from './perfusion-options';
 import type { PerfusionResult } from './perfusion-result';
 import { assembleResult } from './result.stage';
@@ -34,9 +37,16 @@ type StageClock = ReturnType<typeof stageClock>;
  * The stages from the grid to the maps. A function of their own, so that the curves, the residues and
  * what was made from them are garbage once the maps exist (the lesion and result stages need none of it).
  */
-async function perfusionMaps(grid: AnalysisGrid, deconvolver: Deconvolver, settings: PerfusionSettings, model: SignalModel, { start, lap }: StageClock) {
+async function perfusionMaps(
+  grid: AnalysisGrid,
+  skullEdge: Uint8Array | null,
+  deconvolver: Deconvolver,
+  settings: PerfusionSettings,
+  model: SignalModel,
+  { start, lap }: StageClock,
+) {
   start('baseline', 0.1);
-  const { arrival, baseline, curves, noiseHu, warnings } = model.concentration(grid);
+  const { arrival, baseline, curves, noiseHu, warnings } = model.concentration(grid, skullEdge);
   lap('baseline');
 
   start('mask', 0.2);
@@ -44,7 +54,8 @@ async function perfusionMaps(grid: AnalysisGrid, deconvolver: Deconvolver, setti
   lap('mask');
 
   start('vessels', 0.25);
-  const { vascular, brain } = findVesselsAndBrain(grid, head, baseline, curves, model.parenchyma?.(grid, head, baseline));
+  const modelParenchyma = model.parenchyma?.(grid, head, baseline);
+  const { vascular, brain } = findVesselsAndBrain(grid, head, baseline, curves, skullEdge, modelParenchyma);
   lap('mask/aif');
 
   start('denoise', 0.35);
@@ -77,7 +88,8 @@ async function perfusionMaps(grid: AnalysisGrid, deconvolver: Deconvolver, setti
   };
   const maps = haemodynamicMaps(inputs, settings.maps);
   lap('maps');
-  return { head, vascular, maps, warnings: [...warnings, ...vascular.warnings] };
+  const parenchyma = modelParenchyma ?? parenchymaOf(head.intracranial, baseline, BRAIN_MIN_HU, BRAIN_MAX_HU);
+  return { head, vascular, maps, parenchyma, warnings: [...warnings, ...vascular.warnings] };
 }
 
 /**
@@ -90,14 +102,22 @@ export async function analyzePerfusion(volume: Volume4D, deconvolver: Deconvolve
   const clock = stageClock(options.onProgress);
 
   clock.start('prepare', 0);
-  const grid = prepareGrid(volume, settings.grid);
+  const prepared = prepareGrid(volume, settings.grid);
   clock.lap('prepare');
 
-  const { head, vascular, maps, warnings } = await perfusionMaps(grid, deconvolver, settings, options.signalModel ?? CT_SIGNAL_MODEL, clock);
+  const signalModel = options.signalModel ?? CT_SIGNAL_MODEL;
+  clock.start('motion', 0.05);
+  const motionOptions = signalModel.registersOnBone ? settings.motion : { ...settings.motion, enabled: false };
+  const { grid, motion, skullEdge, warnings: motionWarnings } = correctMotion(prepared, motionOptions);
+  clock.lap('motion');
+
+  const { head, vascular, maps, parenchyma, warnings: mapWarnings } = await perfusionMaps(grid, skullEdge, deconvolver, settings, signalModel, clock);
+  const warnings = [...motionWarnings, ...mapWarnings];
 
   clock.start('volumes', 0.9);
   const lesions = measureLesions(grid, maps, head.side, settings.lesions);
   clock.lap('volumes');
 
-  return assembleResult(grid, vascular, maps, lesions, warnings, clock.timings);
+  const quality = assessQuality({ grid, vascular, motion, tissue: maps.tissue, parenchyma });
+  return assembleResult(grid, vascular, maps, lesions, warnings, clock.timings, motion, quality);
 }

@@ -17,14 +17,19 @@ export const MIN_BOLUS_ENHANCEMENT_HU = 40;
 /**
  * Arterial arrival from the mean curve of the voxels that enhance most (soft tissue only, bone and air
  * excluded): the first time point above 10 % of that curve's peak. Everything before it is baseline,
- * so the baseline is taken before arterial arrival, hence before any tissue enhances.
+ * so the baseline is taken before arterial arrival, hence before any tissue enhances. Voxels marked in `ignore`
+ * (the skull's edge after motion correction, whose curves carry the moved bone) take no part.
  */
-export function detectBolusArrival(grid: AnalysisGrid): BolusArrival {
+export function detectBolusArrival(grid: AnalysisGrid, ignore: Uint8Array | null = null): BolusArrival {
   const { timePoints: T, hu } = grid;
   const voxels = hu.length / T;
   const enhancement = new Float32Array(voxels);
   let eligible = 0;
   for (let v = 0; v < voxels; v++) {
+    if (ignore?.[v]) {
+      enhancement[v] = -Infinity;
+      continue;
+    }
     const o = v * T;
     // range of the curve: contrast present from the first image shows as a fall, not a rise; soft
     // tissue is judged on the least enhanced image (bone and air excluded)

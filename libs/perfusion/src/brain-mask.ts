@@ -18,7 +18,7 @@ export interface BrainMask {
  * Brain parenchyma: intracranial voxels whose pre-contrast HU, averaged over the 3x3 in-plane
  * neighbours that are themselves intracranial (so bone never bleeds in), lies in the brain window,
  * minus vessels: voxels whose peak enhancement exceeds vesselPeakHu (arteries and veins, with partial
- * volume), and their in-plane neighbours.
+ * volume), and their in-plane neighbours; and minus `exclude` (the skull's edge after motion correction).
  */
 export function findBrainMask(
   grid: AnalysisGrid,
@@ -27,6 +27,7 @@ export function findBrainMask(
   concentration: Float32Array,
   vesselPeakHu: number,
   minBrainMl = 20,
+  exclude: Uint8Array | null = null,
   /** parenchyma found by another signal model (MR); absent: the CT HU window below */
   parenchyma?: Uint8Array,
 ): BrainMask {
@@ -38,7 +39,7 @@ export function findBrainMask(
     for (let y = 0; y < R; y++) {
       for (let x = 0; x < C; x++) {
         const i = (z * R + y) * C + x;
-        if (!head.intracranial[i]) continue;
+        if (!head.intracranial[i] || exclude?.[i]) continue;
         if (parenchyma) mask[i] = parenchyma[i];
         let sum = 0;
         let count = 0;

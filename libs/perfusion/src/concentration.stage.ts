@@ -12,9 +12,9 @@ export interface Concentration {
   warnings: string[];
 }
 
-/** Stage 2: bolus arrival, then baseline and concentration curves from the frames before it. */
-export function measureConcentration(grid: AnalysisGrid): Concentration {
-  const arrival = detectBolusArrival(grid);
+/** Stage 3: bolus arrival (the skull's edge after motion correction left out), then baseline and concentration curves from the frames before it. */
+export function measureConcentration(grid: AnalysisGrid, skullEdge: Uint8Array | null = null): Concentration {
+  const arrival = detectBolusArrival(grid, skullEdge);
   const warnings = arrival.baselineFrames < 2 ? ['only one pre-contrast image: the baseline is noisy'] : [];
   const { baseline, concentration, noiseHu } = toConcentration(grid, arrival.baselineFrames);
   return { arrival, baseline, curves: concentration, noiseHu, warnings };

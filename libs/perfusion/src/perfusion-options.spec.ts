@@ -20,6 +20,10 @@ describe(resolvePerfusionOptions.name, () => {
   // each public option, a value other than its default, and where it must arrive
   const routes: [keyof AnalyzePerfusionOptions, unknown, (s: PerfusionSettings) => unknown, unknown][] = [
     ['maxPixelMm', 1, (s) => s.grid.maxPixelMm, 1],
+    ['motionCorrection', false, (s) => s.motion.enabled, false],
+    ['motionLimitMm', 4, (s) => s.motion.limitMm, 4],
+    ['motionLimitDegrees', 2, (s) => s.motion.limitDegrees, 2],
+    ['maxExcludedFraction', 0.5, (s) => s.motion.maxExcludedFraction, 0.5],
     ['intervalSeconds', 0.75, (s) => s.deconvolution.intervalSeconds, 0.75],
     ['svdThresholds', [0.1, 0.2], (s) => s.deconvolution.svdThresholds, [0.1, 0.2]],
     ['oscillationLimit', 0.095, (s) => s.deconvolution.oscillationLimit, 0.095],
@@ -61,6 +65,10 @@ describe(resolvePerfusionOptions.name, () => {
     const keys = new Set(routes.map(([key]) => key));
     const sample: Required<Omit<AnalyzePerfusionOptions, 'onProgress' | 'signalModel'>> = {
       maxPixelMm: 0,
+      motionCorrection: false,
+      motionLimitMm: 0,
+      motionLimitDegrees: 0,
+      maxExcludedFraction: 0,
       intervalSeconds: 0,
       svdThresholds: [],
       oscillationLimit: 0,

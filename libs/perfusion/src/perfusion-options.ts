@@ -1,7 +1,7 @@
 import type { SignalModel } from './signal-model';
 import { MIN_SUBSPACE_COMPONENTS } from './temporal-subspace';
 
-export type PerfusionStage = 'prepare' | 'baseline' | 'mask' | 'vessels' | 'denoise' | 'deconvolution' | 'maps' | 'volumes';
+export type PerfusionStage = 'prepare' | 'motion' | 'baseline' | 'mask' | 'vessels' | 'denoise' | 'deconvolution' | 'maps' | 'volumes';
 
 /**
  * What callers of analyzePerfusion may set; every field is optional and its default is in
@@ -14,6 +14,13 @@ export interface AnalyzePerfusionOptions {
   onProgress?: (stage: PerfusionStage, fraction: number) => void;
   /** largest in-plane pixel (mm) the analysis grid may have after block averaging (default 2) */
   maxPixelMm?: number;
+  /** register every time point to the first image and resample the moved ones (default true) */
+  motionCorrection?: boolean;
+  /** a time point whose head centre moved more than this (mm, default 10) or turned more than this (degrees, default 6) is left out */
+  motionLimitMm?: number;
+  motionLimitDegrees?: number;
+  /** more than this fraction of left-out time points refuses the study (default 0.25) */
+  maxExcludedFraction?: number;
   /** uniform interval of the deconvolution grid, s (default: the shortest sampling interval, clamped to 0.5-1 s) */
   intervalSeconds?: number;
   /** truncation thresholds (fraction of the largest singular value), least regularised first (default DEFAULT_SVD_THRESHOLDS) */
@@ -84,6 +91,18 @@ export interface GridOptions {
   maxPixelMm: number;
 }
 
+export interface MotionOptions {
+  enabled: boolean;
+  /** shift of the head's centre (mm) and turn (degrees) beyond which a time point is left out */
+  limitMm: number;
+  limitDegrees: number;
+  /** frames whose skull moved less than this (mm) are not resampled */
+  minCorrectionMm: number;
+  /** bone residual after alignment (relative) above which a time point counts as not aligned, and is left out */
+  maxMismatch: number;
+  maxExcludedFraction: number;
+}
+
 export interface DenoiseOptions {
   /** project on the signal subspace first, keeping at least minComponents */
   subspace: boolean;
@@ -133,6 +152,7 @@ export interface LesionOptions {
 /** The options of each stage, all set. */
 export interface PerfusionSettings {
   grid: GridOptions;
+  motion: MotionOptions;
   denoise: DenoiseOptions;
   deconvolution: DeconvolutionOptions;
   maps: MapOptions;
@@ -142,6 +162,7 @@ export interface PerfusionSettings {
 /** The defaults, in one place (the doc comments of AnalyzePerfusionOptions state the same values). */
 export const DEFAULT_PERFUSION_OPTIONS: Readonly<PerfusionSettings> = Object.freeze({
   grid: Object.freeze({ maxPixelMm: 2 }),
+  motion: Object.freeze({ enabled: true, limitMm: 10, limitDegrees: 6, minCorrectionMm: 0.1, maxMismatch: 0.5, maxExcludedFraction: 0.25 }),
   denoise: Object.freeze({
     subspace: false,
     minComponents: MIN_SUBSPACE_COMPONENTS,
@@ -182,6 +203,13 @@ export function resolvePerfusionOptions(options: AnalyzePerfusionOptions = {}): 
   const naive = options.estimator === 'naive';
   return {
     grid: { maxPixelMm: options.maxPixelMm ?? d.grid.maxPixelMm },
+    motion: {
+      ...d.motion,
+      enabled: options.motionCorrection !== false,
+      limitMm: options.motionLimitMm ?? d.motion.limitMm,
+      limitDegrees: options.motionLimitDegrees ?? d.motion.limitDegrees,
+      maxExcludedFraction: options.maxExcludedFraction ?? d.motion.maxExcludedFraction,
+    },
     denoise: {
       subspace: options.subspace === true,
       minComponents: options.minComponents ?? d.denoise.minComponents,

@@ -1,3 +1,6 @@
+import type { MotionReport } from './motion.stage';
+import type { PerfusionQuality } from './quality.stage';
+
 /**
  * What a CT perfusion analysis returns: the contract of DESIGN.md ("Stroke CT perfusion: the contract"),
  * plus the maps and masks that the results writers (SEG, SR, summary images) draw from.
@@ -55,6 +58,10 @@ export interface PerfusionResult {
   /** arterial and venous curves chosen, for display and audit: concentration (HU above baseline) per time point */
   arterialInputFunction: { timesSeconds: number[]; values: number[]; voxelCount: number };
   venousOutputFunction: { timesSeconds: number[]; values: number[]; voxelCount: number };
+  /** head motion per time point relative to the first image, as estimated and corrected (motion.stage.ts) */
+  motion: MotionReport;
+  /** what a radiologist checks before trusting the numbers: curve locations, bolus truncation, usable brain, confidence */
+  quality: PerfusionQuality;
   /** seconds spent in each stage */
   timings: Record<string, number>;
 }

@@ -21,3 +21,6 @@ export class SeriesTooShortError extends PerfusionError {}
 
 /** The deconvolution engine failed or returned a result of the wrong shape. */
 export class DeconvolutionError extends PerfusionError {}
+
+/** The head moved too much, or too often, for the images to be aligned: the curves would mix tissues. */
+export class ExcessiveMotionError extends PerfusionError {}

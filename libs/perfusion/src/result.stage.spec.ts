@@ -3,6 +3,8 @@ import { buildAnalysisGrid } from './analysis-grid';
 import type { VascularCurves } from './arterial-input';
 import type { HaemodynamicMaps } from './haemodynamic-maps.stage';
 import type { Lesions } from './lesions.stage';
+import type { MotionReport } from './motion.stage';
+import type { PerfusionQuality } from './quality.stage';
 import { assembleResult } from './result.stage';
 
 // a 4 x 4 source slice binned 2 x 2 onto a 2 x 2 analysis grid
@@ -38,8 +40,27 @@ const lesions: Lesions = {
   referenceCbf: 45,
 };
 
+const motion: MotionReport = {
+  method: 'in-plane rigid, bone-weighted',
+  centreMm: [1, 1, 0],
+  timePoints: [],
+  maxShiftMm: 0,
+  maxRotationDegrees: 0,
+  excluded: 0,
+};
+
+const quality: PerfusionQuality = {
+  confidence: 'high',
+  problems: [],
+  venousEndFraction: 0.1,
+  bolusTruncated: false,
+  usableBrainFraction: 0.9,
+  arterialLocationsMm: [],
+  venousLocationsMm: [],
+};
+
 describe(assembleResult.name, () => {
-  const result = assembleResult(grid, vascular, maps, lesions, ['a warning'], { prepare: 0.5 });
+  const result = assembleResult(grid, vascular, maps, lesions, ['a warning'], { prepare: 0.5 }, motion, quality);
 
   it('writes the summary of the contract: volumes, mismatch figures, verdicts, side and reference', () => {
     expect(result.summary).toEqual({

@@ -3,14 +3,16 @@ import type { VascularCurves } from './arterial-input';
 import { eligibility, mismatchFigures } from './eligibility';
 import type { HaemodynamicMaps } from './haemodynamic-maps.stage';
 import type { Lesions } from './lesions.stage';
+import type { MotionReport } from './motion.stage';
+import type { PerfusionQuality } from './quality.stage';
 import type { PerfusionResult } from './perfusion-result';
 
 const f32 = (k: number) => new Float32Array(k);
 const u8 = (k: number) => new Uint8Array(k);
 
 /**
- * Stage 8: the result contract (PerfusionResult): volumes with mismatch figures and DEFUSE 3 / EXTEND
- * verdicts, the maps and masks copied back onto the source grid, the AIF and VOF for audit.
+ * Stage 10: the result contract (PerfusionResult): volumes with mismatch figures and DEFUSE 3 / EXTEND
+ * verdicts, the maps and masks copied back onto the source grid, the AIF and VOF for audit, motion and quality.
  */
 export function assembleResult(
   grid: AnalysisGrid,
@@ -19,6 +21,8 @@ export function assembleResult(
   lesions: Lesions,
   warnings: string[],
   timings: Record<string, number>,
+  motion: MotionReport,
+  quality: PerfusionQuality,
 ): PerfusionResult {
   const { volumes } = lesions;
   const times = Array.from(grid.timesSeconds);
@@ -51,6 +55,8 @@ export function assembleResult(
       values: vascular.venous ? Array.from(vascular.venous) : [],
       voxelCount: vascular.venousVoxels.length,
     },
+    motion,
+    quality,
     timings,
   };
 }

@@ -10,8 +10,10 @@ import { measureConcentration, type Concentration } from './concentration.stage'
  */
 export interface SignalModel {
   readonly name: string;
-  /** stage 2: bolus arrival, the baseline image (the model's own units) and concentration curves, voxel-major */
-  concentration(grid: AnalysisGrid): Concentration;
+  /** the motion stage registers on bone (> 200 HU): true for CT; MR DSC images show no bone to register on */
+  readonly registersOnBone?: boolean;
+  /** stage 2: bolus arrival, baseline image (model's units), concentration curves, voxel-major; skullEdge kept out after motion correction */
+  concentration(grid: AnalysisGrid, skullEdge?: Uint8Array | null): Concentration;
   /** the intracranial space and the sides of the midline, from the baseline image */
   head(grid: AnalysisGrid, baseline: Float32Array): HeadGeometry;
   /** parenchyma on the baseline image, before vessels are removed; absent: the CT HU window (brain-mask.ts) */
@@ -21,6 +23,7 @@ export interface SignalModel {
 /** CT: enhancement in HU is linear in iodine concentration; bone (> 150 HU) encloses the head. */
 export const CT_SIGNAL_MODEL: SignalModel = {
   name: 'ct-hu',
+  registersOnBone: true,
   concentration: measureConcentration,
   head: (grid, baseline) => findHeadGeometry(grid, baseline),
 };

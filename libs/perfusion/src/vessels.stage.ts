@@ -15,16 +15,19 @@ export function vesselPeakHu(arterialPeakHu: number): number {
 
 /**
  * Stage 3 (after the head geometry): automatic AIF and VOF within the skull, then the brain mask without
- * bone, CSF and the vessels that enhance above vesselPeakHu of that AIF (parenchyma: the signal model's, else CT's HU window).
+ * bone, CSF and the vessels that enhance above vesselPeakHu of that AIF (parenchyma: the signal model's, else CT's HU
+ * window); after motion correction, both without the skull's edge.
  */
 export function findVesselsAndBrain(
   grid: AnalysisGrid,
   head: HeadGeometry,
   baseline: Float32Array,
   concentration: Float32Array,
+  skullEdge: Uint8Array | null = null,
   parenchyma?: Uint8Array,
 ): VesselsAndBrain {
-  const vascular = selectVascularCurves(concentration, grid.timesSeconds, head.intracranial);
-  const brain = findBrainMask(grid, head, baseline, concentration, vesselPeakHu(vascular.arterialShape.peak), undefined, parenchyma);
+  const candidates = skullEdge ? head.intracranial.map((inside, i) => (inside && !skullEdge[i] ? 1 : 0)) : head.intracranial;
+  const vascular = selectVascularCurves(concentration, grid.timesSeconds, candidates);
+  const brain = findBrainMask(grid, head, baseline, concentration, vesselPeakHu(vascular.arterialShape.peak), undefined, skullEdge, parenchyma);
   return { vascular, brain };
 }

@@ -22,6 +22,7 @@ describe(ctpResult.name, () => {
   };
   const result = ctpResult({
     summary: perfusion.summary,
+    quality: perfusion,
     maps: perfusion.maps,
     voxelVolumeMl: 0.05,
     series,
@@ -68,5 +69,24 @@ describe(ctpResult.name, () => {
     );
     expect(view.summary).toContain(`core ${Math.round(result.coreVolumeMl * 10) / 10} mL`);
     expect(view.keyImage?.svg).toMatch(/^<svg /);
+  });
+
+  it('carries the quality checks as result fields, and poor quality lowers the confidence with the reason in the one line', () => {
+    expect(result.quality).toEqual({ confidence: 'reduced', reasons: perfusion.quality.problems });
+    expect(result.qc).toMatchObject({
+      bolusTruncated: true,
+      venousEndFraction: 1,
+      usableBrainFraction: 0.9,
+      arterial: { voxelCount: 4, locationsMm: perfusion.quality.arterialLocationsMm },
+      venous: { voxelCount: 6, locationsMm: perfusion.quality.venousLocationsMm },
+      motion: { excluded: 0, maxShiftMm: 0, timePoints: perfusion.motion.timePoints },
+    });
+    const view = ctpView(result);
+    expect(view.quality).toEqual(result.quality);
+    expect(view.summary).toMatch(/; REDUCED CONFIDENCE: bolus truncated: the venous curve is still at 100 % of its peak at the end of the scan$/);
+    expect(view.summary.split('\n')).toHaveLength(1);
+    expect(view.fields.find((f) => f.key === 'quality.confidence')?.value).toBe('reduced');
+    const good = ctpView({ ...result, quality: { confidence: 'high', reasons: [] } });
+    expect(good.summary).not.toMatch(/CONFIDENCE/);
   });
 });

@@ -1,6 +1,6 @@
 import { ANALYSIS_RESULT_SCHEMA, type AnalysisResult, type Finding, type MaskSegment, type Measurement, type ProducingModel } from '@nidus/analysis';
 import { Codes, type CodedConcept } from '@nidus/dicom';
-import type { PerfusionMaps, PerfusionSummary } from '@nidus/perfusion';
+import type { PerfusionMaps, PerfusionQuality, PerfusionResult, PerfusionSummary, TimePointMotion } from '@nidus/perfusion';
 import type { CtpSeriesIdentity } from './analyze-ctp-files';
 import { CORE_RGB, HYPOPERFUSION_RGB } from './results/ctp-colour-maps';
 
@@ -8,7 +8,33 @@ import { CORE_RGB, HYPOPERFUSION_RGB } from './results/ctp-colour-maps';
  * The result of one CT perfusion analysis: the common result (findings, measurements, masks) plus the fields of
  * DESIGN.md's perfusion contract at the top level, where alert rules (`coreVolumeMl < 70`) read them. No patient names.
  */
+/** A curve of the QC page, with where its voxels are (patient LPS, mm). */
+export interface CtpQcCurve {
+  timesSeconds: number[];
+  values: number[];
+  voxelCount: number;
+  locationsMm: [number, number, number][];
+}
+
+/** What a radiologist checks before trusting the numbers (libs/perfusion quality.stage.ts), as the result stores it. */
+export interface CtpQuality {
+  arterial: CtpQcCurve;
+  venous: CtpQcCurve;
+  /** the venous curve not back towards baseline at the end of the scan, and how high it still is (fraction of its peak) */
+  bolusTruncated: boolean;
+  venousEndFraction: number | null;
+  usableBrainFraction: number;
+  motion: {
+    method: string;
+    maxShiftMm: number;
+    maxRotationDegrees: number;
+    excluded: number;
+    timePoints: TimePointMotion[];
+  };
+}
+
 export interface CtpResult extends AnalysisResult, PerfusionSummary {
+  qc: CtpQuality;
   series: {
     StudyInstanceUID: string;
     SeriesInstanceUID: string;
@@ -41,6 +67,7 @@ function ratio(key: string, concept: CodedConcept, value: number | null): Measur
 
 export interface CtpResultInputs {
   summary: PerfusionSummary;
+  quality: Pick<PerfusionResult, 'arterialInputFunction' | 'venousOutputFunction' | 'motion'> & { quality: PerfusionQuality };
   maps: Pick<PerfusionMaps, 'coreMask' | 'hypoperfusionMask'>;
   voxelVolumeMl: number;
   series: CtpSeriesIdentity;
@@ -103,6 +130,8 @@ export function ctpResult(inputs: CtpResultInputs): CtpResult {
     eligibility: { ...summary.eligibility },
     ...(summary.referenceCbf !== undefined ? { referenceCbf: round(summary.referenceCbf) } : {}),
     warnings: inputs.warnings,
+    quality: { confidence: inputs.quality.quality.confidence, reasons: [...inputs.quality.quality.problems] },
+    qc: ctpQuality(inputs.quality),
     series: {
       StudyInstanceUID: series.StudyInstanceUID,
       SeriesInstanceUID: series.SeriesInstanceUID,
@@ -112,5 +141,31 @@ export function ctpResult(inputs: CtpResultInputs): CtpResult {
       timePoints: series.SOPInstanceUIDs.length,
     },
     timings: Object.fromEntries(Object.entries(inputs.timings).map(([k, v]) => [k, round(v)])),
+  };
+}
+
+const round1 = (v: number) => Math.round(v * 10) / 10;
+
+function ctpQuality(inputs: CtpResultInputs['quality']): CtpQuality {
+  const { arterialInputFunction: aif, venousOutputFunction: vof, motion, quality } = inputs;
+  const curve = (c: typeof aif, locationsMm: [number, number, number][]): CtpQcCurve => ({
+    timesSeconds: c.timesSeconds.map(round),
+    values: c.values.map(round1),
+    voxelCount: c.voxelCount,
+    locationsMm,
+  });
+  return {
+    arterial: curve(aif, quality.arterialLocationsMm),
+    venous: curve(vof, quality.venousLocationsMm),
+    bolusTruncated: quality.bolusTruncated,
+    venousEndFraction: quality.venousEndFraction,
+    usableBrainFraction: quality.usableBrainFraction,
+    motion: {
+      method: motion.method,
+      maxShiftMm: motion.maxShiftMm,
+      maxRotationDegrees: motion.maxRotationDegrees,
+      excluded: motion.excluded,
+      timePoints: motion.timePoints,
+    },
   };
 }

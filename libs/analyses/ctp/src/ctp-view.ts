@@ -20,6 +20,15 @@ export function ctpFields(r: CtpResult): ViewField[] {
     { key: 'affectedHemisphere', label: 'Affected hemisphere', value: r.affectedHemisphere },
     { key: 'eligibility.defuse3', label: 'DEFUSE 3', value: r.eligibility.defuse3 },
     { key: 'eligibility.extend', label: 'EXTEND', value: r.eligibility.extend },
+    { key: 'quality.confidence', label: 'Quality', value: r.quality?.confidence ?? null },
+    // results stored before quality control existed have no qc: their view leaves these out
+    ...(r.qc
+      ? [
+          { key: 'qc.usableBrainFraction', label: 'Usable brain', value: Math.round(r.qc.usableBrainFraction * 100), unit: '%' },
+          { key: 'qc.motion.maxShiftMm', label: 'Head motion', value: one(r.qc.motion.maxShiftMm), unit: 'mm' },
+          { key: 'qc.bolusTruncated', label: 'Bolus truncated', value: r.qc.bolusTruncated },
+        ]
+      : []),
   ];
 }
 
@@ -32,9 +41,17 @@ export function ctpSummaryLine(r: CtpResult): string {
   const ratio = r.mismatchRatio === null ? '' : ` (ratio ${one(r.mismatchRatio)})`;
   parts.push(`core ${ml(r.coreVolumeMl)}, Tmax>6s ${ml(r.hypoperfusionVolumeMl)}, mismatch ${ml(r.mismatchVolumeMl)}${ratio}`);
   if (r.affectedHemisphere) parts.push(`${r.affectedHemisphere} hemisphere`);
+  // poor quality lowers the confidence, and the same line says why
+  if (r.quality && r.quality.confidence !== 'high') parts.push(`${r.quality.confidence.toUpperCase()} CONFIDENCE: ${r.quality.reasons.join(', ')}`);
   return parts.join('; ');
 }
 
 export function ctpView(r: CtpResult): ResultView {
-  return { title: CTP_TITLE, summary: ctpSummaryLine(r), fields: ctpFields(r), keyImage: { svg: perfusionCardSvg(r) } };
+  return {
+    title: CTP_TITLE,
+    summary: ctpSummaryLine(r),
+    fields: ctpFields(r),
+    keyImage: { svg: perfusionCardSvg(r) },
+    ...(r.quality ? { quality: { confidence: r.quality.confidence, reasons: [...r.quality.reasons] } } : {}),
+  };
 }

@@ -75,6 +75,7 @@ export class CtpAnalysis implements Analysis<CtpResult> {
     const volume = analysed.volume!;
     const result = ctpResult({
       summary: analysed.result.summary,
+      quality: analysed.result,
       maps: analysed.result.maps,
       voxelVolumeMl: (volume.spacingMm[0] * volume.spacingMm[1] * volume.spacingMm[2]) / 1000,
       series: analysed.series,

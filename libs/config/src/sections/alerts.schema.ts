@@ -71,6 +71,8 @@ const ruleSchema = z
     /** critical: paged through the on-call chain with escalation; info: sent to the first step only */
     level: alertLevelSchema.default('critical'),
     team: z.string().min(1).max(64),
+    /** when a stat analysis of this kind fails or is refused, the team gets an alert saying so and why (default true) */
+    onFailure: z.boolean().default(true),
   })
   .strict();
 export type AlertRule = z.output<typeof ruleSchema>;

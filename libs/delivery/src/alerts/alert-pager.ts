@@ -17,8 +17,8 @@ import {
 import { AlertEventBus, AlertEventType } from './alert-bus';
 import { AlertBusyError, WebhookRejectedError, WebhookUnavailableError } from './alert.errors';
 import { renderAlertImage } from './alert-image';
-import { AlertContent, alertContent, alertPayload } from './alert-payload';
-import { evaluateAlertRules, ruleFields } from './alert-rules';
+import { AlertContent, alertContent, alertPayload, failureAlertContent } from './alert-payload';
+import { evaluateAlertRules, evaluateFailureRules, ruleFields } from './alert-rules';
 import { toAlertView } from './alert-view';
 import { WebhookChannel } from './webhook.channel';
 
@@ -88,6 +88,7 @@ export class AlertPager {
       this.deps.logger.warn({ analysisId }, 'alert: no such analysis');
       return {};
     }
+    if (analysis.status === 'failed') return this.evaluateFailure(analysis);
     if (analysis.status !== 'succeeded' || !analysis.result) return {};
     const decision = evaluateAlertRules(this.deps.alerts.rules, analysis.kind, analysis.result);
     const root = await this.repo.findRootAlertBefore(analysis.id);
@@ -131,6 +132,40 @@ export class AlertPager {
             rules: content.rules.join(','),
             ...(alert.updatesAlertId ? { updates: alert.updatesAlertId } : {}),
           }),
+          AuditObject.study(analysis.StudyInstanceUID),
+          ...(study?.PatientID ? [AuditObject.patient(study.PatientID)] : []),
+        ],
+      });
+      await this.publish('alert.raised', alert);
+    }
+    return this.resume(alert);
+  }
+
+  /**
+   * A stat analysis failed or was refused: the team of its rules (those with onFailure) gets an alert that the study
+   * could not be analysed and why, paged like any other. Routine analyses that fail raise nothing.
+   */
+  private async evaluateFailure(analysis: AnalysisEntity): Promise<EscalationFollowUps> {
+    if (analysis.priority !== 'stat') return {};
+    const decision = evaluateFailureRules(this.deps.alerts.rules, analysis.kind, analysis.error ?? 'no reason recorded');
+    if (!decision) return {};
+    const [study, series] = await Promise.all([this.index.findStudy(analysis.StudyInstanceUID), this.index.findSeries(analysis.SeriesInstanceUID)]);
+    const team = this.deps.alerts.teams.find((t) => t.id === decision.team);
+    const title = this.deps.analyses.find(analysis.kind)?.title ?? analysis.kind;
+    const content = failureAlertContent(decision, decision.team, { analysis, study, series, teamName: team?.name ?? null, title }, this.deps.alerts.phi);
+    const { alert, created } = await this.repo.createOnce(
+      { analysisId: analysis.id, updatesAlertId: null, level: content.level, team: decision.team, payload: content as unknown as Record<string, unknown> },
+      this.now(),
+    );
+    if (created) {
+      this.deps.logger.warn(
+        { alertId: alert.id, analysisId: analysis.id, team: decision.team, reason: content.failure?.reason },
+        'alert raised: stat analysis failed',
+      );
+      await this.audit.record('alert.raise', {
+        actor: applicationActor(this.audit.source),
+        objects: [
+          AuditObject.alert(alert.id, { analysisId: analysis.id, level: alert.level, team: decision.team, rules: content.rules.join(','), failure: 'true' }),
           AuditObject.study(analysis.StudyInstanceUID),
           ...(study?.PatientID ? [AuditObject.patient(study.PatientID)] : []),
         ],

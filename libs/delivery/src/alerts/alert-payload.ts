@@ -29,6 +29,8 @@ export interface AlertContent {
   };
   results: Record<string, unknown>;
   warnings: string[];
+  /** set when the analysis failed or was refused: the study could not be analysed, and why */
+  failure?: { reason: string };
   times: { firstImageAt: string | null; lastImageAt: string | null; analysisDoneAt: string | null };
 }
 
@@ -157,4 +159,17 @@ export function alertPayload(
     times: { ...content.times, alertSentAt: sentAt.toISOString() },
     ...(image ? { image } : {}),
   };
+}
+
+/** The content of the alert of a stat analysis that failed or was refused: no numbers, the reason in the one line. */
+export function failureAlertContent(
+  decision: AlertDecision,
+  teamId: string,
+  facts: Omit<AlertFacts, 'view' | 'ruleFields'> & { title: string },
+  phi: AlertPhiOptions,
+): AlertContent {
+  const reason = facts.analysis.error ?? 'no reason recorded';
+  const view: ResultView = { title: facts.title, summary: `${facts.title} could not be analysed: ${reason}`, fields: [], keyImage: null };
+  const content = alertContent(decision, 'alert', teamId, { ...facts, view, ruleFields: [] }, phi);
+  return { ...content, results: {}, warnings: [], failure: { reason } };
 }

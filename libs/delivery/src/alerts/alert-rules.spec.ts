@@ -1,5 +1,5 @@
 import { alertsSectionSchema } from '@nidus/config';
-import { evaluateAlertRules, ruleFields } from './alert-rules';
+import { evaluateAlertRules, evaluateFailureRules, ruleFields } from './alert-rules';
 
 function perfusion(overrides: Partial<{ core: number; hypo: number; defuse3: boolean; extend: boolean }> = {}) {
   const core = overrides.core ?? 8;
@@ -94,5 +94,36 @@ describe('rules on the common result of any analysis', () => {
     const none = { findings: [{ ...result.findings[0], present: false, probability: 0.2 }], measurements: [] };
     expect(evaluateAlertRules(rules, 'ct-bleed', none)).toBeNull();
     expect(evaluateAlertRules(rules, 'another-model', result)).toBeNull();
+  });
+});
+
+describe(evaluateFailureRules.name, () => {
+  it('pages the team of the default stroke rule when a perfusion analysis could not be analysed, with the reason', () => {
+    const defaults = alertsSectionSchema.parse({}).rules;
+    expect(defaults.every((r) => r.onFailure)).toBe(true);
+    expect(evaluateFailureRules(defaults, 'ctp', 'ExcessiveMotionError: too much head motion')).toEqual({
+      level: 'critical',
+      team: 'stroke',
+      rules: ['stroke-treatable-perfusion'],
+      reasons: ['could not be analysed: ExcessiveMotionError: too much head motion'],
+    });
+    expect(evaluateFailureRules(defaults, 'cxr-findings', 'x')).toBeNull();
+  });
+
+  it('leaves out rules with onFailure false, and takes the highest level of the rest', () => {
+    const rules = alertsSectionSchema.parse({
+      rules: [
+        { name: 'quiet', analysis: 'ctp', team: 'research', level: 'critical', when: 'coreVolumeMl > 70', onFailure: false },
+        { name: 'info-any', team: 'radiology', level: 'info', when: 'coreVolumeMl > 0' },
+        { name: 'stroke', analysis: 'ctp', team: 'stroke', level: 'critical', when: 'eligibility.defuse3' },
+      ],
+      teams: [{ id: 'research' }, { id: 'radiology' }, { id: 'stroke' }],
+    }).rules;
+    expect(evaluateFailureRules(rules, 'ctp', 'NoArterialInputError: no contrast bolus')).toMatchObject({
+      level: 'critical',
+      team: 'stroke',
+      rules: ['stroke'],
+    });
+    expect(evaluateFailureRules(rules.slice(0, 1), 'ctp', 'x')).toBeNull();
   });
 });

@@ -71,3 +71,15 @@ export function ruleFields(rules: readonly AlertRule[], analysisKind: string): s
   }
   return [...seen.values()];
 }
+
+/**
+ * The alert of a stat analysis that failed or was refused: the team of the first rule at the highest level that
+ * applies to its kind and keeps `onFailure` on, so that nobody waits for an alert that will not come.
+ */
+export function evaluateFailureRules(rules: readonly AlertRule[], analysisKind: string, reason: string): AlertDecision | null {
+  const met = rules.filter((rule) => (rule.analysis === undefined || rule.analysis === analysisKind) && rule.onFailure !== false);
+  if (met.length === 0) return null;
+  const top = met.reduce((best, rule) => (LEVEL_RANK[rule.level] > LEVEL_RANK[best.level] ? rule : best));
+  const sameTeam = met.filter((rule) => rule.team === top.team);
+  return { level: top.level, team: top.team, rules: sameTeam.map((rule) => rule.name), reasons: [`could not be analysed: ${reason}`] };
+}

@@ -110,12 +110,21 @@ describe(analysisRunHandler.name, () => {
     expect(analyses.markRunning).not.toHaveBeenCalled();
   });
 
-  it('records an input that cannot be analysed as a failure, without retrying', async () => {
+  it('records an input that cannot be analysed as a failure, without retrying; a stat one goes to the alert check and is counted', async () => {
     const { deps, analyses, followUp, context } = setup(analysis());
     run.mockRejectedValue(new AnalysisInputError('NotPerfusionSeriesError', 'one time point per slice position'));
     await expect(analysisRunHandler(deps)({ analysisId: 'a1' }, context)).resolves.toBeUndefined();
     expect(analyses.markFailed).toHaveBeenCalledWith('a1', 'NotPerfusionSeriesError: one time point per slice position');
+    expect(followUp.mock.calls).toEqual([['alert.evaluate', { payload: { analysisId: 'a1' }, priority: 'stat' }]]);
+    expect(await deps.metrics.registry.metrics()).toMatch(/nidus_stat_analysis_failures_total\{kind="ctp",reason="NotPerfusionSeriesError"\} 1/);
+  });
+
+  it('raises nothing for a routine analysis that cannot be analysed', async () => {
+    const { deps, followUp, context } = setup(analysis({ priority: 'routine' }));
+    run.mockRejectedValue(new AnalysisInputError('NotPerfusionSeriesError', 'one time point per slice position'));
+    await analysisRunHandler(deps)({ analysisId: 'a1' }, context);
     expect(followUp).not.toHaveBeenCalled();
+    expect(await deps.metrics.registry.metrics()).not.toMatch(/nidus_stat_analysis_failures_total\{/);
   });
 
   it('puts a passing failure back in the queue and lets the queue retry it', async () => {

@@ -81,6 +81,12 @@ export function analysisRunHandler(deps: AnalysisRunDeps): JobHandler<'analysis.
     }
     const log = { analysisId, kind: entity.kind, StudyInstanceUID: entity.StudyInstanceUID, SeriesInstanceUID: entity.SeriesInstanceUID };
     const stat = entity.priority === 'stat';
+    // a stat analysis that fails is not silent: the alert check tells the team it could not be analysed, and why
+    const statFailure = async (why: string) => {
+      if (!stat) return;
+      deps.metrics.statAnalysisFailures.inc({ kind: entity.kind, reason: why.split(':')[0] });
+      await followUp('alert.evaluate', { payload: { analysisId }, priority: 'stat' });
+    };
     if (entity.status === 'failed') return;
     if (entity.status === 'succeeded') {
       const objects = await deps.results.forAnalysis(analysisId);
@@ -92,7 +98,9 @@ export function analysisRunHandler(deps: AnalysisRunDeps): JobHandler<'analysis.
       const interruptions = await deps.analyses.recordInterruption(analysisId);
       deps.logger.warn({ ...log, interruptions }, 'analysis was cut off by the death of its worker');
       if (interruptions >= MAX_ANALYSIS_INTERRUPTIONS) {
-        await giveUp(deps, entity, `WorkerDiedError: the analysis stopped its worker ${interruptions} times; not tried again`);
+        const why = `WorkerDiedError: the analysis stopped its worker ${interruptions} times; not tried again`;
+        await giveUp(deps, entity, why);
+        await statFailure(why);
         return;
       }
     }
@@ -138,15 +146,22 @@ export function analysisRunHandler(deps: AnalysisRunDeps): JobHandler<'analysis.
       if (error instanceof ResultObjectsError) throw error.cause; // numbers stored; retry makes the objects
       const e = error as Error;
       const reason = permanentReason(error);
-      if (reason !== null) {
-        await deps.analyses.markFailed(analysisId, reason);
+      const failed = async (why: string) => {
+        await deps.analyses.markFailed(analysisId, why);
         deps.metrics.analyses.inc({ kind: entity.kind, status: 'failed' });
+        await statFailure(why);
+      };
+      if (reason !== null) {
+        await failed(reason);
         deps.logger.warn({ ...log, reason }, 'analysis failed');
         return;
       }
       // transient (I/O, runtime): back to the queue; Bull retries with backoff, the last try records the failure
-      if (attempt >= Number(DEFAULT_JOB_OPTIONS.attempts)) await giveUp(deps, entity, `${e.name}: ${e.message}`);
-      else await deps.analyses.markQueued(analysisId);
+      if (attempt >= Number(DEFAULT_JOB_OPTIONS.attempts)) {
+        const why = `${e.name}: ${e.message}`;
+        await giveUp(deps, entity, why);
+        await statFailure(why);
+      } else await deps.analyses.markQueued(analysisId);
       throw error;
     }
   };

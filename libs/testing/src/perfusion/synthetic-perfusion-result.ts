@@ -88,6 +88,35 @@ export function syntheticPerfusionResult(o: SyntheticPerfusionOptions): Perfusio
     maps,
     arterialInputFunction: { timesSeconds: [0, 1, 2], values: [0, 100, 20], voxelCount: 4 },
     venousOutputFunction: { timesSeconds: [0, 1, 2], values: [0, 50, 90], voxelCount: 6 },
+    motion: {
+      method: 'in-plane rigid, bone-weighted',
+      centreMm: [0, 0, 0],
+      timePoints: [0, 1, 2].map((timeSeconds) => ({
+        timeSeconds,
+        translationMm: [0, 0, 0],
+        shiftMm: 0,
+        rotationDegrees: 0,
+        displacementMm: 0,
+        mismatch: 0,
+        corrected: false,
+        included: true,
+      })),
+      maxShiftMm: 0,
+      maxRotationDegrees: 0,
+      excluded: 0,
+    },
+    quality: {
+      confidence: 'reduced',
+      problems: ['bolus truncated: the venous curve is still at 100 % of its peak at the end of the scan'],
+      venousEndFraction: 1,
+      bolusTruncated: true,
+      usableBrainFraction: 0.9,
+      arterialLocationsMm: [
+        [10, 12, 0],
+        [11, 12, 0],
+      ],
+      venousLocationsMm: [[0, 40, 5]],
+    },
     timings: { total: 0.1 },
   };
 }

@@ -22,4 +22,9 @@ describe(motionAmount.name, () => {
     expect(motionAmount(back, 40, last)).toBeCloseTo(0.75);
     expect(motionAmount(back, 60, last)).toBeCloseTo(0.5);
   });
+
+  it('is back in place from endSeconds on (a jerk)', () => {
+    const jerk: HeadMotion = { startSeconds: 20, rampSeconds: 0, shiftMm: [12, 0], rotationDegrees: 0, endSeconds: 24 };
+    expect([18, 20, 22, 24, 30].map((t) => motionAmount(jerk, t, last))).toEqual([0, 1, 1, 0, 0]);
+  });
 });

@@ -18,6 +18,8 @@ export interface HeadMotion {
   pivotMm?: [number, number];
   /** fraction of the movement undone, linearly from the end of the ramp to the last image (default 0) */
   returnFraction?: number;
+  /** back in the first position from this time on (a jerk), default never */
+  endSeconds?: number;
 }
 
 export interface MovingHeadPhantomOptions extends HeadPhantomOptions {
@@ -44,7 +46,7 @@ export interface MovingHeadPhantom extends HeadPhantom {
 
 /** 0 before the start, up to 1 at the end of the ramp, then back by returnFraction at the last image. */
 export function motionAmount(motion: HeadMotion, t: number, lastSeconds: number): number {
-  if (t < motion.startSeconds) return 0;
+  if (t < motion.startSeconds || (motion.endSeconds !== undefined && t >= motion.endSeconds)) return 0;
   const ramp = motion.rampSeconds > 0 ? Math.min(1, (t - motion.startSeconds) / motion.rampSeconds) : 1;
   const fullAt = motion.startSeconds + motion.rampSeconds;
   if (t <= fullAt || !motion.returnFraction || lastSeconds <= fullAt) return ramp;

@@ -38,8 +38,8 @@ describe(buildCtpResults.name, () => {
     built = await buildCtpResults(result, s.volume, source.datasets, options);
   });
 
-  it('makes a SEG, an SR, one summary image per slice and the mosaic of all slices, all valid for dciodvfy', () => {
-    expect(built.objects.map((o) => o.kind)).toEqual(['seg', 'sr', 'sc', 'sc', 'sc', 'sc']);
+  it('makes a SEG, an SR, one summary image per slice, the mosaic of all slices and a quality page, all valid for dciodvfy', () => {
+    expect(built.objects.map((o) => o.kind)).toEqual(['seg', 'sr', 'sc', 'sc', 'sc', 'sc', 'sc']);
     expect(built.summary).toHaveLength(4);
     for (const object of built.objects) expectValid(object.bytes);
     const dump = dsrdump(built.sr);
@@ -59,9 +59,9 @@ describe(buildCtpResults.name, () => {
       expect(ds.string('SOPInstanceUID')!.startsWith(options.uidRoot + '.')).toBe(true);
     }
     const series = new Map(datasets.map((ds) => [ds.string('SeriesInstanceUID'), ds.string('SeriesDescription')]));
-    expect([...series.values()]).toEqual(['NIDUS CTP SEG', 'NIDUS CTP REPORT', 'NIDUS CTP SUMMARY']);
+    expect([...series.values()]).toEqual(['NIDUS CTP SEG', 'NIDUS CTP REPORT', 'NIDUS CTP SUMMARY', 'NIDUS CTP QC']);
     expect(series.has(source.SeriesInstanceUID)).toBe(false);
-    expect(datasets.slice(2).map((ds) => ds.number('InstanceNumber'))).toEqual([1, 2, 3, 0]);
+    expect(datasets.slice(2).map((ds) => ds.number('InstanceNumber'))).toEqual([1, 2, 3, 0, 1]);
   });
 
   it('reports the same numbers as the JSON summary, with their units', () => {
@@ -117,6 +117,23 @@ describe(buildCtpResults.name, () => {
       expect(comments).toContain(formatVolume(result.summary.hypoperfusionVolumeMl));
       expect(comments).toContain('DEFUSE 3 criteria');
     }
+  });
+
+  it('draws the quality page beside the maps: a 720 x 600 RGB Secondary Capture stating the confidence and its reasons', () => {
+    const qc = readPart10(built.quality);
+    expect([qc.number('Rows'), qc.number('Columns'), qc.number('SamplesPerPixel'), qc.string('PhotometricInterpretation')]).toEqual([600, 720, 3, 'RGB']);
+    expect(qc.string('ImageComments')).toContain('Quality: reduced');
+    expect(qc.string('ImageComments')).toContain(result.quality.problems[0]);
+    // the curves are drawn: red (AIF) and blue (VOF) pixels on the page
+    const pixels = qc.bytes('PixelData')!;
+    let red = 0;
+    let blue = 0;
+    for (let i = 0; i < pixels.length; i += 3) {
+      if (pixels[i] > 200 && pixels[i + 1] < 90 && pixels[i + 2] < 90) red++;
+      if (pixels[i] < 110 && pixels[i + 1] > 130 && pixels[i + 2] > 200) blue++;
+    }
+    expect(red).toBeGreaterThan(200);
+    expect(blue).toBeGreaterThan(200);
   });
 
   it('gives the same UIDs when run again with the same seed (no duplicates in the PACS)', async () => {

@@ -10,6 +10,7 @@ import {
   Measurement,
   QualitativeEvaluation,
   ResultObjectOptions,
+  resultUid,
   SopClass,
   SourceHeader,
   SourceSlices,
@@ -20,6 +21,7 @@ import type { Volume4D } from '@nidus/imaging';
 import type { PerfusionResult } from '@nidus/perfusion';
 import { CORE_RGB, HYPOPERFUSION_RGB } from './ctp-colour-maps';
 import { renderCtpMosaic } from './ctp-mosaic.renderer';
+import { renderCtpQualityPage } from './ctp-qc.renderer';
 import { renderCtpSummarySlice } from './ctp-summary.renderer';
 import { summaryLines } from './ctp-summary-text';
 import { CTP_RESULT_LABELS, type PerfusionResultLabels } from './perfusion-result-labels';
@@ -59,13 +61,15 @@ export interface CtpResults {
   seg: Buffer;
   sr: Buffer;
   summary: Buffer[];
+  /** the quality-control page (Secondary Capture, series 9904) */
+  quality: Buffer;
   /** the same objects with their UIDs, in the order to send them (SEG before the SR that references it) */
   objects: ResultObject[];
 }
 
 /**
  * The DICOM results of one CT perfusion analysis: a SEG of the core and the Tmax > 6 s region, a TID 1500 SR with
- * the numbers of the JSON (same values, UCUM units), and one summary Secondary Capture per slice.
+ * the numbers of the JSON (same values, UCUM units), one summary Secondary Capture per slice, and a quality page.
  * `sources` are the source images' headers (any of the series; those of the reference time point give each slice's
  * SOP Class); the first carries the Patient, Study and Frame of Reference that the results copy.
  */
@@ -277,6 +281,24 @@ export async function buildCtpResults(
   );
   summaries.push({ ...mosaicSc, kind: 'sc' });
 
-  const objects: ResultObject[] = [{ ...seg, kind: 'seg' }, { ...sr, kind: 'sr' }, ...summaries];
-  return { seg: seg.bytes, sr: sr.bytes, summary: summaries.map((s) => s.bytes), objects };
+  // 5. The quality page beside the maps: AIF and VOF with their locations, motion per image, the checks
+  const page = await renderCtpQualityPage(result, options.version);
+  const qc = buildSecondaryCapture(
+    {
+      source,
+      Rows: page.rows,
+      Columns: page.columns,
+      frames: [page.rgb],
+      InstanceNumber: 1,
+      // its own series and instance: the summary images' UIDs derive from the same seed
+      instanceKey: 'qc',
+      SeriesInstanceUID: resultUid(common, 'qc-series'),
+      ImageComments: [`Quality: ${result.quality.confidence}`, ...result.quality.problems].join('\n'),
+    },
+    { ...common, seriesDescription: 'NIDUS CTP QC', seriesNumber: 9904, now },
+  );
+  const quality: ResultObject = { ...qc, kind: 'sc' };
+
+  const objects: ResultObject[] = [{ ...seg, kind: 'seg' }, { ...sr, kind: 'sr' }, ...summaries, quality];
+  return { seg: seg.bytes, sr: sr.bytes, summary: summaries.map((s) => s.bytes), quality: qc.bytes, objects };
 }
