@@ -29,7 +29,7 @@ import {
 // a study is generated, sent, analysed and delivered per case: minutes on a busy 2-core machine
 jest.setTimeout(420_000);
 
-const REDIS_DB = 12; // this file's own Redis database: `nidus serve` uses the default queue prefix
+const REDIS_DB = 14; // this file's own Redis database: `nidus serve` uses the default queue prefix
 const SECRET = 'e2e-mr-stroke-shared-secret-0123456789';
 
 interface AnalysisRow {

@@ -1,9 +1,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createPostgresDatabase, runNidus, startNidus, writeNidusConfig } from '@nidus/testing';
+import { createPostgresDatabase, flushRedisDatabase, redisUrlForDatabase, runNidus, startNidus, writeNidusConfig } from '@nidus/testing';
 
-const base = () => ({ DATA_DIR: mkdtempSync(join(tmpdir(), 'nidus-serve-')) });
+const REDIS_DB = 11; // this file's own Redis database: `nidus serve` uses the default queue prefix
+const base = () => ({ DATA_DIR: mkdtempSync(join(tmpdir(), 'nidus-serve-')), REDIS_URL: redisUrlForDatabase(REDIS_DB) });
 
 /** A NIDUS_CONFIG whose routes send CT to an analysis no one installed. */
 function routeToMissingAnalysis(): string {
@@ -12,6 +13,8 @@ function routeToMissingAnalysis(): string {
 }
 
 describe('nidus serve', () => {
+  beforeAll(() => flushRedisDatabase(REDIS_DB));
+
   it('answers /health with 200 on the embedded defaults and ends cleanly on SIGTERM', async () => {
     const nidus = await startNidus(base());
     const health = await fetch(`${nidus.url}/health`);

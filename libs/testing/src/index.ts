@@ -45,3 +45,4 @@ export * from './perfusion/synthetic-tissue';
 export * from './findings';
 export * from './numpy/numpy-reference';
 export * from './browser/chromium';
+export * from './arrays/same-bytes';
