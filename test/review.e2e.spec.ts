@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import type { Page } from 'playwright-core';
 import {
   artifactDir,
@@ -72,6 +73,22 @@ function canvasPixel(page: Page, x: number, y: number): Promise<{ rgba: number[]
 }
 
 const chroma = ([r, g, b]: number[]) => Math.abs(r - g) + Math.abs(g - b) + Math.abs(r - b);
+
+/** The value a drawn map colour stands for: its nearest colour on the page's colour bar, placed on the bar's range. */
+async function mapValue(page: Page, rgba: number[]): Promise<{ value: number; distance: number }> {
+  const bar = await page.evaluate(() => {
+    const canvas = document.querySelector('[data-testid=map-colour-bar] canvas') as HTMLCanvasElement;
+    return { data: [...canvas.getContext('2d')!.getImageData(0, 0, canvas.width, 1).data], width: canvas.width };
+  });
+  const low = Number(await page.locator('[data-testid=map-low]').innerText());
+  const high = Number.parseFloat(await page.locator('[data-testid=map-high]').innerText());
+  let best = { x: 0, distance: Infinity };
+  for (let x = 0; x < bar.width; x++) {
+    const d = Math.abs(bar.data[4 * x] - rgba[0]) + Math.abs(bar.data[4 * x + 1] - rgba[1]) + Math.abs(bar.data[4 * x + 2] - rgba[2]);
+    if (d < best.distance) best = { x, distance: d };
+  }
+  return { value: low + (best.x / (bar.width - 1)) * (high - low), distance: best.distance };
+}
 
 /** The slice with the most lesion, its pixel deepest inside the lesion, and the mirrored pixel across the midline. */
 function lesionPoints(mask: Uint8Array, brain: Uint8Array) {
@@ -158,12 +175,13 @@ describe('the review page in a browser', () => {
     const radiologist = await nidus.token('radiologist');
     const api = async (path: string, token = radiologist) =>
       (await fetch(nidus.url + path, { headers: { Authorization: `Bearer ${token}` } })).json() as Promise<any>;
-    // the numbers first, the SEG a moment later
+    // the numbers first, the SEG and the maps a moment later
     const study = await waitUntil(
-      'the analysis with its SEG',
+      'the analysis with its SEG and maps',
       async () => {
         const s = await api(`/api/review/studies/${series.StudyInstanceUID}`).catch(() => undefined);
-        return s?.analyses?.[0]?.objects?.some((o: { kind: string }) => o.kind === 'seg') ? s : undefined;
+        const kinds: string[] = s?.analyses?.[0]?.objects?.map((o: { kind: string }) => o.kind) ?? [];
+        return kinds.includes('seg') && kinds.filter((k) => k === 'pm').length === 5 ? s : undefined;
       },
       60_000,
       250,
@@ -212,8 +230,64 @@ describe('the review page in a browser', () => {
     await page.uncheck('[data-testid=segment-toggle-2]');
     await page.uncheck('[data-testid=segment-toggle-1]');
     await waitUntil('grey without overlays', async () => chroma((await canvasPixel(page, inside.x, inside.y)).rgba) <= 3 || undefined, 5000, 50);
+
+    // the Tmax map over the image (segments off, fully opaque): later inside the lesion than at the mirrored point
+    const maps = await api(`/api/review/studies/${series.StudyInstanceUID}/analyses/${study.analyses[0].id}/maps`);
+    expect(maps.maps.map((m: { label: string; unit: string }) => `${m.label} ${m.unit}`)).toEqual([
+      'TMAX s',
+      'RCBF %',
+      'CBF mL/(100.g)/min',
+      'CBV mL/(100.g)',
+      'MTT s',
+    ]);
+    await page.selectOption('[data-testid=map-select]', { label: 'TMAX (s)' });
+    await page.locator('[data-testid=map-colour-bar]').waitFor({ state: 'visible' });
+    expect(await page.locator('[data-testid=map-high]').innerText()).toBe('12 s');
+    await page.evaluate(() => {
+      const slider = document.querySelector('[data-testid=map-opacity]') as HTMLInputElement;
+      slider.value = '1';
+      slider.dispatchEvent(new Event('input'));
+    });
+    // fully opaque once redrawn: both pixels then have colours of the bar itself
+    const { tmaxInside, tmaxMirror } = await waitUntil(
+      'the Tmax map drawn opaque',
+      async () => {
+        const [inLesion, atMirror] = [await canvasPixel(page, inside.x, inside.y), await canvasPixel(page, mirror.x, mirror.y)];
+        const [a, b] = [await mapValue(page, inLesion.rgba), await mapValue(page, atMirror.rgba)];
+        return a.distance === 0 && b.distance === 0 ? { tmaxInside: a, tmaxMirror: b } : undefined;
+      },
+      5000,
+      50,
+    );
+    expect(tmaxInside.value).toBeGreaterThan(6); // the phantom's lesion is Tmax > 6 s
+    expect(tmaxMirror.value).toBeLessThan(6);
+    expect(tmaxInside.value).toBeGreaterThan(tmaxMirror.value + 2);
     await page.check('[data-testid=segment-toggle-1]');
     await page.check('[data-testid=segment-toggle-2]');
+    await page.screenshot({ path: join(shots, '3b-study-tmax-map.png') });
+    // switched off, the healthy side is grey again
+    await page.selectOption('[data-testid=map-select]', { label: 'No map' });
+    await waitUntil('grey without the map', async () => chroma((await canvasPixel(page, mirror.x, mirror.y)).rgba) <= 3 || undefined, 5000, 50);
+    expect(await page.locator('[data-testid=map-colour-bar]').isVisible()).toBe(false);
+
+    // quality control beside the numbers: the curves with their locations, the motion plot, the confidence and why
+    const view = study.analyses[0].view;
+    const quality = page.locator('[data-testid=analysis-ctp] [data-testid=quality]');
+    expect(await quality.locator('[data-testid=quality-confidence]').innerText()).toBe(
+      `Confidence ${view.quality.confidence}${view.quality.reasons.length ? `: ${view.quality.reasons.join('; ')}` : ''}`,
+    );
+    const curves = quality.locator('[data-testid="chart-qc.curves"]');
+    expect(await curves.locator('polyline').evaluateAll((lines) => lines.map((l) => l.getAttribute('data-series')))).toEqual(['AIF', 'VOF']);
+    expect(await curves.innerText()).toMatch(
+      /AIF: \d+ voxels around \(-?\d+(\.\d)?, -?\d+(\.\d)?, -?\d+(\.\d)?\) mm[\s\S]*VOF: \d+ voxels[\s\S]*Bolus (truncated|complete)[\s\S]*Usable brain: \d+ %/,
+    );
+    const motion = quality.locator('[data-testid="chart-qc.motion"]');
+    expect(await motion.locator('polyline').count()).toBe(2);
+    const leftOut = view.charts.find((c: { key: string }) => c.key === 'qc.motion').series[0].marked.length;
+    expect(await motion.locator('path.marked').count()).toBe(2 * leftOut);
+    expect(await motion.innerText()).toContain(`${leftOut} of ${TIMES.length} images left out`);
+    expect(await page.locator('[data-testid=finding-qc\\.usableBrainFraction] .value').innerText()).toMatch(/^\d+ %$/);
+    expect(await page.locator('[data-testid=finding-qc\\.bolusTruncated] .value').innerText()).toMatch(/^(yes|no)$/);
 
     // scrolling with the wheel changes the slice and what is drawn
     const before = await page.evaluate(() => window.nidusViewer.canvas.toDataURL());
@@ -276,6 +350,24 @@ describe('the review page in a browser', () => {
     await page.screenshot({ path: join(shots, '6-alert-acknowledged.png'), fullPage: true });
     const alert = await api(`/api/alerts/${paged.json.id}`, stroke);
     expect([alert.state, alert.acknowledgedBy]).toEqual(['acknowledged', 'e2e stroke']);
+
+    // a result stored before quality control existed (no qc, no quality): the study view still draws, without QC
+    const db = new Database(join(dir, 'data', 'nidus.sqlite'), { fileMustExist: true, timeout: 5000 });
+    try {
+      db.prepare(`UPDATE analysis SET result = json_remove(result, '$.qc', '$.quality') WHERE id = ?`).run(study.analyses[0].id);
+    } finally {
+      db.close();
+    }
+    const legacy = (await api(`/api/review/studies/${series.StudyInstanceUID}`)).analyses[0].view;
+    expect([legacy.quality, legacy.charts]).toEqual([undefined, undefined]);
+    await page.evaluate((token) => localStorage.setItem('nidus.apiToken', token), radiologist);
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`${nidus.url}/studies/${series.StudyInstanceUID}`);
+    await waitForViewer(page);
+    await page.locator('[data-testid=finding-coreVolumeMl]').waitFor();
+    expect(await page.locator('[data-testid=quality]').count()).toBe(0);
+    expect(await page.locator('[data-testid=map-select] option').count()).toBe(6);
+    await page.screenshot({ path: join(shots, '7-study-without-qc.png') });
     expect(errors).toEqual([]);
   }, 180_000);
 });
