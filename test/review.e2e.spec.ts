@@ -9,11 +9,13 @@ import {
   flushRedisDatabase,
   freePort,
   generateHeadPhantom,
+  generateMovingHeadPhantom,
   launchChromium,
   NidusServer,
   redisUrlForDatabase,
   startNidus,
   storescu,
+  uniformSamplingTimes,
   waitUntil,
   WebhookReceiver,
   writeNidusConfig,
@@ -370,4 +372,61 @@ describe('the review page in a browser', () => {
     await page.screenshot({ path: join(shots, '7-study-without-qc.png') });
     expect(errors).toEqual([]);
   }, 180_000);
+
+  it('plots the motion of a head that jerked, the two images left out marked, beside the curves and the confidence', async () => {
+    // the head jumps 12 mm and turns 2 degrees for two images (20 s and 22 s): beyond the 10 mm limit, left out
+    const phantom = generateMovingHeadPhantom({
+      seed: 9211,
+      columns: 96,
+      slices: 4,
+      timesSeconds: uniformSamplingTimes(30, 2),
+      noiseHu: 7,
+      lesion: { side: 'right' },
+      motion: { startSeconds: 20, rampSeconds: 0, shiftMm: [12, 3], rotationDegrees: 2, endSeconds: 24 },
+    });
+    const series = writePhantomSeries(phantom.volume, join(dir, 'moving'), { PatientName: 'Moving^Phantom', PatientID: 'REVIEW-2' });
+    await storescu({ port: nidus.dicomPort, calledAETitle: 'NIDUS', callingAETitle: 'CT_SCANNER', files: series.paths });
+    const radiologist = await nidus.token('radiologist');
+    const study = await waitUntil(
+      'the analysis of the moving head',
+      async () => {
+        const r = await fetch(`${nidus.url}/api/review/studies/${series.StudyInstanceUID}`, { headers: { Authorization: `Bearer ${radiologist}` } });
+        const s = r.ok ? ((await r.json()) as any) : undefined;
+        return s?.analyses?.[0]?.status === 'succeeded' ? s : undefined;
+      },
+      90_000,
+      250,
+    );
+    const view = study.analyses[0].view;
+    const motionChart = view.charts.find((c: { key: string }) => c.key === 'qc.motion');
+    const times = motionChart.series[0].points.map((p: number[]) => p[0]);
+    expect(motionChart.series[0].marked.map((i: number) => times[i])).toEqual([20, 22]);
+
+    const page = await browser.context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${nidus.url}/worklist`);
+    await page.evaluate((token) => localStorage.setItem('nidus.apiToken', token), radiologist);
+    await page.goto(`${nidus.url}/studies/${series.StudyInstanceUID}`);
+    await waitForViewer(page);
+    const quality = page.locator('[data-testid=analysis-ctp] [data-testid=quality]');
+    await quality.waitFor();
+    const motion = quality.locator('[data-testid="chart-qc.motion"]');
+    expect(await motion.locator('polyline').evaluateAll((lines) => lines.map((l) => l.getAttribute('data-series')))).toEqual(['shift (mm)', 'turn (degrees)']);
+    // a cross on each line at each image left out, titled with its time
+    const crosses = await motion.locator('path.marked title').allTextContents();
+    expect(crosses).toEqual([
+      'shift (mm) at 20 s: left out',
+      'shift (mm) at 22 s: left out',
+      'turn (degrees) at 20 s: left out',
+      'turn (degrees) at 22 s: left out',
+    ]);
+    expect(await motion.innerText()).toMatch(/largest shift \d+(\.\d)? mm, turn \d+(\.\d)? degrees[\s\S]*2 of 30 images left out/);
+    expect(await quality.locator('[data-testid=quality-confidence]').innerText()).toBe(
+      `Confidence ${view.quality.confidence}${view.quality.reasons.length ? `: ${view.quality.reasons.join('; ')}` : ''}`,
+    );
+    expect(await page.locator('[data-testid=summary]').innerText()).toBe(view.summary);
+    await page.screenshot({ path: join(shots, '8-study-moving-head-qc.png'), fullPage: true });
+    expect(errors).toEqual([]);
+  }, 150_000);
 });
