@@ -5,6 +5,8 @@
 // stored by STOW-RS, and each gets a SEG indexed as an analysis result the way the pipeline does it. The SEG comes from
 // the phantom's truth masks (perfusion) or a box (CT), so the figures measure the page, not the analysis.
 // Peer, in the same run and browser: fetching and decoding the middle slice as a PNG from WADO-RS /rendered.
+// Each study also gets a Tmax Parametric Map (the phantom's true Tmax, or a box): the time from choosing it in the
+// toolbar to its first frame drawn over the image is measured too.
 // Run: npm run build && node dist/bench/review-page.js [--runs 9]
 import './register-aliases';
 import { randomBytes } from 'node:crypto';
@@ -12,7 +14,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '@nidus/config';
-import { buildSegmentation, code, Codes, readPart10, SopClass, type DicomDataset } from '@nidus/dicom';
+import { buildParametricMap, buildSegmentation, code, Codes, readPart10, SopClass, type DicomDataset } from '@nidus/dicom';
 import { AnalysisRepository, ResultFileStore, ResultInstanceIndex, ResultObjectRepository } from '@nidus/persistence';
 import { AppContext, closeAppContext, openAppContext } from '@nidus/runtime';
 import { generateHeadPhantom, launchChromium, PROJECT_ROOT, silent, syntheticCtSeries, writePhantomSeries } from '@nidus/testing';
@@ -25,6 +27,8 @@ declare const window: any;
 declare const localStorage: any;
 declare const requestAnimationFrame: any;
 declare const createImageBitmap: any;
+declare const document: any;
+declare const Event: any;
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -59,8 +63,8 @@ const RESULT = {
   warnings: [],
 };
 
-/** An analysis of the series with its SEG, recorded and indexed as the analysis run handler does it. */
-async function analysedWithSeg(context: AppContext, headers: DicomDataset[], core: Uint8Array, hypo: Uint8Array): Promise<void> {
+/** An analysis of the series with its SEG and a Tmax Parametric Map, recorded and indexed as the analysis run handler does it. */
+async function analysedWithSeg(context: AppContext, headers: DicomDataset[], core: Uint8Array, hypo: Uint8Array, tmax: Float32Array): Promise<void> {
   const first = headers[0];
   const rows = first.number('Rows')!;
   const columns = first.number('Columns')!;
@@ -76,21 +80,22 @@ async function analysedWithSeg(context: AppContext, headers: DicomDataset[], cor
     instanceCount: headers.length,
   });
   await analyses.markSucceeded(analysis.id, RESULT);
+  const geometry = {
+    SeriesInstanceUID,
+    Rows: rows,
+    Columns: columns,
+    ImageOrientationPatient: first.numbers('ImageOrientationPatient') as unknown as [number, number, number, number, number, number],
+    PixelSpacing: first.numbers('PixelSpacing') as unknown as [number, number],
+    slices: headers.map((h) => ({
+      SOPInstanceUID: h.string('SOPInstanceUID')!,
+      SOPClassUID: SopClass.CTImageStorage,
+      ImagePositionPatient: h.numbers('ImagePositionPatient') as unknown as [number, number, number],
+    })),
+  };
   const seg = buildSegmentation(
     {
       source: first,
-      geometry: {
-        SeriesInstanceUID,
-        Rows: rows,
-        Columns: columns,
-        ImageOrientationPatient: first.numbers('ImageOrientationPatient') as unknown as [number, number, number, number, number, number],
-        PixelSpacing: first.numbers('PixelSpacing') as unknown as [number, number],
-        slices: headers.map((h) => ({
-          SOPInstanceUID: h.string('SOPInstanceUID')!,
-          SOPClassUID: SopClass.CTImageStorage,
-          ImagePositionPatient: h.numbers('ImagePositionPatient') as unknown as [number, number, number],
-        })),
-      },
+      geometry,
       algorithm: { name: 'bench', version: '1', family: code('123110', 'DCM', 'Artificial Intelligence') },
       segments: [
         { SegmentLabel: 'Ischemic core', category: Codes.MorphologicallyAlteredStructure, type: Codes.Infarct, displayColorRgb: [255, 0, 255], mask: core },
@@ -102,6 +107,13 @@ async function analysedWithSeg(context: AppContext, headers: DicomDataset[], cor
   const path = new ResultFileStore(context.config.dataDir).write(analysis.id, 'seg', seg.SOPInstanceUID, seg.bytes);
   await new ResultInstanceIndex(context.db, context.config.dataDir).record(StudyInstanceUID, seg, path);
   await new ResultObjectRepository(context.db).recordOnce({ ...seg, analysisId: analysis.id, kind: 'seg', path });
+  const pm = buildParametricMap(
+    { source: first, geometry, quantity: Codes.Tmax, unit: Codes.Second, label: 'TMAX', values: tmax, displayRange: [0, 12], instanceKey: 'tmax' },
+    { softwareVersion: 'bench', uidSeed: analysis.id, seriesNumber: 9905, seriesDescription: 'NIDUS CTP MAPS' },
+  );
+  const pmPath = new ResultFileStore(context.config.dataDir).write(analysis.id, 'pm', pm.SOPInstanceUID, pm.bytes);
+  await new ResultInstanceIndex(context.db, context.config.dataDir).record(StudyInstanceUID, pm, pmPath);
+  await new ResultObjectRepository(context.db).recordOnce({ ...pm, analysisId: analysis.id, kind: 'pm', path: pmPath });
 }
 
 /** The perfusion phantom (4D) stored, and the first time point of each slice as the SEG's sources. */
@@ -126,7 +138,7 @@ async function perfusionCase(context: AppContext, url: string, token: string, di
     if (!seen || (ds.string('AcquisitionTime') ?? '') < (seen.string('AcquisitionTime') ?? '')) byPosition.set(key, ds);
   }
   const headers = [...byPosition.values()].sort((a, b) => a.numbers('ImagePositionPatient')[2] - b.numbers('ImagePositionPatient')[2]);
-  await analysedWithSeg(context, headers, phantom.truth.coreMask, phantom.truth.hypoperfusionMask);
+  await analysedWithSeg(context, headers, phantom.truth.coreMask, phantom.truth.hypoperfusionMask, phantom.truth.tmax);
   return { name: '12-slice 256x256 CT perfusion (x 20 time points)', StudyInstanceUID: series.StudyInstanceUID, slices: 12, instances: files.length };
 }
 
@@ -144,7 +156,13 @@ async function ctCase(context: AppContext, url: string, token: string) {
         if (x > 320 && x < 380 && y > 200 && y < 300) core[z * n + y * 512 + x] = 1;
       }
   const headers = [...series.datasets].sort((a, b) => a.numbers('ImagePositionPatient')[2] - b.numbers('ImagePositionPatient')[2]);
-  await analysedWithSeg(context, headers, core, hypo);
+  await analysedWithSeg(
+    context,
+    headers,
+    core,
+    hypo,
+    Float32Array.from(hypo, (v, i) => (v ? 8 : 1) + (i % 7) / 7),
+  );
   return { name: '24-slice 512x512 CT', StudyInstanceUID: series.StudyInstanceUID, slices: 24, instances: 24 };
 }
 
@@ -237,6 +255,31 @@ async function main(): Promise<void> {
       await drawn(0);
       return { first: await pass(), cached: await pass(), count: v.count };
     });
+    // the Tmax map: chosen in the toolbar until drawn over the image (its first fetch, then from the page's cache)
+    const mapShown: number[] = [];
+    for (let run = 0; run <= RUNS; run++) {
+      mapShown.push(
+        await page.evaluate(async () => {
+          const select = document.querySelector('[data-testid=map-select]');
+          const v = window.nidusViewer;
+          const choose = (value: string) => {
+            select.value = value;
+            select.dispatchEvent(new Event('change'));
+          };
+          choose('');
+          const t0 = performance.now();
+          choose(select.options[1].value);
+          await new Promise<void>((resolve) =>
+            (function tick() {
+              if (v.mapShown) requestAnimationFrame(() => resolve());
+              else requestAnimationFrame(tick);
+            })(),
+          );
+          return performance.now() - t0;
+        }),
+      );
+    }
+    const [mapCold, ...mapWarm] = mapShown;
     // the peer: the middle slice as a PNG by WADO-RS /rendered, fetched and decoded in the same page
     const stack = await (
       await fetch(`${gateway.url}/api/review/studies/${c.StudyInstanceUID}`, { headers: { Authorization: `Bearer ${radiologist}` } })
@@ -270,6 +313,9 @@ async function main(): Promise<void> {
       openWarmMedianMs: Math.round(median(warm)),
       /** of which: navigation to the page's script running (HTML, app.js download, parse) */
       bootWarmMedianMs: Math.round(median(warmBoot)),
+      /** choosing the Tmax map to its first frame drawn: first time (fetch, parse) and the median after (cached) */
+      mapFirstMs: Math.round(mapCold),
+      mapCachedMedianMs: Math.round(median(mapWarm)),
       scrollFirstPassSlicesPerSecond: Math.round((scroll.count / scroll.first) * 1000 * 10) / 10,
       scrollCachedSlicesPerSecond: Math.round((scroll.count / scroll.cached) * 1000 * 10) / 10,
       peerRenderedPngMedianMs: Math.round(median(peer)),

@@ -40,7 +40,7 @@ describe('nidus analyze', () => {
     expect(r.stdout).not.toContain('Doe');
   });
 
-  it('writes SEG, SR and summary images with --out, readable by dcmtk, in a folder per analysis', () => {
+  it('writes SEG, SR, summary images and the maps with --out, readable by dcmtk, in a folder per analysis', () => {
     const out = join(dir, 'out');
     const r = runNidus(['analyze', join(dir, 'study'), '--out', out], { DATA_DIR: join(dir, 'data') });
     expect(r.status).toBe(0);
@@ -51,6 +51,7 @@ describe('nidus analyze', () => {
     expect(files.filter((f) => f.startsWith('seg-'))).toHaveLength(1);
     expect(files.filter((f) => f.startsWith('sr-'))).toHaveLength(1);
     expect(files.filter((f) => f.startsWith('sc-'))).toHaveLength(8); // one per slice, the mosaic and the quality page
+    expect(files.filter((f) => f.startsWith('pm-'))).toHaveLength(5); // Tmax, rCBF, CBF, CBV, MTT
     const sr = files.find((f) => f.startsWith('sr-'))!;
     const dump = execFileSync('dsrdump', [join(out, 'ctp', sr)], { encoding: 'utf8' });
     expect(dump).toMatch(/Imaging Measurement Report/);

@@ -29,7 +29,8 @@ const PACS_AET = 'PACS';
 const NIDUS_AET = 'NIDUS';
 const SLICES = 6;
 const TIMES = Array.from({ length: 28 }, (_, i) => i * 1.6);
-const RESULT_SERIES = { 'NIDUS CTP SEG': 1, 'NIDUS CTP REPORT': 1, 'NIDUS CTP SUMMARY': SLICES + 1, 'NIDUS CTP QC': 1 }; // a summary image per slice and the mosaic
+// a summary image per slice and the mosaic; Tmax, rCBF, CBF, CBV and MTT as Parametric Maps
+const RESULT_SERIES = { 'NIDUS CTP SEG': 1, 'NIDUS CTP REPORT': 1, 'NIDUS CTP SUMMARY': SLICES + 1, 'NIDUS CTP QC': 1, 'NIDUS CTP MAPS': 5 };
 const TRUE_CORE_FOR_DICE_ML = 5;
 
 const cases: { delivery: 'stow-rs' | 'c-store'; seed: number; side: PatientSide }[] = [
@@ -97,10 +98,11 @@ describe('PACS round trip: Orthanc -> nidus serve -> Orthanc', () => {
       const studySeries = await waitForSeries(pacs, studyId!, RESULT_SERIES, 45_000);
       const resultsAfterMs = Date.now() - forwardedAt;
       const byDescription = (d: string) => studySeries.find((s) => s.MainDicomTags.SeriesDescription === d)!;
-      expect(studySeries).toHaveLength(5); // the CT and the four result series, nothing twice
+      expect(studySeries).toHaveLength(6); // the CT and the five result series, nothing twice
       expect(byDescription('NIDUS CTP SEG').MainDicomTags.Modality).toBe('SEG');
       expect(byDescription('NIDUS CTP REPORT').MainDicomTags.Modality).toBe('SR');
       expect(byDescription('NIDUS CTP SUMMARY').MainDicomTags.Modality).toBe('OT');
+      expect(byDescription('NIDUS CTP MAPS').MainDicomTags.Modality).toBe('CT'); // a Parametric Map takes its source's modality
       expect(Object.fromEntries(Object.keys(RESULT_SERIES).map((d) => [d, byDescription(d).Instances.length]))).toEqual(RESULT_SERIES);
       // they came the configured way: Orthanc notes DIMSE receptions (Origin, RemoteAET) apart from DICOMweb ones
       const seg = byDescription('NIDUS CTP SEG').Instances[0];

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import type { Page } from 'playwright-core';
 import {
   artifactDir,
@@ -8,11 +9,13 @@ import {
   flushRedisDatabase,
   freePort,
   generateHeadPhantom,
+  generateMovingHeadPhantom,
   launchChromium,
   NidusServer,
   redisUrlForDatabase,
   startNidus,
   storescu,
+  uniformSamplingTimes,
   waitUntil,
   WebhookReceiver,
   writeNidusConfig,
@@ -72,6 +75,22 @@ function canvasPixel(page: Page, x: number, y: number): Promise<{ rgba: number[]
 }
 
 const chroma = ([r, g, b]: number[]) => Math.abs(r - g) + Math.abs(g - b) + Math.abs(r - b);
+
+/** The value a drawn map colour stands for: its nearest colour on the page's colour bar, placed on the bar's range. */
+async function mapValue(page: Page, rgba: number[]): Promise<{ value: number; distance: number }> {
+  const bar = await page.evaluate(() => {
+    const canvas = document.querySelector('[data-testid=map-colour-bar] canvas') as HTMLCanvasElement;
+    return { data: [...canvas.getContext('2d')!.getImageData(0, 0, canvas.width, 1).data], width: canvas.width };
+  });
+  const low = Number(await page.locator('[data-testid=map-low]').innerText());
+  const high = Number.parseFloat(await page.locator('[data-testid=map-high]').innerText());
+  let best = { x: 0, distance: Infinity };
+  for (let x = 0; x < bar.width; x++) {
+    const d = Math.abs(bar.data[4 * x] - rgba[0]) + Math.abs(bar.data[4 * x + 1] - rgba[1]) + Math.abs(bar.data[4 * x + 2] - rgba[2]);
+    if (d < best.distance) best = { x, distance: d };
+  }
+  return { value: low + (best.x / (bar.width - 1)) * (high - low), distance: best.distance };
+}
 
 /** The slice with the most lesion, its pixel deepest inside the lesion, and the mirrored pixel across the midline. */
 function lesionPoints(mask: Uint8Array, brain: Uint8Array) {
@@ -158,12 +177,13 @@ describe('the review page in a browser', () => {
     const radiologist = await nidus.token('radiologist');
     const api = async (path: string, token = radiologist) =>
       (await fetch(nidus.url + path, { headers: { Authorization: `Bearer ${token}` } })).json() as Promise<any>;
-    // the numbers first, the SEG a moment later
+    // the numbers first, the SEG and the maps a moment later
     const study = await waitUntil(
-      'the analysis with its SEG',
+      'the analysis with its SEG and maps',
       async () => {
         const s = await api(`/api/review/studies/${series.StudyInstanceUID}`).catch(() => undefined);
-        return s?.analyses?.[0]?.objects?.some((o: { kind: string }) => o.kind === 'seg') ? s : undefined;
+        const kinds: string[] = s?.analyses?.[0]?.objects?.map((o: { kind: string }) => o.kind) ?? [];
+        return kinds.includes('seg') && kinds.filter((k) => k === 'pm').length === 5 ? s : undefined;
       },
       60_000,
       250,
@@ -212,8 +232,64 @@ describe('the review page in a browser', () => {
     await page.uncheck('[data-testid=segment-toggle-2]');
     await page.uncheck('[data-testid=segment-toggle-1]');
     await waitUntil('grey without overlays', async () => chroma((await canvasPixel(page, inside.x, inside.y)).rgba) <= 3 || undefined, 5000, 50);
+
+    // the Tmax map over the image (segments off, fully opaque): later inside the lesion than at the mirrored point
+    const maps = await api(`/api/review/studies/${series.StudyInstanceUID}/analyses/${study.analyses[0].id}/maps`);
+    expect(maps.maps.map((m: { label: string; unit: string }) => `${m.label} ${m.unit}`)).toEqual([
+      'TMAX s',
+      'RCBF %',
+      'CBF mL/(100.g)/min',
+      'CBV mL/(100.g)',
+      'MTT s',
+    ]);
+    await page.selectOption('[data-testid=map-select]', { label: 'TMAX (s)' });
+    await page.locator('[data-testid=map-colour-bar]').waitFor({ state: 'visible' });
+    expect(await page.locator('[data-testid=map-high]').innerText()).toBe('12 s');
+    await page.evaluate(() => {
+      const slider = document.querySelector('[data-testid=map-opacity]') as HTMLInputElement;
+      slider.value = '1';
+      slider.dispatchEvent(new Event('input'));
+    });
+    // fully opaque once redrawn: both pixels then have colours of the bar itself
+    const { tmaxInside, tmaxMirror } = await waitUntil(
+      'the Tmax map drawn opaque',
+      async () => {
+        const [inLesion, atMirror] = [await canvasPixel(page, inside.x, inside.y), await canvasPixel(page, mirror.x, mirror.y)];
+        const [a, b] = [await mapValue(page, inLesion.rgba), await mapValue(page, atMirror.rgba)];
+        return a.distance === 0 && b.distance === 0 ? { tmaxInside: a, tmaxMirror: b } : undefined;
+      },
+      5000,
+      50,
+    );
+    expect(tmaxInside.value).toBeGreaterThan(6); // the phantom's lesion is Tmax > 6 s
+    expect(tmaxMirror.value).toBeLessThan(6);
+    expect(tmaxInside.value).toBeGreaterThan(tmaxMirror.value + 2);
     await page.check('[data-testid=segment-toggle-1]');
     await page.check('[data-testid=segment-toggle-2]');
+    await page.screenshot({ path: join(shots, '3b-study-tmax-map.png') });
+    // switched off, the healthy side is grey again
+    await page.selectOption('[data-testid=map-select]', { label: 'No map' });
+    await waitUntil('grey without the map', async () => chroma((await canvasPixel(page, mirror.x, mirror.y)).rgba) <= 3 || undefined, 5000, 50);
+    expect(await page.locator('[data-testid=map-colour-bar]').isVisible()).toBe(false);
+
+    // quality control beside the numbers: the curves with their locations, the motion plot, the confidence and why
+    const view = study.analyses[0].view;
+    const quality = page.locator('[data-testid=analysis-ctp] [data-testid=quality]');
+    expect(await quality.locator('[data-testid=quality-confidence]').innerText()).toBe(
+      `Confidence ${view.quality.confidence}${view.quality.reasons.length ? `: ${view.quality.reasons.join('; ')}` : ''}`,
+    );
+    const curves = quality.locator('[data-testid="chart-qc.curves"]');
+    expect(await curves.locator('polyline').evaluateAll((lines) => lines.map((l) => l.getAttribute('data-series')))).toEqual(['AIF', 'VOF']);
+    expect(await curves.innerText()).toMatch(
+      /AIF: \d+ voxels around \(-?\d+(\.\d)?, -?\d+(\.\d)?, -?\d+(\.\d)?\) mm[\s\S]*VOF: \d+ voxels[\s\S]*Bolus (truncated|complete)[\s\S]*Usable brain: \d+ %/,
+    );
+    const motion = quality.locator('[data-testid="chart-qc.motion"]');
+    expect(await motion.locator('polyline').count()).toBe(2);
+    const leftOut = view.charts.find((c: { key: string }) => c.key === 'qc.motion').series[0].marked.length;
+    expect(await motion.locator('path.marked').count()).toBe(2 * leftOut);
+    expect(await motion.innerText()).toContain(`${leftOut} of ${TIMES.length} images left out`);
+    expect(await page.locator('[data-testid=finding-qc\\.usableBrainFraction] .value').innerText()).toMatch(/^\d+ %$/);
+    expect(await page.locator('[data-testid=finding-qc\\.bolusTruncated] .value').innerText()).toMatch(/^(yes|no)$/);
 
     // scrolling with the wheel changes the slice and what is drawn
     const before = await page.evaluate(() => window.nidusViewer.canvas.toDataURL());
@@ -276,6 +352,81 @@ describe('the review page in a browser', () => {
     await page.screenshot({ path: join(shots, '6-alert-acknowledged.png'), fullPage: true });
     const alert = await api(`/api/alerts/${paged.json.id}`, stroke);
     expect([alert.state, alert.acknowledgedBy]).toEqual(['acknowledged', 'e2e stroke']);
+
+    // a result stored before quality control existed (no qc, no quality): the study view still draws, without QC
+    const db = new Database(join(dir, 'data', 'nidus.sqlite'), { fileMustExist: true, timeout: 5000 });
+    try {
+      db.prepare(`UPDATE analysis SET result = json_remove(result, '$.qc', '$.quality') WHERE id = ?`).run(study.analyses[0].id);
+    } finally {
+      db.close();
+    }
+    const legacy = (await api(`/api/review/studies/${series.StudyInstanceUID}`)).analyses[0].view;
+    expect([legacy.quality, legacy.charts]).toEqual([undefined, undefined]);
+    await page.evaluate((token) => localStorage.setItem('nidus.apiToken', token), radiologist);
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`${nidus.url}/studies/${series.StudyInstanceUID}`);
+    await waitForViewer(page);
+    await page.locator('[data-testid=finding-coreVolumeMl]').waitFor();
+    expect(await page.locator('[data-testid=quality]').count()).toBe(0);
+    expect(await page.locator('[data-testid=map-select] option').count()).toBe(6);
+    await page.screenshot({ path: join(shots, '7-study-without-qc.png') });
     expect(errors).toEqual([]);
   }, 180_000);
+
+  it('plots the motion of a head that jerked, the two images left out marked, beside the curves and the confidence', async () => {
+    // the head jumps 12 mm and turns 2 degrees for two images (20 s and 22 s): beyond the 10 mm limit, left out
+    const phantom = generateMovingHeadPhantom({
+      seed: 9211,
+      columns: 96,
+      slices: 4,
+      timesSeconds: uniformSamplingTimes(30, 2),
+      noiseHu: 7,
+      lesion: { side: 'right' },
+      motion: { startSeconds: 20, rampSeconds: 0, shiftMm: [12, 3], rotationDegrees: 2, endSeconds: 24 },
+    });
+    const series = writePhantomSeries(phantom.volume, join(dir, 'moving'), { PatientName: 'Moving^Phantom', PatientID: 'REVIEW-2' });
+    await storescu({ port: nidus.dicomPort, calledAETitle: 'NIDUS', callingAETitle: 'CT_SCANNER', files: series.paths });
+    const radiologist = await nidus.token('radiologist');
+    const study = await waitUntil(
+      'the analysis of the moving head',
+      async () => {
+        const r = await fetch(`${nidus.url}/api/review/studies/${series.StudyInstanceUID}`, { headers: { Authorization: `Bearer ${radiologist}` } });
+        const s = r.ok ? ((await r.json()) as any) : undefined;
+        return s?.analyses?.[0]?.status === 'succeeded' ? s : undefined;
+      },
+      90_000,
+      250,
+    );
+    const view = study.analyses[0].view;
+    const motionChart = view.charts.find((c: { key: string }) => c.key === 'qc.motion');
+    const times = motionChart.series[0].points.map((p: number[]) => p[0]);
+    expect(motionChart.series[0].marked.map((i: number) => times[i])).toEqual([20, 22]);
+
+    const page = await browser.context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${nidus.url}/worklist`);
+    await page.evaluate((token) => localStorage.setItem('nidus.apiToken', token), radiologist);
+    await page.goto(`${nidus.url}/studies/${series.StudyInstanceUID}`);
+    await waitForViewer(page);
+    const quality = page.locator('[data-testid=analysis-ctp] [data-testid=quality]');
+    await quality.waitFor();
+    const motion = quality.locator('[data-testid="chart-qc.motion"]');
+    expect(await motion.locator('polyline').evaluateAll((lines) => lines.map((l) => l.getAttribute('data-series')))).toEqual(['shift (mm)', 'turn (degrees)']);
+    // a cross on each line at each image left out, titled with its time
+    const crosses = await motion.locator('path.marked title').allTextContents();
+    expect(crosses).toEqual([
+      'shift (mm) at 20 s: left out',
+      'shift (mm) at 22 s: left out',
+      'turn (degrees) at 20 s: left out',
+      'turn (degrees) at 22 s: left out',
+    ]);
+    expect(await motion.innerText()).toMatch(/largest shift \d+(\.\d)? mm, turn \d+(\.\d)? degrees[\s\S]*2 of 30 images left out/);
+    expect(await quality.locator('[data-testid=quality-confidence]').innerText()).toBe(
+      `Confidence ${view.quality.confidence}${view.quality.reasons.length ? `: ${view.quality.reasons.join('; ')}` : ''}`,
+    );
+    expect(await page.locator('[data-testid=summary]').innerText()).toBe(view.summary);
+    await page.screenshot({ path: join(shots, '8-study-moving-head-qc.png'), fullPage: true });
+    expect(errors).toEqual([]);
+  }, 150_000);
 });

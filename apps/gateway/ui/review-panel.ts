@@ -1,6 +1,7 @@
 import { postJson } from './api';
 import { h } from './dom';
 import { fieldText, time } from './format';
+import { qualityPanel } from './quality-panel';
 import type { Review, StudyAnalysis, StudyReview, ViewField } from './stack-types';
 
 function decisionText(r: Review): string {
@@ -113,5 +114,6 @@ export function analysisPanel(data: StudyReview, analysis: StudyAnalysis, canDec
       `${analysis.modelId ? `model ${analysis.modelId} ${analysis.modelVersion ?? ''}` : `version ${analysis.analysisVersion ?? ''}`} · finished ${time(analysis.finishedAt)}`,
     ),
     h('table', { className: 'findings' }, h('tbody', {}, rows)),
+    qualityPanel(view),
   );
 }

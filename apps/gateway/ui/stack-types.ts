@@ -37,6 +37,36 @@ export interface SegmentationOverlay {
   segments: OverlaySegment[];
 }
 
+/** A Parametric Map of an analysis, as listed (GET .../maps). */
+export interface MapSummary {
+  SOPInstanceUID: string;
+  InstanceNumber: number | null;
+  label: string;
+  meaning: string;
+  unit: string;
+}
+
+/** One map's levels by source image (GET .../maps/{sop}): 0 no value, 1..255 over `range`. */
+export interface ParametricMapOverlay {
+  SOPInstanceUID: string;
+  label: string;
+  meaning: string;
+  unit: string;
+  range: [number, number];
+  Rows: number;
+  Columns: number;
+  frames: Record<string, string>;
+}
+
+export interface ViewChart {
+  key: string;
+  title: string;
+  x: { label: string; unit?: string };
+  y: { label: string; unit?: string };
+  series: { label: string; colour: string; points: [number, number][]; marked?: number[]; markedLabel?: string }[];
+  notes?: string[];
+}
+
 export interface ViewField {
   key: string;
   label: string;
@@ -49,6 +79,8 @@ export interface ResultView {
   summary: string;
   fields: ViewField[];
   keyImage: { SOPInstanceUID?: string; svg?: string } | null;
+  quality?: { confidence: 'high' | 'reduced' | 'low'; reasons: string[] };
+  charts?: ViewChart[];
 }
 
 export interface StudyAnalysis {

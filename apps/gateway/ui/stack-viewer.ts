@@ -1,9 +1,10 @@
 import cornerstone, { type ImageRenderedDetail } from 'cornerstone-core';
 import { h } from './dom';
 import { imageIdOf } from './image-loader';
+import { mapPixels } from './map-layer';
 import { orientationLabels } from './orientation';
 import { segmentPixels, type SegmentStyle } from './segment-overlay';
-import type { DisplayStack, OverlaySegment } from './stack-types';
+import type { DisplayStack, OverlaySegment, ParametricMapOverlay } from './stack-types';
 
 /**
  * One cornerstone viewport over a display stack: scrolling (wheel, arrow and page keys, Home/End, a slider),
@@ -20,6 +21,10 @@ export class StackViewer {
   private segments: OverlaySegment[] = [];
   private readonly styles = new Map<number, SegmentStyle>();
   private readonly overlayCache = new Map<string, HTMLCanvasElement | null>();
+  /** the perfusion map drawn under the segments (null: none), and its opacity */
+  private map: ParametricMapOverlay | null = null;
+  private mapOpacity = 0.7;
+  private readonly mapCache = new Map<string, HTMLCanvasElement | null>();
   /** the slice index whose image (with its overlay) was last drawn */
   drawn = -1;
   /** performance.now() of the first image drawn with its segments over it (the benchmark reads it) */
@@ -83,6 +88,19 @@ export class StackViewer {
     this.styles.set(SegmentNumber, { ...this.style(SegmentNumber), ...style });
     this.overlayCache.clear();
     this.redraw();
+  }
+
+  /** Draws a perfusion map over the images (null: none); with a map shown, the segments are drawn as outlines only. */
+  setMap(map: ParametricMapOverlay | null, opacity = this.mapOpacity): void {
+    this.map = map;
+    this.mapOpacity = opacity;
+    this.mapCache.clear();
+    this.overlayCache.clear();
+    this.redraw();
+  }
+
+  get mapShown(): ParametricMapOverlay | null {
+    return this.map;
   }
 
   /** Shows slice `index` (clamped); while one image loads, the latest request waits, so fast scrolling skips ahead. */
@@ -170,7 +188,8 @@ export class StackViewer {
   private overlayCanvas(segment: OverlaySegment, SOPInstanceUID: string, rows: number, columns: number): HTMLCanvasElement | null {
     const key = `${segment.SegmentNumber} ${SOPInstanceUID}`;
     if (this.overlayCache.has(key)) return this.overlayCache.get(key)!;
-    const pixels = segmentPixels(segment, SOPInstanceUID, rows, columns, this.style(segment.SegmentNumber).opacity);
+    // over a map, the core and Tmax > 6 s are outlines, so the map's colours show inside them
+    const pixels = segmentPixels(segment, SOPInstanceUID, rows, columns, this.map ? 0 : this.style(segment.SegmentNumber).opacity);
     let canvas: HTMLCanvasElement | null = null;
     if (pixels) {
       canvas = document.createElement('canvas');
@@ -182,6 +201,20 @@ export class StackViewer {
     return canvas;
   }
 
+  private mapCanvas(map: ParametricMapOverlay, SOPInstanceUID: string): HTMLCanvasElement | null {
+    if (this.mapCache.has(SOPInstanceUID)) return this.mapCache.get(SOPInstanceUID)!;
+    const pixels = mapPixels(map, SOPInstanceUID, this.mapOpacity);
+    let canvas: HTMLCanvasElement | null = null;
+    if (pixels) {
+      canvas = document.createElement('canvas');
+      canvas.width = map.Columns;
+      canvas.height = map.Rows;
+      canvas.getContext('2d')!.putImageData(new ImageData(pixels, map.Columns, map.Rows), 0, 0);
+    }
+    this.mapCache.set(SOPInstanceUID, canvas);
+    return canvas;
+  }
+
   private drawOverlay(detail: ImageRenderedDetail): void {
     const image = this.stack.images[this.index];
     if (!image || detail.image.imageId !== this.imageIds[this.index]) return;
@@ -189,6 +222,10 @@ export class StackViewer {
     context.save();
     cornerstone.setToPixelCoordinateSystem(detail.enabledElement, context);
     context.imageSmoothingEnabled = false;
+    if (this.map) {
+      const canvas = this.mapCanvas(this.map, image.SOPInstanceUID);
+      if (canvas) context.drawImage(canvas, 0, 0, image.Columns, image.Rows);
+    }
     // the last segment first: a SEG lists the core before the larger Tmax > 6 s region that holds it
     for (const segment of [...this.segments].reverse()) {
       if (!this.style(segment.SegmentNumber).visible) continue;

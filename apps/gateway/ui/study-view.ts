@@ -1,9 +1,10 @@
 import { getJson, imageUrl } from './api';
 import { clear, h } from './dom';
 import { dicomDate, personName } from './format';
+import { colourBar } from './map-layer';
 import { analysisPanel } from './review-panel';
 import { StackViewer } from './stack-viewer';
-import type { DisplayStack, SegmentationOverlay, StudyAnalysis, StudyReview } from './stack-types';
+import type { DisplayStack, MapSummary, ParametricMapOverlay, SegmentationOverlay, StudyAnalysis, StudyReview } from './stack-types';
 import { WINDOW_PRESETS } from './window-presets';
 
 /** The analysis whose overlay and maps go with a source series: the newest succeeded run on it. */
@@ -45,6 +46,66 @@ function segmentControls(viewer: StackViewer, overlay: SegmentationOverlay): HTM
   );
 }
 
+const one = (v: number) => String(Math.round(v * 10) / 10);
+
+/**
+ * The perfusion maps (Tmax, rCBF, CBF, CBV, MTT: the analysis's Parametric Maps) drawn over the images: which one,
+ * its opacity, and its colour bar with the range and unit. A map is fetched when first chosen.
+ */
+function mapControls(study: string, analysis: StudyAnalysis, maps: MapSummary[], viewer: StackViewer): HTMLElement {
+  const loaded = new Map<string, Promise<ParametricMapOverlay>>();
+  const low = h('span', { className: 'bar-low', 'data-testid': 'map-low' });
+  const high = h('span', { className: 'bar-high', 'data-testid': 'map-high' });
+  const bar = h('div', { className: 'colour-bar', 'data-testid': 'map-colour-bar', hidden: true }, low, colourBar(), high);
+  const status = h('span', { className: 'form-status' });
+  const opacity = h('input', {
+    type: 'range',
+    min: '0.1',
+    max: '1',
+    step: '0.05',
+    value: '0.7',
+    'aria-label': 'map opacity',
+    'data-testid': 'map-opacity',
+    oninput: () => viewer.setMap(viewer.mapShown, Number(opacity.value)),
+  });
+  const select = h(
+    'select',
+    {
+      'aria-label': 'perfusion map',
+      'data-testid': 'map-select',
+      onchange: async () => {
+        const chosen = maps.find((m) => m.SOPInstanceUID === select.value);
+        if (!chosen) {
+          viewer.setMap(null);
+          bar.hidden = true;
+          return;
+        }
+        let request = loaded.get(chosen.SOPInstanceUID);
+        if (!request) {
+          request = getJson<ParametricMapOverlay>(`/api/review/studies/${study}/analyses/${analysis.id}/maps/${chosen.SOPInstanceUID}`);
+          loaded.set(chosen.SOPInstanceUID, request);
+          request.catch(() => loaded.delete(chosen.SOPInstanceUID));
+        }
+        try {
+          const map = await request;
+          if (select.value !== chosen.SOPInstanceUID) return;
+          status.textContent = '';
+          low.textContent = one(map.range[0]);
+          high.textContent = `${one(map.range[1])} ${map.unit}`;
+          bar.title = map.meaning;
+          bar.hidden = false;
+          viewer.setMap(map, Number(opacity.value));
+        } catch (error) {
+          status.textContent = (error as Error).message;
+        }
+      },
+    },
+    h('option', { value: '' }, 'No map'),
+    maps.map((m) => h('option', { value: m.SOPInstanceUID, title: m.meaning }, `${m.label} (${m.unit})`)),
+  );
+  return h('div', { className: 'map-controls', 'data-testid': 'map-controls' }, select, opacity, bar, status);
+}
+
 /**
  * The perfusion maps of the current slice: the summary Secondary Capture Nidus made for it (Tmax, rCBF, CBF, CBV and
  * MTT panels with their colour bars, the core and Tmax > 6 s outlines and the volumes), and the mosaic of all slices.
@@ -69,7 +130,7 @@ function mapsPanel(study: string, analysis: StudyAnalysis | undefined, viewer: S
     previous(index);
     void show(index).catch(() => undefined);
   };
-  panel.append(h('h3', {}, 'Perfusion maps (this slice)'), img);
+  panel.append(h('h3', {}, 'Summary image (this slice)'), img);
   if (mosaic) {
     const all = h('img', { alt: 'core and Tmax > 6 s on every slice', className: 'map-image', 'data-testid': 'mosaic' });
     void imageUrl(`/dicomweb/studies/${study}/series/${mosaic.SeriesInstanceUID}/instances/${mosaic.SOPInstanceUID}/rendered`)
@@ -125,6 +186,8 @@ export async function studyView(root: HTMLElement, StudyInstanceUID: string): Pr
     // the stack and the overlay at once: the first image is drawn with its overlay
     const overlayRequest = analysis ? getJson<SegmentationOverlay>(`/api/review/studies/${StudyInstanceUID}/analyses/${analysis.id}/overlay`) : undefined;
     overlayRequest?.catch(() => undefined);
+    const mapsRequest = analysis ? getJson<{ maps: MapSummary[] }>(`/api/review/studies/${StudyInstanceUID}/analyses/${analysis.id}/maps`) : undefined;
+    mapsRequest?.catch(() => undefined);
     const stack = await getJson<DisplayStack>(`/api/review/studies/${StudyInstanceUID}/series/${uid}/stack`);
     const viewer = new StackViewer(viewerBox, StudyInstanceUID, stack);
     (window as unknown as { nidusViewer: StackViewer }).nidusViewer = viewer;
@@ -154,6 +217,10 @@ export async function studyView(root: HTMLElement, StudyInstanceUID: string): Pr
       viewer.setSegments(overlay.segments);
       toolbar.append(segmentControls(viewer, overlay));
       viewerBox.append(mapsPanel(StudyInstanceUID, analysis, viewer));
+    }
+    if (analysis && mapsRequest) {
+      const { maps } = await mapsRequest.catch(() => ({ maps: [] as MapSummary[] }));
+      if (maps.length) toolbar.append(mapControls(StudyInstanceUID, analysis, maps, viewer));
     }
     await first;
     viewer.onSliceChange(viewer.index);

@@ -17,6 +17,29 @@ export interface KeyImage {
   svg?: string;
 }
 
+/** One line of a chart: its points (x, y) and those to mark (left out of the analysis, for instance). */
+export interface ViewChartSeries {
+  label: string;
+  /** CSS colour */
+  colour: string;
+  points: [number, number][];
+  /** indices into `points` drawn as marked (a cross) */
+  marked?: number[];
+  /** what a marked point means ('left out') */
+  markedLabel?: string;
+}
+
+/** A small chart of a result (the quality checks' curves and motion plot), drawn by the review page. */
+export interface ViewChart {
+  key: string;
+  title: string;
+  x: { label: string; unit?: string };
+  y: { label: string; unit?: string };
+  series: ViewChartSeries[];
+  /** one line each, under the chart (where the curves come from, what the plot shows) */
+  notes?: string[];
+}
+
 /** What an alert and the review page show of one result. */
 export interface ResultView {
   title: string;
@@ -26,4 +49,6 @@ export interface ResultView {
   summary: string;
   fields: ViewField[];
   keyImage: KeyImage | null;
+  /** charts the review page draws beside the numbers; absent when the result has none */
+  charts?: ViewChart[];
 }

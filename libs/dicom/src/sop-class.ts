@@ -10,5 +10,6 @@ export const SopClass = {
   DigitalXRayImageStorageForProcessing: '1.2.840.10008.5.1.4.1.1.1.1.1',
   SecondaryCaptureImageStorage: '1.2.840.10008.5.1.4.1.1.7',
   SegmentationStorage: '1.2.840.10008.5.1.4.1.1.66.4',
+  ParametricMapStorage: '1.2.840.10008.5.1.4.1.1.30',
   Comprehensive3DSRStorage: '1.2.840.10008.5.1.4.1.1.88.34',
 } as const;

@@ -16,6 +16,7 @@ import { DeliveryState1796256000000 } from './migrations/1796256000000-delivery-
 import { InstanceReplacement1796256000001 } from './migrations/1796256000001-instance-replacement';
 import { AnalysisInterruptions1796256000002 } from './migrations/1796256000002-analysis-interruptions';
 import { Review1796515200000 } from './migrations/1796515200000-review';
+import { ReviewAppendOnly1796515200100 } from './migrations/1796515200100-review-append-only';
 import { PatientNameKeys1796601600000 } from './migrations/1796601600000-patient-name-keys';
 import { AnalysisInputSeries1796688000000 } from './migrations/1796688000000-analysis-input-series';
 import { ReviewEntity } from './review/review.entity';
@@ -48,6 +49,7 @@ export const MIGRATIONS = [
   InstanceReplacement1796256000001,
   AnalysisInterruptions1796256000002,
   Review1796515200000,
+  ReviewAppendOnly1796515200100,
   PatientNameKeys1796601600000,
   AnalysisInputSeries1796688000000,
 ];

@@ -1,4 +1,16 @@
-import { BadRequestException, Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Req } from '@nestjs/common';
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  NotFoundException,
+  Param,
+  Post,
+  Req,
+  UnprocessableEntityException,
+} from '@nestjs/common';
 import type { Request } from 'express';
 import { DataSource, In } from 'typeorm';
 import { AnalysisRegistry } from '@nidus/analysis';
@@ -22,6 +34,7 @@ import { RequirePermission } from '../security/require-permission.decorator';
 import { DisplayStackService } from './display-stack.service';
 import { ReviewRequestSchema } from './review-request';
 import { reviewItem, StudyAnalysis, StudyReview, StudyReviewItem } from './review-study';
+import { parametricMapOverlay, type ParametricMapOverlay, UnreadableParametricMapError } from './parametric-map-overlay';
 import { segmentationOverlay, SegmentationOverlay } from './segmentation-overlay';
 import { latestRuns } from './worklist';
 
@@ -36,6 +49,8 @@ export class ReviewApiController {
   private readonly files: ResultFileStore;
   /** overlays by SEG SOPInstanceUID: a result object never changes once written */
   private readonly overlays = new Map<string, Promise<SegmentationOverlay>>();
+  /** maps by Parametric Map SOPInstanceUID, likewise */
+  private readonly maps = new Map<string, Promise<ParametricMapOverlay>>();
 
   constructor(
     @Inject(DataSource) private readonly db: DataSource,
@@ -147,6 +162,47 @@ export class ReviewApiController {
       while (this.overlays.size > 16) this.overlays.delete(this.overlays.keys().next().value!);
     }
     return overlay;
+  }
+
+  /** The Parametric Maps of an analysis (Tmax, rCBF, ...): what each is, its unit and display range, without pixels. */
+  @Get(':study/analyses/:analysis/maps')
+  @RequirePermission('study:read')
+  @Audited('study.read')
+  async mapList(@Param('study') study: string, @Param('analysis') analysisId: string) {
+    const analysis = await this.analysisOf(study, analysisId);
+    const rows = await this.db.getRepository(ResultObjectEntity).find({ where: { analysisId: analysis.id, kind: 'pm' } });
+    const maps = rows.map((row) => {
+      const ds = readPart10(this.files.read(row.path), { untilTag: 'x7fe00008' });
+      const rwvm = ds.sequence('SharedFunctionalGroupsSequence')[0]?.sequence('RealWorldValueMappingSequence')[0];
+      return {
+        SOPInstanceUID: row.SOPInstanceUID,
+        InstanceNumber: ds.number('InstanceNumber') ?? null,
+        label: rwvm?.string('LUTLabel') ?? ds.string('ContentLabel') ?? 'MAP',
+        meaning: ds.string('ContentDescription') ?? '',
+        unit: rwvm?.sequence('MeasurementUnitsCodeSequence')[0]?.string('CodeValue') ?? '',
+      };
+    });
+    return { maps: maps.sort((a, b) => (a.InstanceNumber ?? 0) - (b.InstanceNumber ?? 0)) };
+  }
+
+  /** One Parametric Map of an analysis, frame by frame on its source images, as 255 levels over its display range. */
+  @Get(':study/analyses/:analysis/maps/:sop')
+  @RequirePermission('study:read')
+  @Audited('study.read')
+  async map(@Param('study') study: string, @Param('analysis') analysisId: string, @Param('sop') sop: string): Promise<ParametricMapOverlay> {
+    const analysis = await this.analysisOf(study, analysisId);
+    const row = await this.db.getRepository(ResultObjectEntity).findOneBy({ analysisId: analysis.id, kind: 'pm', SOPInstanceUID: sop });
+    if (!row) throw new NotFoundException(`no map ${sop} of analysis ${analysisId}`);
+    let map = this.maps.get(sop);
+    if (!map) {
+      map = Promise.resolve().then(() => parametricMapOverlay(readPart10(this.files.read(row.path))));
+      map.catch(() => this.maps.delete(sop));
+      this.maps.set(sop, map);
+      while (this.maps.size > 16) this.maps.delete(this.maps.keys().next().value!);
+    }
+    return map.catch((error: unknown) => {
+      throw error instanceof UnreadableParametricMapError ? new UnprocessableEntityException(error.message) : error;
+    });
   }
 
   /** One decision on one finding: stored with the verified identity and the time, audited; the analysis stays as it is. */

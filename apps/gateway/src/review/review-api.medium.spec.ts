@@ -171,4 +171,13 @@ describe('review decisions', () => {
     ).toBe(404);
     expect((await call('POST', path, 'viewer', { findingKey: 'coreVolumeMl', decision: 'accepted' })).status).toBe(403);
   });
+
+  it('lists no maps for a run without Parametric Maps, answers 404 for a map it does not have, and needs study:read', async () => {
+    const id = await run();
+    const maps = `/api/review/studies/${StudyInstanceUID}/analyses/${id}/maps`;
+    const listed = await call('GET', maps, 'viewer');
+    expect([listed.status, await listed.json()]).toEqual([200, { maps: [] }]);
+    expect((await call('GET', `${maps}/${generateUid()}`, 'viewer')).status).toBe(404);
+    expect((await fetch(gateway.url + maps)).status).toBe(401);
+  });
 });

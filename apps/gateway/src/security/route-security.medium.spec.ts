@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Permission, Role, ROLES, rolesGranting } from '@nidus/auth';
 import { loadConfig } from '@nidus/config';
-import { generateUid, readPart10 } from '@nidus/dicom';
-import { AlertRepository, AnalysisRepository } from '@nidus/persistence';
+import { buildParametricMap, Codes, generateUid, readPart10 } from '@nidus/dicom';
+import { AlertRepository, AnalysisRepository, ResultFileStore, ResultObjectRepository } from '@nidus/persistence';
 import { AppContext, closeAppContext, openAppContext } from '@nidus/runtime';
-import { silent, syntheticCtFiles, waitUntil } from '@nidus/testing';
+import { silent, syntheticCtFiles, syntheticCtSeries, waitUntil } from '@nidus/testing';
 import { RunningGateway, startGateway } from '../gateway';
 import { PUBLIC_ROUTES } from './public-routes';
 
@@ -47,6 +47,8 @@ const PERMISSION_OF: Record<string, Permission> = {
   'GET /api/review/studies/:study': 'study:read',
   'GET /api/review/studies/:study/series/:series/stack': 'study:read',
   'GET /api/review/studies/:study/analyses/:analysis/overlay': 'study:read',
+  'GET /api/review/studies/:study/analyses/:analysis/maps': 'study:read',
+  'GET /api/review/studies/:study/analyses/:analysis/maps/:sop': 'study:read',
   'POST /api/review/studies/:study/analyses/:analysis/reviews': 'review:decide',
   'GET /api/models/feedback': 'model:monitor',
   'GET /api/models/:id/feedback': 'model:monitor',
@@ -107,6 +109,7 @@ describe('route security of the gateway', () => {
   const studyB = { StudyInstanceUID: generateUid(), files: [] as Buffer[] };
   let alertId: string;
   let reviewedAnalysisId: string;
+  let mapUid: string;
   let doomedTokenId: string;
 
   async function call(method: string, path: string, role?: Role, init: RequestInit = {}): Promise<{ status: number; body: string; headers: Headers }> {
@@ -182,6 +185,24 @@ describe('route security of the gateway', () => {
       warnings: [],
     });
     reviewedAnalysisId = ctp.id;
+    // with a Tmax map, for the maps routes (a synthetic source: the routes read the map's own file)
+    const mapSource = syntheticCtSeries({ rows: 4, columns: 4, slices: 1 });
+    const pm = buildParametricMap(
+      {
+        source: mapSource.datasets[0],
+        geometry: mapSource.geometry,
+        quantity: Codes.Tmax,
+        unit: Codes.Second,
+        label: 'TMAX',
+        values: new Float32Array(16).fill(3),
+        displayRange: [0, 12],
+        instanceKey: 'tmax',
+      },
+      { softwareVersion: 'test' },
+    );
+    const path = new ResultFileStore(dataDir).write(ctp.id, 'pm', pm.SOPInstanceUID, pm.bytes);
+    await new ResultObjectRepository(context.db).recordOnce({ ...pm, analysisId: ctp.id, kind: 'pm', path });
+    mapUid = pm.SOPInstanceUID;
   });
 
   afterAll(async () => {
@@ -212,6 +233,7 @@ describe('route security of the gateway', () => {
         .replace(':frames', '1')
         .replace(':tag', '7FE00010')
         .replace(':analysis', reviewedAnalysisId)
+        .replace(':sop', mapUid)
         .replace(':id', route.startsWith('DELETE /api/tokens') ? doomedTokenId : route.startsWith('GET /api/models') ? 'ctp' : alertId);
     const requestOf = (route: string): RequestInit => {
       if (route.startsWith('POST /dicomweb/studies')) {

@@ -89,4 +89,40 @@ describe(ctpResult.name, () => {
     const good = ctpView({ ...result, quality: { confidence: 'high', reasons: [] } });
     expect(good.summary).not.toMatch(/CONFIDENCE/);
   });
+
+  it('charts the curves with their locations and the motion with the left-out images marked; a result without qc has none', () => {
+    const moved = {
+      ...result,
+      qc: {
+        ...result.qc,
+        motion: {
+          ...result.qc.motion,
+          excluded: 1,
+          timePoints: result.qc.motion.timePoints.map((m, i) => (i === 2 ? { ...m, shiftMm: 11, included: false } : m)),
+        },
+      },
+    };
+    const [curves, motion] = ctpView(moved).charts!;
+    expect(curves.series.map((s) => [s.label, s.points.length])).toEqual([
+      ['AIF', result.qc.arterial.timesSeconds.length],
+      ['VOF', result.qc.venous.timesSeconds.length],
+    ]);
+    expect(curves.series[0].points[1]).toEqual([result.qc.arterial.timesSeconds[1], result.qc.arterial.values[1]]);
+    expect(curves.notes).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^AIF: 4 voxels around \(/),
+        expect.stringMatching(/^Bolus truncated: the venous curve ends at 100 % of its peak$/),
+        'Usable brain: 90 %',
+      ]),
+    );
+    expect(motion.series[0].points[2]).toEqual([result.qc.motion.timePoints[2].timeSeconds, 11]);
+    expect(motion.series[0].marked).toEqual([2]);
+    expect(motion.notes).toContain(`1 of ${result.qc.motion.timePoints.length} images left out`);
+    // stored before quality control existed: no qc, no quality, no charts, and the view still stands
+    const { qc: _qc, quality: _quality, ...legacy } = result;
+    const old = ctpView(legacy as never);
+    expect(old.charts).toBeUndefined();
+    expect(old.quality).toBeUndefined();
+    expect(old.summary).toContain('core');
+  });
 });

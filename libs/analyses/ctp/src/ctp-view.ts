@@ -1,4 +1,5 @@
 import type { ResultView, ViewField } from '@nidus/analysis';
+import { ctpQualityCharts } from './ctp-quality-charts';
 import { CTP_TITLE, type CtpResult } from './ctp-result';
 import { perfusionCardSvg } from './results/ctp-card.svg';
 
@@ -47,11 +48,13 @@ export function ctpSummaryLine(r: CtpResult): string {
 }
 
 export function ctpView(r: CtpResult): ResultView {
+  const charts = ctpQualityCharts(r.qc);
   return {
     title: CTP_TITLE,
     summary: ctpSummaryLine(r),
     fields: ctpFields(r),
     keyImage: { svg: perfusionCardSvg(r) },
     ...(r.quality ? { quality: { confidence: r.quality.confidence, reasons: [...r.quality.reasons] } } : {}),
+    ...(charts.length ? { charts } : {}),
   };
 }

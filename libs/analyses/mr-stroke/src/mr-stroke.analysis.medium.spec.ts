@@ -77,6 +77,8 @@ describe('MrStrokeAnalysis', () => {
       const objects = await run.buildObjects();
       expect(objects.map((o) => o.kind).slice(0, 2)).toEqual(['seg', 'sr']);
       expect(objects.filter((o) => o.kind === 'sc')).toHaveLength(8); // a summary image per slice (6), the mosaic and the quality page
+      expect(objects.filter((o) => o.kind === 'pm')).toHaveLength(5); // the perfusion maps
+      for (const o of objects.filter((o) => o.kind === 'pm')) expect(dciodvfy(o.bytes).errors).toEqual([]);
       for (const o of objects.slice(0, 2)) expect(dciodvfy(o.bytes).errors).toEqual([]);
       const sr = dsrdump(objects[1].bytes).stdout;
       expect(sr).toContain('Ischemic core (ADC < 620 x'); // dsrdump cuts long text

@@ -87,6 +87,14 @@ export const Codes = {
   Ratio: code('{ratio}', 'UCUM', 'ratio'),
   Second: code('s', 'UCUM', 'second'),
   Percent: code('%', 'UCUM', 'percent'),
+  MlPer100gPerMin: code('mL/(100.g)/min', 'UCUM', 'milliliter per 100 gram per minute'),
+  MlPer100g: code('mL/(100.g)', 'UCUM', 'milliliter per 100 gram'),
+  // perfusion map quantities (no PS3.16 code names these deconvolution outputs)
+  Tmax: code('TMAX', '99NIDUS', 'Time to maximum of the residue function'),
+  RelativeCbf: code('RCBF', '99NIDUS', 'Cerebral blood flow relative to normal tissue'),
+  CerebralBloodFlow: code('CBF', '99NIDUS', 'Cerebral blood flow'),
+  CerebralBloodVolume: code('CBV', '99NIDUS', 'Cerebral blood volume'),
+  MeanTransitTime: code('MTT', '99NIDUS', 'Mean transit time'),
   // Nidus private concepts
   PerfusionMismatch: code('MISMATCH', '99NIDUS', 'Perfusion mismatch'),
   MismatchRatio: code('MISMATCHRATIO', '99NIDUS', 'Mismatch ratio'),

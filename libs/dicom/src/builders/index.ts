@@ -8,3 +8,4 @@ export * from './segmentation.builder';
 export * from './sr-content';
 export * from './measurement-report.builder';
 export * from './secondary-capture.builder';
+export * from './parametric-map.builder';

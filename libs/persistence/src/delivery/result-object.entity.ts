@@ -1,7 +1,7 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { timeColumn, UID_LENGTH } from '../columns';
 
-export type ResultObjectKind = 'seg' | 'sr' | 'sc';
+export type ResultObjectKind = 'seg' | 'sr' | 'sc' | 'pm';
 export type DeliveryState = 'pending' | 'delivered' | 'failed';
 
 /** A DICOM object Nidus made from an analysis, and where it stands in delivery. */

@@ -4,12 +4,17 @@ import { ReviewEntity } from './review.entity';
 
 export type NewReview = Omit<ReviewEntity, 'id' | 'reviewedAt'> & { reviewedAt?: Date };
 
-/** Review decisions: added, listed, counted; never changed. */
+/**
+ * Review decisions: added, listed, counted; never changed. The only write is an INSERT of a row with a new id, so a
+ * decision given again (even a row read back and passed in) is a new row beside the first; there is no update or
+ * delete here, and the database refuses both (migration 1796515200100).
+ */
 export class ReviewRepository {
   constructor(private readonly db: DataSource) {}
 
   async add(review: NewReview): Promise<ReviewEntity> {
-    const row: ReviewEntity = { ...review, id: randomUUID(), reviewedAt: review.reviewedAt ?? new Date() };
+    const { id: _ignored, ...fields } = review as NewReview & { id?: string };
+    const row: ReviewEntity = { ...fields, id: randomUUID(), reviewedAt: review.reviewedAt ?? new Date() };
     await this.db.getRepository(ReviewEntity).insert(row as never);
     return row;
   }

@@ -38,8 +38,9 @@ describe(buildCtpResults.name, () => {
     built = await buildCtpResults(result, s.volume, source.datasets, options);
   });
 
-  it('makes a SEG, an SR, one summary image per slice, the mosaic of all slices and a quality page, all valid for dciodvfy', () => {
-    expect(built.objects.map((o) => o.kind)).toEqual(['seg', 'sr', 'sc', 'sc', 'sc', 'sc', 'sc']);
+  it('makes a SEG, an SR, one summary image per slice, the mosaic, a quality page and five Parametric Maps, all valid for dciodvfy', () => {
+    expect(built.objects.map((o) => o.kind)).toEqual(['seg', 'sr', 'sc', 'sc', 'sc', 'sc', 'sc', 'pm', 'pm', 'pm', 'pm', 'pm']);
+    expect(built.maps).toHaveLength(5);
     expect(built.summary).toHaveLength(4);
     for (const object of built.objects) expectValid(object.bytes);
     const dump = dsrdump(built.sr);
@@ -59,9 +60,37 @@ describe(buildCtpResults.name, () => {
       expect(ds.string('SOPInstanceUID')!.startsWith(options.uidRoot + '.')).toBe(true);
     }
     const series = new Map(datasets.map((ds) => [ds.string('SeriesInstanceUID'), ds.string('SeriesDescription')]));
-    expect([...series.values()]).toEqual(['NIDUS CTP SEG', 'NIDUS CTP REPORT', 'NIDUS CTP SUMMARY', 'NIDUS CTP QC']);
+    expect([...series.values()]).toEqual(['NIDUS CTP SEG', 'NIDUS CTP REPORT', 'NIDUS CTP SUMMARY', 'NIDUS CTP QC', 'NIDUS CTP MAPS']);
     expect(series.has(source.SeriesInstanceUID)).toBe(false);
-    expect(datasets.slice(2).map((ds) => ds.number('InstanceNumber'))).toEqual([1, 2, 3, 0, 1]);
+    expect(datasets.slice(2).map((ds) => ds.number('InstanceNumber'))).toEqual([1, 2, 3, 0, 1, 1, 2, 3, 4, 5]);
+  });
+
+  it('stores each map with its unit, its values inside the brain and the padding outside', () => {
+    const expected: [string, string, Float32Array, number][] = [
+      ['TMAX', 's', result.maps.tmax, 1],
+      ['RCBF', '%', result.maps.rcbf, 100],
+      ['CBF', 'mL/(100.g)/min', result.maps.cbf, 1],
+      ['CBV', 'mL/(100.g)', result.maps.cbv, 1],
+      ['MTT', 's', result.maps.mtt, 1],
+    ];
+    const pixels = result.maps.rows * result.maps.columns;
+    built.maps.forEach((bytes, k) => {
+      const ds = readPart10(bytes);
+      const [label, unit, values, scale] = expected[k];
+      const rwvm = ds.sequence('SharedFunctionalGroupsSequence')[0].sequence('RealWorldValueMappingSequence')[0];
+      expect([rwvm.string('LUTLabel'), rwvm.sequence('MeasurementUnitsCodeSequence')[0].string('CodeValue')]).toEqual([label, unit]);
+      const stored = ds.bytes('FloatPixelData')!;
+      const floats = new Float32Array(stored.buffer.slice(stored.byteOffset, stored.byteOffset + stored.byteLength));
+      expect(floats.length).toBe(values.length);
+      const frames = ds.sequence('PerFrameFunctionalGroupsSequence');
+      for (let i = 0; i < values.length; i++) {
+        const z = Math.floor(i / pixels);
+        const ref = frames[z].sequence('DerivationImageSequence')[0].sequence('SourceImageSequence')[0].string('ReferencedSOPInstanceUID');
+        expect(ref).toBe(source.geometry.slices[z].SOPInstanceUID);
+        if (result.maps.brainMask[i]) expect(floats[i]).toBeCloseTo(values[i] * scale, 3);
+        else expect(floats[i]).toBe(-1);
+      }
+    });
   });
 
   it('reports the same numbers as the JSON summary, with their units', () => {

@@ -21,6 +21,7 @@ import type { Volume4D } from '@nidus/imaging';
 import type { PerfusionResult } from '@nidus/perfusion';
 import { CORE_RGB, HYPOPERFUSION_RGB } from './ctp-colour-maps';
 import { renderCtpMosaic } from './ctp-mosaic.renderer';
+import { buildCtpParametricMaps } from './ctp-parametric-maps';
 import { renderCtpQualityPage } from './ctp-qc.renderer';
 import { renderCtpSummarySlice } from './ctp-summary.renderer';
 import { summaryLines } from './ctp-summary-text';
@@ -63,13 +64,16 @@ export interface CtpResults {
   summary: Buffer[];
   /** the quality-control page (Secondary Capture, series 9904) */
   quality: Buffer;
+  /** Tmax, rCBF, CBF, CBV and MTT as Parametric Maps (series 9905) */
+  maps: Buffer[];
   /** the same objects with their UIDs, in the order to send them (SEG before the SR that references it) */
   objects: ResultObject[];
 }
 
 /**
  * The DICOM results of one CT perfusion analysis: a SEG of the core and the Tmax > 6 s region, a TID 1500 SR with
- * the numbers of the JSON (same values, UCUM units), one summary Secondary Capture per slice, and a quality page.
+ * the numbers of the JSON (same values, UCUM units), one summary Secondary Capture per slice, a quality page, and the
+ * perfusion maps as Parametric Maps.
  * `sources` are the source images' headers (any of the series; those of the reference time point give each slice's
  * SOP Class); the first carries the Patient, Study and Frame of Reference that the results copy.
  */
@@ -299,6 +303,9 @@ export async function buildCtpResults(
   );
   const quality: ResultObject = { ...qc, kind: 'sc' };
 
-  const objects: ResultObject[] = [{ ...seg, kind: 'seg' }, { ...sr, kind: 'sr' }, ...summaries, quality];
-  return { seg: seg.bytes, sr: sr.bytes, summary: summaries.map((s) => s.bytes), quality: qc.bytes, objects };
+  // 6. The maps themselves (Parametric Maps): what the review page and a viewer colour and probe over the images
+  const parametric = buildCtpParametricMaps(maps, source, geometry, { ...common, seriesDescription: `${labels.seriesPrefix} MAPS`, now });
+
+  const objects: ResultObject[] = [{ ...seg, kind: 'seg' }, { ...sr, kind: 'sr' }, ...summaries, quality, ...parametric];
+  return { seg: seg.bytes, sr: sr.bytes, summary: summaries.map((s) => s.bytes), quality: qc.bytes, maps: parametric.map((m) => m.bytes), objects };
 }
