@@ -111,6 +111,22 @@ interface AnalysisRow {
 }
 const ANALYSES = 'SELECT id, status, "startedAt", interruptions, "StudyInstanceUID" FROM analysis';
 
+/** The result objects once their count held for 3 s (the numbers are stored first, the objects one by one after them). */
+async function settledObjects(q: <R extends object>(sql: string) => Promise<R[]>): Promise<{ n: string; d: string }> {
+  let last = '';
+  let since = Date.now();
+  return waitUntil(
+    'the result objects, all of them',
+    async () => {
+      const r = (await q<{ n: string; d: string }>('SELECT COUNT(*) AS n, COUNT(DISTINCT "SOPInstanceUID") AS d FROM result_object'))[0];
+      if (r.n !== last) [last, since] = [r.n, Date.now()];
+      return Number(r.n) > 0 && Date.now() - since > 3000 ? r : undefined;
+    },
+    180_000,
+    250,
+  );
+}
+
 /** SIGKILL of the gateway once `after` instances were answered Success; each answered one on disk byte for byte; resent, nothing twice. */
 async function gatewayKill(round: number): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'nidus-fault-gw-'));
@@ -198,19 +214,7 @@ async function workerKill(round: number): Promise<void> {
         async () => (await q<AnalysisRow>(ANALYSES)).find((a) => a.status !== 'running' && a.status !== 'queued'),
         120_000,
       );
-      // the numbers are stored first, the objects one by one after them: wait until their count holds for 3 s
-      let last = '';
-      let since = Date.now();
-      const objects = await waitUntil(
-        'the result objects, all of them',
-        async () => {
-          const r = (await q<{ n: string; d: string }>('SELECT COUNT(*) AS n, COUNT(DISTINCT "SOPInstanceUID") AS d FROM result_object'))[0];
-          if (r.n !== last) [last, since] = [r.n, Date.now()];
-          return Number(r.n) > 0 && Date.now() - since > 3000 ? r : undefined;
-        },
-        120_000,
-        250,
-      );
+      const objects = await settledObjects(q);
       const analyses = await q<AnalysisRow>(ANALYSES);
       const rerunMs = Number(rerun.startedAt) - restarted;
       rows.push({
@@ -373,9 +377,9 @@ async function scaleOut(): Promise<void> {
         250,
       );
       const done = Date.now();
-      await new Promise((r) => setTimeout(r, 2000)); // a second run would show up here
+      const settled = await settledObjects(q); // a second run would show up meanwhile, too
+      const objects = [settled];
       const final = await q<AnalysisRow>(ANALYSES);
-      const objects = await q<{ n: string; d: string }>('SELECT COUNT(*) AS n, COUNT(DISTINCT "SOPInstanceUID") AS d FROM result_object');
       const migrations = await q<{ n: string }>('SELECT COUNT(*) AS n FROM (SELECT name FROM migrations GROUP BY name HAVING COUNT(*) > 1) t');
       const exited = running.filter((n) => n.process.exitCode !== null || n.process.signalCode !== null).length;
       // each run of an analysis logs one line when it succeeds: across both workers, one per study
