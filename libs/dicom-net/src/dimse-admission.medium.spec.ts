@@ -102,7 +102,7 @@ describe(`${DimseServer.name} admission and timeouts`, () => {
     const took = Date.now() - t0;
     expect(result.code).toBe(0);
     expect(readdirSync(dir).filter((f) => f.endsWith('.dcm'))).toHaveLength(3);
-    expect(took).toBeLessThan(2000);
+    expect(took).toBeLessThan(3000); // before: refused for 30 s (72 sockets at most, ARTIM 30 s)
     // the oldest silent ones gave way (at most 64 wait at once), and ARTIM closes the rest
     const opened = Date.now();
     const closedAt = await Promise.all(silent.map((p) => p.closed));
