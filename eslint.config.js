@@ -19,7 +19,10 @@ function forbid(...groups) {
 
 const noApps = [['**/apps/**', '*/apps/*'], 'libraries do not import apps'];
 const noPipeline = [['@nidus/pipeline'], 'only apps import the pipeline (apps -> pipeline -> libraries)'];
-const noTesting = [['@nidus/testing', '**/libs/testing/**', '**/testing/src/**'], 'only tests, benches and scripts import the test helpers'];
+const noTesting = [
+  ['@nidus/testing', '@nidus/testing/*', '**/libs/testing/**', '**/testing/src/**'],
+  'only tests, benches and scripts import the test helpers',
+];
 
 module.exports = tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'fixtures/**', 'models/**', 'libs/testing/src/jest/**'] },

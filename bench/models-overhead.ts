@@ -3,7 +3,7 @@
 // (ModelAnalysis.run on the files, then its SEG, SR and key image), against the bare session.run of the same model
 // on the same tensor, in the same process and the same run; medians of --runs.
 // Each case runs in a child process of its own, so that its peak RSS is its own.
-// Run: npm run build && node dist/bench/models-overhead.js [--runs 7]
+// Run: npm run build && node dist/bench/models-overhead.js [--runs 7] [--peer <another build's dist>]
 import './register-aliases';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -107,10 +107,13 @@ async function measure(c: Case): Promise<Record<string, number>> {
   const whole: number[] = [];
   const objects: number[] = [];
   const objectsCpuMs: number[] = [];
+  const analysisCpuOverheadMs: number[] = [];
   const stages: Record<string, number[]> = { decodeMs: [], preprocessMs: [], inferenceMs: [], postprocessMs: [], overheadCpuMs: [] };
   for (let r = 0; r < RUNS + 1; r++) {
     let t = performance.now();
+    const bareCpu = process.cpuUsage();
     for (const b of batches) await session.run({ [b.name]: new ort.Tensor('float32', b.data, b.dims) });
+    const bareCpuUsage = process.cpuUsage(bareCpu);
     const bareMs = performance.now() - t;
     t = performance.now();
     const result = await runner.run(
@@ -119,10 +122,12 @@ async function measure(c: Case): Promise<Record<string, number>> {
     );
     const throughMs = performance.now() - t;
     t = performance.now();
+    const analysisCpu = process.cpuUsage();
     const run = await analysis.run(analysisInput);
     const cpu = process.cpuUsage();
     await run.buildObjects();
     const objectsCpu = process.cpuUsage(cpu);
+    const analysisCpuUsage = process.cpuUsage(analysisCpu);
     const analysisMs = performance.now() - t;
     if (r === 0) continue; // warm-up: sessions opened, code compiled
     bare.push(bareMs);
@@ -130,6 +135,8 @@ async function measure(c: Case): Promise<Record<string, number>> {
     whole.push(analysisMs);
     objects.push(run.result.timings.objects * 1000);
     objectsCpuMs.push((objectsCpu.user + objectsCpu.system) / 1000);
+    // CPU of every thread of the process (the pool's included) over the whole analysis, less that of the bare run
+    analysisCpuOverheadMs.push((analysisCpuUsage.user + analysisCpuUsage.system - bareCpuUsage.user - bareCpuUsage.system) / 1000);
     for (const [k, v] of Object.entries(result.timings)) stages[k].push(v);
   }
   await session.release();
@@ -142,6 +149,7 @@ async function measure(c: Case): Promise<Record<string, number>> {
     analysisMs: median(whole),
     objectsMs: median(objects),
     objectsCpuMs: median(objectsCpuMs),
+    analysisCpuOverheadMs: median(analysisCpuOverheadMs),
   };
   for (const [k, v] of Object.entries(stages)) out[k] = median(v);
   out.overheadMs = out.throughMs - out.bareMs;
@@ -158,17 +166,23 @@ async function main(): Promise<void> {
   }
   process.stdout.write(`models overhead, ${RUNS} runs each (median), intra-op threads 1\n\n`);
   process.stdout.write(
-    '| case | analysis with objects (ms) | ModelRunner (ms) | bare session.run (ms) | analysis overhead (ms) | runner overhead (ms) | target | runner overhead CPU (ms) | decode | preprocess | pool run | postprocess | objects | objects CPU (ms) | peak RSS (MB) |\n',
+    '| case | analysis with objects (ms) | ModelRunner (ms) | bare session.run (ms) | analysis overhead (ms) | runner overhead (ms) | target | runner overhead CPU (ms) | decode | preprocess | pool run | postprocess | objects | objects CPU (ms) | analysis overhead CPU (ms) | peak RSS (MB) |\n',
   );
-  process.stdout.write('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n');
+  process.stdout.write('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n');
+  // --peer <dist>: the same cases through another build (e.g. main's, `npx tsc -p tsconfig.build.json --outDir <dist>` with
+  // this file's compiled copy in <dist>/bench), each case run by both in turn so that both see the same load
+  const peer = option('--peer', '');
+  const versions = peer ? [['this', __filename] as const, ['peer', join(peer, 'bench', 'models-overhead.js')] as const] : [['', __filename] as const];
   for (let i = 0; i < CASES.length; i++) {
-    const child = spawnSync(process.execPath, [__filename, '--case', String(i), '--runs', String(RUNS)], { encoding: 'utf8', maxBuffer: 1 << 24 });
-    if (child.status !== 0) throw new Error(`case ${CASES[i].name} failed: ${child.stderr}`);
-    const m = JSON.parse(child.stdout.trim().split('\n').pop()!);
-    const f = (v: number) => v.toFixed(0);
-    process.stdout.write(
-      `| ${CASES[i].name} | ${f(m.analysisMs)} | ${f(m.throughMs)} | ${f(m.bareMs)} | **${f(m.analysisOverheadMs)}** | ${f(m.overheadMs)} | ${CASES[i].target ? '<= ' + CASES[i].target : '-'} | ${f(m.overheadCpuMs)} | ${f(m.decodeMs)} | ${f(m.preprocessMs)} | ${f(m.inferenceMs)} | ${f(m.postprocessMs)} | ${f(m.objectsMs)} | ${f(m.objectsCpuMs)} | ${f(m.peakRssMb)} |\n`,
-    );
+    for (const [label, script] of versions) {
+      const child = spawnSync(process.execPath, [script, '--case', String(i), '--runs', String(RUNS)], { encoding: 'utf8', maxBuffer: 1 << 24 });
+      if (child.status !== 0) throw new Error(`case ${CASES[i].name} (${label || 'this'}) failed: ${child.stderr}`);
+      const m = JSON.parse(child.stdout.trim().split('\n').pop()!);
+      const f = (v: number) => v.toFixed(0);
+      process.stdout.write(
+        `| ${CASES[i].name}${label ? ` (${label})` : ''} | ${f(m.analysisMs)} | ${f(m.throughMs)} | ${f(m.bareMs)} | **${f(m.analysisOverheadMs)}** | ${f(m.overheadMs)} | ${CASES[i].target ? '<= ' + CASES[i].target : '-'} | ${f(m.overheadCpuMs)} | ${f(m.decodeMs)} | ${f(m.preprocessMs)} | ${f(m.inferenceMs)} | ${f(m.postprocessMs)} | ${f(m.objectsMs)} | ${f(m.objectsCpuMs)} | ${m.analysisCpuOverheadMs === undefined ? '-' : f(m.analysisCpuOverheadMs)} | ${f(m.peakRssMb)} |\n`,
+      );
+    }
   }
 }
 

@@ -14,6 +14,7 @@ import {
   storescu,
   waitUntil,
   WebhookReceiver,
+  writeEnhancedMrStudy,
   writeMrStudy,
   writeNidusConfig,
   type NidusServer,
@@ -103,6 +104,10 @@ describe('MR stroke through nidus serve', () => {
     expect(results.affectedHemisphere).toBe('left');
     expect(Math.abs((results.hypoperfusionVolumeMl as number) - p.truth.hypoperfusionVolumeMl!)).toBeLessThanOrEqual(0.15 * p.truth.hypoperfusionVolumeMl!);
     expect(Math.abs((results.coreVolumeMl as number) - p.truth.coreVolumeMl)).toBeLessThanOrEqual(Math.max(6, 0.3 * p.truth.coreVolumeMl));
+    // the card of the MR result in the page, as CT perfusion's
+    const image = page.json.image as { mediaType: string; width: number; base64: string };
+    expect(image).toMatchObject({ mediaType: 'image/png', width: expect.any(Number) });
+    expect(Buffer.from(image.base64, 'base64').subarray(1, 4).toString('latin1')).toBe('PNG');
 
     const [row] = analyses(join(dir, 'data'));
     expect(row.status).toBe('succeeded');
@@ -117,6 +122,19 @@ describe('MR stroke through nidus serve', () => {
     const bySop = new Map(received().map((bytes) => [readPart10(bytes).string('Modality'), bytes]));
     for (const modality of ['SEG', 'SR']) expect(dciodvfy(bySop.get(modality)!).errors).toEqual([]);
     expect(readPart10(bySop.get('SEG')!).string('StudyInstanceUID')).toBe(written.StudyInstanceUID);
+  });
+
+  it('analyses the study sent as Enhanced MR (one multi-frame file per acquisition) and pages the stroke team', async () => {
+    const p = generateMrStrokePhantom({ seed: 814, lesion: { side: 'right' }, slices: 6, dsc: { columns: 80, timePoints: 45 }, dwi: { columns: 96 } });
+    const written = writeEnhancedMrStudy(p, join(dir, 'study-814'), { AccessionNumber: 'MR814' });
+    const n = await serve();
+    await storescu({ port: n.dicomPort, calledAETitle: 'NIDUS', callingAETitle: 'MR_SCANNER', files: written.paths });
+    const page = await receiver.waitForCall('/stroke', 1, 240_000);
+    expect(page.json).toMatchObject({ rules: ['stroke-treatable-mr'], study: { StudyInstanceUID: written.StudyInstanceUID, AccessionNumber: 'MR814' } });
+    const results = page.json.results as Record<string, number | string | null>;
+    expect(results.affectedHemisphere).toBe('right');
+    expect(Math.abs((results.hypoperfusionVolumeMl as number) - p.truth.hypoperfusionVolumeMl!)).toBeLessThanOrEqual(0.15 * p.truth.hypoperfusionVolumeMl!);
+    expect(Math.abs((results.coreVolumeMl as number) - p.truth.coreVolumeMl)).toBeLessThanOrEqual(Math.max(6, 0.3 * p.truth.coreVolumeMl));
   });
 
   it('pages nobody for a healthy study', async () => {

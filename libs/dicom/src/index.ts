@@ -13,3 +13,4 @@ export * from './uid';
 export * from './part10-writer';
 export * from './builders';
 export * from './sop-class';
+export * from './multiframe/frame-datasets';

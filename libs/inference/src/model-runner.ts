@@ -23,6 +23,11 @@ export type ModelResult = ModelFindings & {
   modelId: string;
   version: string;
   geometry: SourceGeometry;
+  /**
+   * The decoded stored values of each source slice (rows x columns, in geometry order), for objects drawn on the
+   * source (the key image) without decoding it again. Not part of any result JSON.
+   */
+  storedSlices: Float32Array[];
   timings: ModelRunTimings;
 };
 
@@ -86,11 +91,13 @@ export class ModelRunner {
     const postprocessMs = lap();
     const post = process.cpuUsage(afterRun);
     const overheadCpuMs = (beforeRun.user + beforeRun.system + post.user + post.system) / 1000;
+    const plane = source.geometry.rows * source.geometry.columns;
     return {
       ...findings,
       modelId,
       version: manifest.version,
       geometry: source.geometry,
+      storedSlices: Array.from({ length: source.geometry.slices }, (_, z) => source.stored.subarray(z * plane, (z + 1) * plane)),
       timings: { decodeMs, preprocessMs, inferenceMs, postprocessMs, overheadCpuMs },
     };
   }

@@ -1,7 +1,7 @@
 // Helpers of the medium and e2e tests and benches: real peers (Orthanc, dcmtk, dicom3tools, pydicom, webhook
 // receivers, Nidus processes), databases and Redis per test, synthetic DICOM and phantoms with known answers.
 // Imported as @nidus/testing by specs, benches and scripts only, never by a library's own code.
-export * from './alerts/alert-harness';
+export * from './alerts/alert-fixtures';
 
 export * from './database/test-databases';
 export * from './dicom/dcmtk';

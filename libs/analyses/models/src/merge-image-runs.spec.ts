@@ -4,9 +4,11 @@ import { mergeImageRuns } from './merge-image-runs';
 const code = { scheme: 'DCM' as const, value: '112001', meaning: 'Opacity' };
 const timings = { decodeMs: 1, preprocessMs: 2, inferenceMs: 3, postprocessMs: 4, overheadCpuMs: 5 };
 const geometry = (uid: string) => ({ rows: 2, columns: 2, slices: 1, SOPInstanceUIDs: [uid] });
+/** the image's stored values, told apart by the last part of its UID */
+const storedSlices = (uid: string) => [new Float32Array(4).fill(Number(uid.split('.').pop()))];
 
 function classified(uid: string, probability: number): ModelResult {
-  return { task: 'classification', findings: [{ key: 'opacity', code, probability, threshold: 0.5, present: probability >= 0.5 }], modelId: 'm', version: '1', geometry: geometry(uid), timings };
+  return { task: 'classification', findings: [{ key: 'opacity', code, probability, threshold: 0.5, present: probability >= 0.5 }], modelId: 'm', version: '1', geometry: geometry(uid), storedSlices: storedSlices(uid), timings };
 }
 
 function segmented(uid: string, mask: number[], maxProbability: number | null): ModelResult {
@@ -19,6 +21,7 @@ function segmented(uid: string, mask: number[], maxProbability: number | null): 
     modelId: 'm',
     version: '1',
     geometry: geometry(uid),
+    storedSlices: storedSlices(uid),
     timings,
   };
 }
@@ -28,6 +31,7 @@ describe(mergeImageRuns.name, () => {
     const merged = mergeImageRuns([classified('1.1', 0.2), classified('1.2', 0.7), classified('1.3', 0.4)]);
     expect(merged.task === 'classification' && merged.findings[0]).toMatchObject({ probability: 0.7, present: true, perSlice: [0.2, 0.7, 0.4] });
     expect(merged.geometry).toMatchObject({ slices: 3, SOPInstanceUIDs: ['1.1', '1.2', '1.3'] });
+    expect(merged.storedSlices.map((s) => s[0])).toEqual([1, 2, 3]);
     expect(merged.timings).toEqual({ decodeMs: 3, preprocessMs: 6, inferenceMs: 9, postprocessMs: 12, overheadCpuMs: 15 });
     const none = mergeImageRuns([classified('1.1', 0.2), classified('1.2', 0.3)]);
     expect(none.task === 'classification' && none.findings[0].present).toBe(false);

@@ -9,6 +9,7 @@ export function mergeImageRuns(runs: readonly ModelResult[]): ModelResult {
   const [first] = runs;
   const same = runs.every((r) => r.geometry.rows === first.geometry.rows && r.geometry.columns === first.geometry.columns);
   const geometry = { ...first.geometry, slices: runs.length, SOPInstanceUIDs: runs.flatMap((r) => r.geometry.SOPInstanceUIDs) };
+  const storedSlices = runs.flatMap((r) => r.storedSlices);
   const timings = {
     decodeMs: sum(runs.map((r) => r.timings.decodeMs)),
     preprocessMs: sum(runs.map((r) => r.timings.preprocessMs)),
@@ -22,7 +23,7 @@ export function mergeImageRuns(runs: readonly ModelResult[]): ModelResult {
       const probability = Math.max(...values);
       return { ...label, probability, present: probability >= label.threshold, perSlice: values };
     });
-    return { ...first, task: 'classification', findings, geometry, timings };
+    return { ...first, task: 'classification', findings, geometry, storedSlices, timings };
   }
   // masks stack into one grid only when the images share a size
   if (!same) throw new ModelInputError(first.modelId, 'geometry', 'the images of the series differ in size; their masks do not stack');
@@ -43,7 +44,7 @@ export function mergeImageRuns(runs: readonly ModelResult[]): ModelResult {
       largestDiameterMm: diameters.length ? Math.max(...diameters) : segment.largestDiameterMm,
     };
   });
-  return { ...first, task: 'segmentation', segments, geometry, timings };
+  return { ...first, task: 'segmentation', segments, geometry, storedSlices, timings };
 }
 
 const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { ResultObject } from '@nidus/analysis';
 import { buildCtpResults, type CtpResultsOptions, type PerfusionResultLabels } from '@nidus/analyses/ctp';
-import { code, readPart10 } from '@nidus/dicom';
+import { code, frameDatasets, readPart10 } from '@nidus/dicom';
 import type { PerfusionResult } from '@nidus/perfusion';
 import type { AnalyzedMrStroke } from './analyze-mr-stroke-files';
 
@@ -45,7 +45,10 @@ export async function buildMrStrokeObjects(analysed: AnalyzedMrStroke, options: 
     maps: { ...perfusion.result.maps, coreMask: perfusion.coreOnPerfusionGrid },
   };
   const dsc = perfusion.loaded.series;
-  const source = readPart10(readFileSync(dsc.paths[0]), { untilTag: 'x7fe00010' });
+  const first = dsc.images[0];
+  const header = readPart10(readFileSync(first.path), { untilTag: 'x7fe00010' });
+  // the first image's header in full: the file's, or its frame's of an enhanced image
+  const source = first.frame === undefined ? header : frameDatasets(header)[first.frame];
   const headers = [source, ...dsc.headers.filter((h) => h !== dsc.headers[0])];
   const { volume } = perfusion.loaded;
   const built = await buildCtpResults(combined, { ...volume, data: undefined }, headers, { ...options, labels: MR_STROKE_RESULT_LABELS });

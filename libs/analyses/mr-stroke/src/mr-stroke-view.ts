@@ -1,4 +1,5 @@
 import type { ResultView, ViewField } from '@nidus/analysis';
+import { mrStrokeCardSvg } from './mr-stroke-card.svg';
 import { MR_STROKE_TITLE, type MrStrokeResult } from './mr-stroke-result';
 
 const one = (v: number | null) => (v === null ? null : Math.round(v * 10) / 10);
@@ -35,6 +36,7 @@ export function mrStrokeSummaryLine(r: MrStrokeResult): string {
   return parts.join('; ');
 }
 
+/** The view of a result; its key image is the card an alert shows (as CT perfusion's). */
 export function mrStrokeView(r: MrStrokeResult): ResultView {
-  return { title: MR_STROKE_TITLE, summary: mrStrokeSummaryLine(r), fields: mrStrokeFields(r), keyImage: null };
+  return { title: MR_STROKE_TITLE, summary: mrStrokeSummaryLine(r), fields: mrStrokeFields(r), keyImage: { svg: mrStrokeCardSvg(r) } };
 }

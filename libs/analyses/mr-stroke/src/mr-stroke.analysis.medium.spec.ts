@@ -4,7 +4,8 @@ import { join, resolve } from 'node:path';
 import { AnalysisInputError } from '@nidus/analysis';
 import { openAnalyses } from '@nidus/analyses';
 import { readPart10 } from '@nidus/dicom';
-import { dciodvfy, dsrdump, generateMrStrokePhantom, writeMrStudy, type BValueConvention } from '@nidus/testing';
+import { readFileSync } from 'node:fs';
+import { dciodvfy, dsrdump, generateMrStrokePhantom, writeEnhancedMrStudy, writeMrStudy, type BValueConvention } from '@nidus/testing';
 import { NO_PERFUSION_WARNING } from './analyze-mr-stroke-files';
 import { MR_STROKE_ANALYSIS_ID, type MrStrokeResult } from './mr-stroke-result';
 
@@ -121,5 +122,38 @@ describe('MrStrokeAnalysis', () => {
     const { written } = study(706, 'left', {});
     await expect(analysis.run({ StudyInstanceUID: written.StudyInstanceUID, series: [written.dsc!] })).rejects.toThrow(AnalysisInputError);
     await expect(analysis.run({ StudyInstanceUID: written.StudyInstanceUID, series: [written.dsc!] })).rejects.toThrow(/no diffusion series/);
+  });
+
+  it('analyses the same study written as Enhanced MR (multi-frame, functional groups) as it does the classic images', async () => {
+    const p = generateMrStrokePhantom({ seed: 707, lesion: { side: 'right' }, slices: 6, dsc: { columns: 80, timePoints: 45 }, dwi: { columns: 96 } });
+    const classic = writeMrStudy(p, join(dir, '707-classic'));
+    const enhanced = writeEnhancedMrStudy(p, join(dir, '707-enhanced'));
+    // one file per acquisition, each valid Enhanced MR Image Storage
+    expect(enhanced.paths).toHaveLength(2);
+    for (const path of enhanced.paths) {
+      const ds = readPart10(readFileSync(path));
+      expect(ds.string('SOPClassUID')).toBe('1.2.840.10008.5.1.4.1.1.4.1');
+      expect({ path, errors: dciodvfy(readFileSync(path)).errors }).toEqual({ path, errors: [] });
+    }
+    const input = (w: typeof classic) => ({ StudyInstanceUID: w.StudyInstanceUID, series: [...w.diffusion!, w.dsc!], uidSeed: 'seed-707' });
+    const a = (await analysis.run(input(classic))).result as MrStrokeResult;
+    const run = await analysis.run(input(enhanced));
+    const b = run.result as MrStrokeResult;
+    expect(b.series.map((s) => [s.role, s.instances]).sort()).toEqual([
+      ['diffusion', 1],
+      ['perfusion', 1],
+    ]);
+    for (const key of ['coreVolumeMl', 'hypoperfusionVolumeMl', 'tmax10VolumeMl', 'mismatchVolumeMl'] as const) expect(b[key]).toBeCloseTo(a[key]!, 1);
+    expect(b.affectedHemisphere).toBe('right');
+    expect(b.eligibility).toEqual(a.eligibility);
+    expect(b.adcSource).toBe('computed');
+    expect(b.sameFrameOfReference).toBe(true);
+    const objects = await run.buildObjects();
+    for (const o of objects.slice(0, 2)) expect({ kind: o.kind, errors: dciodvfy(o.bytes).errors }).toEqual({ kind: o.kind, errors: [] });
+    // the study's roles are recognised from the enhanced headers, as study completion does
+    const header = readPart10(readFileSync(enhanced.dsc!.paths[0]), { untilTag: 'x7fe00010' });
+    const summary = { StudyInstanceUID: '1', SeriesInstanceUID: '2', Modality: 'MR', ImageType: [], instanceCount: 1, slices: 1, timePoints: 1 };
+    expect(analysis.study?.roleOf(summary, [header])).toBe('perfusion');
+    expect(analysis.study?.roleOf(summary, [readPart10(readFileSync(enhanced.diffusion![0].paths[0]), { untilTag: 'x7fe00010' })])).toBe('diffusion');
   });
 });

@@ -11,7 +11,7 @@ import type {
 } from '@nidus/analysis';
 import { AnalysisInputError } from '@nidus/analysis';
 import type { Route } from '@nidus/config';
-import { DicomError, ThrownValueError, type DicomDataset } from '@nidus/dicom';
+import { DicomError, frameDatasets, ThrownValueError, type DicomDataset } from '@nidus/dicom';
 import { DiffusionError } from '@nidus/diffusion';
 import { CodecLoadError } from '@nidus/imaging';
 import { CTP_DECONVOLUTION_MODEL, OnnxDeconvolver, type InferenceEngine } from '@nidus/inference';
@@ -68,7 +68,7 @@ export class MrStrokeAnalysis implements Analysis<MrStrokeResult> {
       ready: (present) => present.includes('diffusion') || present.includes('adc'),
       complete: (present) => (present.includes('diffusion') || present.includes('adc')) && present.includes('perfusion'),
       waitSeconds,
-      roleOf: (_series: SeriesSummary, headers: readonly DicomDataset[]) => recogniseMrSeries(headers.map(mrHeaderFacts)).role,
+      roleOf: (_series: SeriesSummary, headers: readonly DicomDataset[]) => recogniseMrSeries(headers.flatMap(frameDatasets).map(mrHeaderFacts)).role,
     };
   }
 

@@ -1,5 +1,6 @@
 import { AlertRepository, AuditRepository } from '@nidus/persistence';
-import { DATABASE_KINDS, AlertHarness, alertsConfig, perfusionResult, SECRET, silent, sleep, testIdentity, waitUntil, WebhookReceiver } from '@nidus/testing';
+import { AlertHarness } from '@nidus/testing/alerts';
+import { DATABASE_KINDS, alertsConfig, perfusionResult, SECRET, silent, sleep, testIdentity, waitUntil, WebhookReceiver } from '@nidus/testing';
 import { InMemoryAlertBus, AlertEvent } from './alert-bus';
 import { createAlertHandlers, recoverPendingEscalations } from './alert-handlers';
 import { AlertPager } from './alert-pager';

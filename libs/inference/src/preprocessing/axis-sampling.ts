@@ -80,26 +80,53 @@ export function tableFromCoordinates(
   return { kind: 'linear', length: m, i0, i1, w, valid, fill: outside?.fill };
 }
 
-/** Samples `data` of shape [outer, n, inner] along its middle axis; returns [outer, table.length, inner]. */
-export function sampleAxis(data: Float32Array, outer: number, n: number, inner: number, table: AxisTable): Float32Array {
+/**
+ * A pointwise map of stored values read through a table: value v becomes table[v - low] (v an integer in the
+ * table's domain). Applied as the values are read, so that no whole-size mapped copy is made.
+ */
+export interface ValueLookup {
+  table: Float32Array;
+  low: number;
+}
+
+/** out[i] = table[from[offset + i] - low] for `count` values. */
+export function lookUpValues(from: Float32Array, offset: number, count: number, lookup: ValueLookup, out: Float32Array, outOffset = 0): void {
+  const { table, low } = lookup;
+  for (let i = 0; i < count; i++) out[outOffset + i] = table[(from[offset + i] - low) | 0];
+}
+
+/**
+ * Samples `data` of shape [outer, n, inner] along its middle axis; returns [outer, table.length, inner]. With
+ * `lookup`, each block of n x inner values is mapped through it just before it is read (same result as mapping
+ * the whole array first).
+ */
+export function sampleAxis(data: Float32Array, outer: number, n: number, inner: number, table: AxisTable, lookup?: ValueLookup): Float32Array {
   const m = table.length;
   const out = new Float32Array(outer * m * inner);
+  const block = n * inner;
+  const scratch = lookup ? new Float32Array(block) : undefined;
+  /** block o mapped through the lookup */
+  const mapped = (o: number): Float32Array => {
+    lookUpValues(data, o * block, block, lookup!, scratch!);
+    return scratch!;
+  };
   if (table.kind === 'area') {
     const { start, end } = table;
     for (let o = 0; o < outer; o++) {
-      const base = o * n * inner;
+      const src = scratch ? mapped(o) : data;
+      const base = scratch ? 0 : o * block;
       for (let i = 0; i < m; i++) {
         const target = (o * m + i) * inner;
         const scale = 1 / (end[i] - start[i]);
         if (inner === 1) {
           let sum = 0;
-          for (let j = base + start[i]; j < base + end[i]; j++) sum += data[j];
+          for (let j = base + start[i]; j < base + end[i]; j++) sum += src[j];
           out[target] = sum * scale;
           continue;
         }
         for (let j = start[i]; j < end[i]; j++) {
           const from = base + j * inner;
-          for (let r = 0; r < inner; r++) out[target + r] += data[from + r];
+          for (let r = 0; r < inner; r++) out[target + r] += src[from + r];
         }
         for (let r = 0; r < inner; r++) out[target + r] *= scale;
       }
@@ -110,20 +137,22 @@ export function sampleAxis(data: Float32Array, outer: number, n: number, inner: 
   const fill = table.fill ?? 0;
   if (inner === 1) {
     for (let o = 0; o < outer; o++) {
-      const base = o * n;
+      const src = scratch ? mapped(o) : data;
+      const base = scratch ? 0 : o * block;
       const target = o * m;
       for (let i = 0; i < m; i++) {
         if (valid && !valid[i]) out[target + i] = fill;
         else {
           const f = w[i];
-          out[target + i] = f === 0 ? data[base + i0[i]] : data[base + i0[i]] * (1 - f) + data[base + i1[i]] * f;
+          out[target + i] = f === 0 ? src[base + i0[i]] : src[base + i0[i]] * (1 - f) + src[base + i1[i]] * f;
         }
       }
     }
     return out;
   }
   for (let o = 0; o < outer; o++) {
-    const base = o * n * inner;
+    const src = scratch ? mapped(o) : data;
+    const base = scratch ? 0 : o * block;
     for (let i = 0; i < m; i++) {
       const target = (o * m + i) * inner;
       if (valid && !valid[i]) {
@@ -134,10 +163,10 @@ export function sampleAxis(data: Float32Array, outer: number, n: number, inner: 
       const b = base + i1[i] * inner;
       const f = w[i];
       if (f === 0) {
-        out.set(data.subarray(a, a + inner), target);
+        out.set(src.subarray(a, a + inner), target);
       } else {
         const g = 1 - f;
-        for (let r = 0; r < inner; r++) out[target + r] = data[a + r] * g + data[b + r] * f;
+        for (let r = 0; r < inner; r++) out[target + r] = src[a + r] * g + src[b + r] * f;
       }
     }
   }
@@ -150,17 +179,25 @@ export function sampleSpatial(
   channels: number,
   dims: readonly [number, number, number],
   tables: readonly [AxisTable | undefined, AxisTable | undefined, AxisTable | undefined],
+  lookup?: ValueLookup,
 ): { data: Float32Array; dims: [number, number, number] } {
   let current = data;
+  let pending = lookup;
   const size: [number, number, number] = [dims[0], dims[1], dims[2]];
-  // innermost first: each pass shrinks (or grows) one axis
+  // innermost first: each pass shrinks (or grows) one axis; the lookup, if any, is read in the first
   for (const axis of [2, 1, 0] as const) {
     const table = tables[axis];
     if (!table) continue;
     const outer = channels * size.slice(0, axis).reduce((a, b) => a * b, 1);
     const inner = size.slice(axis + 1).reduce((a, b) => a * b, 1);
-    current = sampleAxis(current, outer, size[axis], inner, table);
+    current = sampleAxis(current, outer, size[axis], inner, table, pending);
+    pending = undefined;
     size[axis] = table.length;
+  }
+  if (pending) {
+    const mapped = new Float32Array(current.length);
+    lookUpValues(current, 0, current.length, pending, mapped);
+    current = mapped;
   }
   return { data: current, dims: size };
 }

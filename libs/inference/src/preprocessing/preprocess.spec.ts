@@ -194,4 +194,58 @@ describe(applyStep.name, () => {
       expect(tabulated.map((p) => Array.from(p.grid.data))).toEqual(expected.map((g) => Array.from(g.data)));
     }
   });
+
+  it('a resize after the pointwise steps reads the table in its first pass: the same values as the steps one after another', () => {
+    const random = new SeededRandom(21);
+    const stored = Array.from({ length: 2 * 9 * 11 }, () => Math.floor(random.uniform(0, 4096)));
+    // one LUT and VOI for both slices, so that a volume also takes one table
+    const options: SourceFixtureOptions = {
+      stored,
+      rows: 9,
+      columns: 11,
+      slices: 2,
+      PhotometricInterpretation: 'MONOCHROME1',
+      spacingMm: [1, 1, 2],
+      ImageOrientationPatient: [1, 0, 0, 0, 1, 0],
+      modalityLuts: [0, 1].map(() => ({ kind: 'rescale' as const, RescaleSlope: 0.5, RescaleIntercept: -100 })),
+      vois: [0, 1].map(() => ({ center: 900, width: 1600, function: 'LINEAR' as const })),
+    };
+    const prefix = [{ op: 'modalityLut' }, { op: 'window', use: 'image', range: [0, 1] }, { op: 'invertMonochrome1' }];
+    // the first pass along x, along y only (width kept), along z only, and no pass at all
+    const shapes: Record<'slices' | 'volume', number[][]> = {
+      slices: [
+        [4, 5],
+        [4, 11],
+        [9, 11],
+      ],
+      volume: [
+        [2, 4, 5],
+        [1, 9, 11],
+        [2, 9, 11],
+      ],
+    };
+    for (const consumes of ['slices', 'volume'] as const) {
+      for (const interpolation of ['area', 'linear', 'nearest'] as const) {
+        for (const shape of shapes[consumes]) {
+          const manifest = manifestFixture({
+            task: 'segmentation',
+            consumes,
+            input: { name: 'x', layout: consumes === 'volume' ? 'NCDHW' : 'NCHW', shape: consumes === 'volume' ? [1, 1, 'D', 'H', 'W'] : ['N', 1, 'H', 'W'] },
+            preprocessing: [...prefix, { op: 'resize', shape, interpolation }, { op: 'scaleIntensity', from: [0, 1], to: [-1, 1] }],
+            output: {
+              tensor: { name: 'y', shape: consumes === 'volume' ? [1, 1, 'D', 'H', 'W'] : ['N', 1, 'H', 'W'] },
+              activation: 'sigmoid',
+              classes: [{ index: 0, code: { scheme: 'SCT', value: '52988006', meaning: 'Lesion' }, colour: [1, 1, 1] }],
+            },
+          });
+          const tabulated = preprocess(manifest, sourceFixture(options));
+          const one = (item: number | 'volume') => run(options, manifest.preprocessing, item);
+          const expected = consumes === 'volume' ? [one('volume')] : [0, 1].map((z) => one(z));
+          expect(tabulated.map((p) => [p.grid.dims, p.grid.range, Array.from(p.grid.data)])).toEqual(
+            expected.map((g) => [g.dims, g.range, Array.from(g.data)]),
+          );
+        }
+      }
+    }
+  });
 });

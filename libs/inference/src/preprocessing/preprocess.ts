@@ -10,6 +10,7 @@ import { applyNormalizeStep } from './normalize.step';
 import { applyOrientStep, sourceDirections } from './orient.step';
 import { applyResampleStep } from './resample.step';
 import { applyResizeStep } from './resize.step';
+import { lookUpValues } from './axis-sampling';
 import { applyScaleIntensityStep } from './scale-intensity.step';
 import { slicesOf, type StepContext } from './step-context';
 import { applyWindowStep } from './window.step';
@@ -75,43 +76,65 @@ function isPointwise(step: PreprocessingStep): boolean {
 
 const MAX_TABLE = 1 << 16;
 
+type Table = { values: Float32Array; range?: [number, number] };
+type Tables = Map<string, Table>;
+
 /**
- * The leading pointwise steps applied as one lookup table per slice: the steps themselves run on every stored
- * value the image can hold (BitsStored up to 16 bits), so the table gives exactly what they would give on the
- * pixels, in one pass and one array. Slices whose LUT and VOI agree share a table.
+ * The leading pointwise steps as a lookup table of every stored value the image can hold (BitsStored up to 16
+ * bits): the steps themselves run on the table's domain, so the table gives exactly what they would give on the
+ * pixels. Slices whose LUT and VOI agree share a table.
  */
-/** out[i] = table[from[i] - low] for `count` values from `offset` (stored values are integers). */
-function lookUp(from: Float32Array, out: Float32Array, offset: number, count: number, table: Float32Array, low: number): void {
-  const end = offset + count;
-  for (let i = offset; i < end; i++) out[i] = table[(from[i] - low) | 0];
+function pointwiseTable(grid: Grid, steps: readonly PreprocessingStep[], context: StepContext, slice: number, tables: Tables): Table {
+  const key = JSON.stringify([context.source.modalityLuts[slice], context.slice === undefined ? 'volume' : context.source.vois[slice]]);
+  let table = tables.get(key);
+  if (!table) {
+    const [low, high] = context.source.storedRange;
+    const size = high - low + 1;
+    const every = new Float32Array(size);
+    for (let i = 0; i < size; i++) every[i] = low + i;
+    const domain: Grid = { ...grid, data: every, channels: 1, dims: [1, 1, size] };
+    const out = steps.reduce((g, step) => applyStep(g, step, { ...context, planes: [slice] }), domain);
+    table = { values: out.data, range: out.range };
+    tables.set(key, table);
+  }
+  return table;
 }
 
-type Tables = Map<string, { values: Float32Array; range?: [number, number] }>;
+/** The range of the values the tables can give. */
+function rangeOf(used: readonly Table[]): [number, number] | undefined {
+  let range: [number, number] | undefined;
+  for (const table of used) range = table.range && range ? [Math.min(range[0], table.range[0]), Math.max(range[1], table.range[1])] : table.range;
+  return range;
+}
 
-function applyPointwisePrefix(grid: Grid, steps: readonly PreprocessingStep[], context: StepContext, tables: Tables): Grid {
-  const [low, high] = context.source.storedRange;
-  const size = high - low + 1;
+/**
+ * The pointwise prefix on a grid of stored values, in one pass. When a resize follows and every slice of the grid
+ * takes the same table, the table is read inside the resize's first pass instead (no whole-size mapped copy: a
+ * 2000 x 2400 radiograph is 4.8 million values), and the resize is done too: returns the steps it consumed.
+ */
+function applyPointwisePrefix(
+  grid: Grid,
+  steps: readonly PreprocessingStep[],
+  next: PreprocessingStep | undefined,
+  context: StepContext,
+  tables: Tables,
+): { grid: Grid; consumed: number } {
+  const low = context.source.storedRange[0];
   const [d, h, w] = grid.dims;
   const plane = h * w;
-  const slices = slicesOf(context, d);
+  const used = slicesOf(context, d).map((slice) => pointwiseTable(grid, steps, context, slice, tables));
+  const range = rangeOf(used);
+  if (next?.op === 'resize' && used.every((t) => t === used[0])) {
+    return { grid: applyResizeStep({ ...grid, range }, next, { table: used[0].values, low }), consumed: steps.length + 1 };
+  }
   const data = new Float32Array(grid.data.length);
-  let range: [number, number] | undefined;
-  slices.forEach((slice, z) => {
-    const key = JSON.stringify([context.source.modalityLuts[slice], context.slice === undefined ? 'volume' : context.source.vois[slice]]);
-    let table = tables.get(key);
-    if (!table) {
-      const every = new Float32Array(size);
-      for (let i = 0; i < size; i++) every[i] = low + i;
-      const domain: Grid = { ...grid, data: every, channels: 1, dims: [1, 1, size] };
-      const out = steps.reduce((g, step) => applyStep(g, step, { ...context, planes: [slice] }), domain);
-      table = { values: out.data, range: out.range };
-      tables.set(key, table);
+  used.forEach((table, z) => {
+    for (let c = 0; c < grid.channels; c++) {
+      const offset = (c * d + z) * plane;
+      lookUpValues(grid.data, offset, plane, { table: table.values, low }, data, offset);
     }
-    range = table.range && range ? [Math.min(range[0], table.range[0]), Math.max(range[1], table.range[1])] : table.range;
-    const values = table.values;
-    for (let c = 0; c < grid.channels; c++) lookUp(grid.data, data, (c * d + z) * plane, plane, values, low);
   });
-  return { ...grid, data, range };
+  return { grid: { ...grid, data, range }, consumed: steps.length };
 }
 
 /**
@@ -126,8 +149,8 @@ export function preprocess(manifest: FindingsManifest, source: ModelSource): Pre
   const tables: Tables = new Map();
   const run = (grid: Grid, slice?: number): PreparedItem => {
     const context: StepContext = { modelId: manifest.id, source, slice };
-    const start = tabulate ? applyPointwisePrefix(grid, steps.slice(0, prefix), context, tables) : grid;
-    return { grid: steps.slice(tabulate ? prefix : 0).reduce((g, step) => applyStep(g, step, context), start), slice };
+    const start = tabulate ? applyPointwisePrefix(grid, steps.slice(0, prefix), steps[prefix], context, tables) : { grid, consumed: 0 };
+    return { grid: steps.slice(start.consumed).reduce((g, step) => applyStep(g, step, context), start.grid), slice };
   };
   if (manifest.consumes === 'volume') return [run(sourceGrid(source, 0, source.geometry.slices))];
   return Array.from({ length: source.geometry.slices }, (_, z) => run(sourceGrid(source, z, 1), z));

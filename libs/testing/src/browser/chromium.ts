@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { PROJECT_ROOT } from '../process/nidus-process';
 
 /** Debian's Chromium, as the review page's browser tests and benchmark drive it. */
@@ -25,6 +25,8 @@ export interface ChromiumSession {
 
 /** Chromium on a fresh profile (its own --user-data-dir, removed on close), offline but for the pages it is sent to. */
 export async function launchChromium(options: { width?: number; height?: number } = {}): Promise<ChromiumSession> {
+  // Loaded here, not at the top: every spec imports @nidus/testing, and playwright-core takes seconds to load.
+  const { chromium } = await import('playwright-core');
   const profile = mkdtempSync(join(tmpdir(), 'nidus-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,

@@ -46,9 +46,11 @@ export interface WrittenMrStudy {
   paths: string[];
 }
 
-const START_SECONDS = 9 * 3600 + 40 * 60;
+/** The study's first acquisition, seconds of the day. */
+export const START_SECONDS = 9 * 3600 + 40 * 60;
 
-function common(identity: Required<Pick<MrStudyIdentity, 'StudyInstanceUID' | 'FrameOfReferenceUID'>> & MrStudyIdentity): DicomElements {
+/** The Patient, Study, Series and image pixel attributes every image of the phantom study shares. */
+export function common(identity: Required<Pick<MrStudyIdentity, 'StudyInstanceUID' | 'FrameOfReferenceUID'>> & MrStudyIdentity): DicomElements {
   const StudyDate = identity.StudyDate ?? '20240612';
   return {
     SpecificCharacterSet: 'ISO_IR 100',
@@ -85,7 +87,8 @@ function common(identity: Required<Pick<MrStudyIdentity, 'StudyInstanceUID' | 'F
   };
 }
 
-function pixels(values: Float32Array, offset: number, count: number): Uint16Array {
+/** Values as 16-bit unsigned stored values, rounded and clipped. */
+export function pixels(values: Float32Array, offset: number, count: number): Uint16Array {
   const out = new Uint16Array(count);
   for (let i = 0; i < count; i++) out[i] = Math.max(0, Math.min(65535, Math.round(values[offset + i])));
   return out;

@@ -170,6 +170,8 @@ export async function buildModelResults(input: {
   ];
   const picture = await renderKeyImage({
     image,
+    // the runner's decoded pixels of that image, when it is the one the run read
+    stored: run.geometry.SOPInstanceUIDs[z] === image.string('SOPInstanceUID') ? run.storedSlices[z] : undefined,
     masks: run.task === 'segmentation' ? run.segments.map((s) => ({ mask: s.mask.subarray(z * plane, (z + 1) * plane), colour: s.colour })) : [],
     lines,
     footer: `research output of Nidus ${options.version}`,

@@ -1,6 +1,6 @@
-import sharp from 'sharp';
 import type { DicomDataset } from '@nidus/dicom';
-import { applyModalityLut, composeOverlay, decodeFrame, labelsSvg, modalityLutOf, toDisplayBytes, voisOf, type OverlayLayer, type TextLabel, type Voi } from '@nidus/imaging';
+import { applyModalityLut, composeOverlay, decodeFrame, modalityLutOf, pixelModuleOf, toDisplayBytes, voisOf, type OverlayLayer, type Voi } from '@nidus/imaging';
+import { drawTextStrips } from './key-image-text';
 
 export const NOT_FOR_DIAGNOSTIC_USE = 'NOT FOR DIAGNOSTIC USE';
 
@@ -13,6 +13,8 @@ export interface KeyImageMask {
 export interface KeyImageInput {
   /** the source image shown */
   image: DicomDataset;
+  /** its stored values (rows x columns), when already decoded (the model runner's): the image is not decoded again */
+  stored?: Float32Array;
   masks: readonly KeyImageMask[];
   /** the title, then one line per finding */
   lines: readonly string[];
@@ -73,8 +75,8 @@ function displayVoi(ds: DicomDataset, values: Float32Array): Voi {
  * NOT FOR DIAGNOSTIC USE band below. RGB, 8 bits.
  */
 export async function renderKeyImage(input: KeyImageInput): Promise<KeyImage> {
-  const frame = await decodeFrame(input.image);
-  const { rows, columns } = frame;
+  const { Rows: rows, Columns: columns } = pixelModuleOf(input.image);
+  const stored = input.stored?.length === rows * columns ? input.stored : (await decodeFrame(input.image)).pixels;
   const spacing = input.image.numbers('PixelSpacing').length === 2 ? input.image.numbers('PixelSpacing') : input.image.numbers('ImagerPixelSpacing');
   const [rowSpacing, columnSpacing] = spacing.length === 2 && spacing[0] > 0 && spacing[1] > 0 ? spacing : [1, 1];
   const size = input.size ?? 512;
@@ -90,7 +92,7 @@ export async function renderKeyImage(input: KeyImageInput): Promise<KeyImage> {
   });
   // the stored values sampled onto the picture first, so the LUTs run on its pixels, not the source's (a radiograph
   // has 20 times more)
-  const values = applyModalityLut(resample(frame.pixels, rows, columns, height, width, Float32Array), modalityLutOf(input.image));
+  const values = applyModalityLut(resample(stored, rows, columns, height, width, Float32Array), modalityLutOf(input.image));
   const grey = toDisplayBytes(values, displayVoi(input.image, values), input.image.string('PhotometricInterpretation') ?? 'MONOCHROME2');
   const picture = composeOverlay({ base: grey, rows: height, columns: width, layers });
 
@@ -103,18 +105,17 @@ export async function renderKeyImage(input: KeyImageInput): Promise<KeyImage> {
   const left = Math.floor((canvasWidth - width) / 2);
   for (let v = 0; v < height; v++) canvas.set(picture.subarray(v * width * 3, (v + 1) * width * 3), ((imageTop + v) * canvasWidth + left) * 3);
   for (let v = bannerTop; v < canvasHeight; v++) for (let u = 0; u < canvasWidth; u++) canvas.set(KEY_IMAGE_BANNER_RGB, (v * canvasWidth + u) * 3);
-  const labels: TextLabel[] = [
-    ...input.lines.map((text, i) => ({ text, x: MARGIN, y: MARGIN + LINE * (i + 1) - 5, fontSize: i === 0 ? 15 : 13, bold: i === 0 })),
-    { text: `${NOT_FOR_DIAGNOSTIC_USE} | ${input.footer}`, x: MARGIN, y: bannerTop + 19, fontSize: 13, bold: true },
-  ];
-  const { data, info } = await sharp(Buffer.from(canvas.buffer, canvas.byteOffset, canvas.byteLength), { raw: { width: canvasWidth, height: canvasHeight, channels: 3 } })
-    .composite([{ input: Buffer.from(labelsSvg(labels, canvasWidth, canvasHeight)), top: 0, left: 0 }])
-    .removeAlpha()
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  if (info.channels !== 3 || info.width !== canvasWidth || info.height !== canvasHeight) throw new Error(`sharp returned ${info.width}x${info.height}x${info.channels}`);
+  // the text drawn on its two bands only; the banner is the same on every key image of this width
+  await drawTextStrips(canvas, canvasWidth, [
+    {
+      top: 0,
+      height: imageTop,
+      labels: input.lines.map((text, i) => ({ text, x: MARGIN, y: MARGIN + LINE * (i + 1) - 5, fontSize: i === 0 ? 15 : 13, bold: i === 0 })),
+    },
+    { top: bannerTop, height: BANNER, labels: [{ text: `${NOT_FOR_DIAGNOSTIC_USE} | ${input.footer}`, x: MARGIN, y: bannerTop + 19, fontSize: 13, bold: true }], reuse: true },
+  ]);
   return {
-    rgb: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+    rgb: canvas,
     rows: canvasHeight,
     columns: canvasWidth,
     image: { left, top: imageTop, width, height },

@@ -90,9 +90,11 @@ export function mrHeaderFacts(ds: DicomDataset): MrHeaderFacts {
       .map((v) => v.trim().toUpperCase())
       .filter(Boolean),
     bValue: bValueOf(ds),
-    EchoTime: safeNumber(ds, 'EchoTime'),
+    // an enhanced image's frame has EffectiveEchoTime (MR Echo, C.8.13.5.2) and TemporalPositionIndex (Frame Content,
+    // C.7.6.16.2.2) where a classic image has EchoTime and TemporalPositionIdentifier (C.8.3.1)
+    EchoTime: safeNumber(ds, 'EchoTime') ?? safeNumber(ds, 'EffectiveEchoTime'),
     NumberOfTemporalPositions: safeNumber(ds, 'NumberOfTemporalPositions'),
-    TemporalPositionIdentifier: safeNumber(ds, 'TemporalPositionIdentifier'),
+    TemporalPositionIdentifier: safeNumber(ds, 'TemporalPositionIdentifier') ?? safeNumber(ds, 'TemporalPositionIndex'),
     position: position
       ?.split('\\')
       .map((v) => Number(v).toFixed(2))
