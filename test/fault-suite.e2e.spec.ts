@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +13,7 @@ import {
   redisUrlForDatabase,
   startNidus,
   storescu,
+  storescuAnswered,
   syntheticCtFiles,
   waitUntil,
   writePhantomSeries,
@@ -56,29 +56,14 @@ describe('fault suite (short cases)', () => {
     running.push(gateway);
 
     // storescu -v names each file it sends and the answer to it; kill the gateway once 30 were answered Success
-    const answered: string[] = [];
-    const sender = spawn('storescu', ['-v', '-aec', 'NIDUS', '127.0.0.1', String(gateway.dicomPort), ...paths], { env: { ...process.env, TCP_NODELAY: '1' } });
-    let log = '';
-    let current = '';
-    const killed = new Promise<void>((resolve) => {
-      const onData = (chunk: Buffer) => {
-        log += chunk.toString();
-        for (const line of log.split('\n').slice(0, -1)) {
-          const sending = /Sending file: (.+)$/.exec(line);
-          if (sending) current = sending[1].trim();
-          if (/Received Store Response \(Success\)/.test(line) && !answered.includes(current)) answered.push(current);
-        }
-        log = log.slice(log.lastIndexOf('\n') + 1);
-        if (answered.length >= 30 && gateway.process.exitCode === null && gateway.process.signalCode === null) {
-          gateway.process.kill('SIGKILL');
-          resolve();
-        }
-      };
-      sender.stdout.on('data', onData);
-      sender.stderr.on('data', onData);
+    const { answered } = await storescuAnswered({
+      port: gateway.dicomPort,
+      calledAETitle: 'NIDUS',
+      files: paths,
+      onAnswered: (count) => {
+        if (count >= 30 && gateway.process.exitCode === null && gateway.process.signalCode === null) gateway.process.kill('SIGKILL');
+      },
     });
-    await killed;
-    await new Promise((r) => sender.once('exit', r));
     expect(answered.length).toBeGreaterThanOrEqual(30);
     expect(answered.length).toBeLessThan(paths.length);
 

@@ -3,6 +3,7 @@ import { AddressInfo, createServer, Server, Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import { DimseLogger, silentLogger } from './dimse-logger';
 import { AddressList, DimseTlsServerOptions, tlsServerOptions } from './dimse-tls';
+import { AdmissionLimits, admissionRefusal } from './association-admission';
 import type { AssociateRj } from './pdu.types';
 import { AssociationInfo, normalizeAddress, ScpAssociation, ScpPolicy } from './scp-association';
 import type { StoreHandler, StoreStatus } from './store-handler';
@@ -26,12 +27,28 @@ export interface DimseServerOptions {
   callingAETitleAddresses?: Readonly<Record<string, readonly string[]>>;
   /** DICOM TLS (PS3.15 B.9): the port speaks only TLS; absent: plain TCP */
   tls?: DimseTlsServerOptions;
-  /** associations at once; more are rejected as transient, local limit exceeded */
+  /** associations at once, the reserve included; more are rejected as transient, local limit exceeded (PS3.8 9.3.4) */
   maxAssociations?: number;
+  /** associations at once per calling AE title; 0 or absent: no limit of its own */
+  maxAssociationsPerCallingAETitle?: number;
+  /** associations at once per remote address (reserved AEs are exempt); 0 or absent: no limit of its own */
+  maxAssociationsPerAddress?: number;
+  /** of maxAssociations, slots only reservedCallingAETitles may take; default 0 */
+  reservedAssociations?: number;
+  /** the known AEs the reserve is for */
+  reservedCallingAETitles?: readonly string[];
+  /**
+   * connections that have not yet sent their A-ASSOCIATE-RQ; one more closes the oldest of them, so silent
+   * connections cannot keep a sender out (default 64)
+   */
+  maxPendingConnections?: number;
   /** our maximum PDU length (PS3.8 D.1) */
   maxPduLength?: number;
+  /** ARTIM (PS3.8 9.1.5): A-ASSOCIATE-RQ within this after connecting (and the TLS handshake), release and reject waits; default 10 s */
   artimTimeoutMs?: number;
   idleTimeoutMs?: number;
+  /** from a PDU's first byte to its last; default 30 s */
+  pduTimeoutMs?: number;
   logger?: DimseLogger;
 }
 
@@ -61,7 +78,8 @@ export interface DimseServerEvents {
 export class DimseServer extends EventEmitter<DimseServerEvents> {
   private readonly server: Server;
   private readonly policy: ScpPolicy;
-  private readonly maxAssociations: number;
+  private readonly limits: AdmissionLimits;
+  private readonly maxPending: number;
   private readonly associations = new Set<ScpAssociation>();
   private readonly stats: DimseServerStats = {
     associationsAccepted: 0,
@@ -75,7 +93,14 @@ export class DimseServer extends EventEmitter<DimseServerEvents> {
 
   constructor(options: DimseServerOptions) {
     super();
-    this.maxAssociations = options.maxAssociations ?? 32;
+    this.limits = {
+      maxAssociations: options.maxAssociations ?? 32,
+      maxPerCallingAETitle: options.maxAssociationsPerCallingAETitle ?? 0,
+      maxPerAddress: options.maxAssociationsPerAddress ?? 0,
+      reserved: options.reservedAssociations ?? 0,
+      reservedCallingAETitles: new Set(options.reservedCallingAETitles ?? []),
+    };
+    this.maxPending = options.maxPendingConnections ?? 64;
     this.policy = {
       aeTitle: options.aeTitle,
       storeHandler: options.storeHandler,
@@ -85,8 +110,9 @@ export class DimseServer extends EventEmitter<DimseServerEvents> {
       allowedHosts: options.allowedHosts ?? [],
       callingAETitleAddresses: new Map(Object.entries(options.callingAETitleAddresses ?? {}).map(([ae, addresses]) => [ae, new AddressList(addresses)])),
       maxPduLength: options.maxPduLength ?? 1024 * 1024,
-      artimTimeoutMs: options.artimTimeoutMs ?? 30_000,
+      artimTimeoutMs: options.artimTimeoutMs ?? 10_000,
       idleTimeoutMs: options.idleTimeoutMs ?? 60_000,
+      pduTimeoutMs: options.pduTimeoutMs ?? 30_000,
       logger: options.logger ?? silentLogger,
     };
     const onConnection = (socket: Socket) => this.onConnection(socket);
@@ -103,8 +129,8 @@ export class DimseServer extends EventEmitter<DimseServerEvents> {
     } else {
       this.server = createServer({ noDelay: true }, onConnection);
     }
-    // connections that never associate still hold a socket: bound them too
-    this.server.maxConnections = this.maxAssociations * 2 + 8;
+    // a bound on sockets in all: associations, pending connections (the oldest give way), and some closing
+    this.server.maxConnections = this.limits.maxAssociations + this.maxPending + 32;
   }
 
   /** Starts listening; port 0 picks a free port. Resolves with the port. */
@@ -144,8 +170,24 @@ export class DimseServer extends EventEmitter<DimseServerEvents> {
     await closed;
   }
 
+  private admit(peer: { callingAETitle: string; remoteAddress: string }): AssociateRj | undefined {
+    const established = [...this.associations].filter((a) => a.established);
+    const refusal = admissionRefusal(this.limits, established, peer);
+    if (refusal) this.policy.logger.warn({ ...peer, limit: refusal.limit, established: established.length }, 'association over a limit');
+    return refusal?.rj;
+  }
+
+  /** Makes room for a new connection by closing the oldest that has not asked to associate. */
+  private makeRoomForPending(): void {
+    const pending = [...this.associations].filter((a) => a.awaitingRequest);
+    for (const oldest of pending.slice(0, Math.max(0, pending.length - this.maxPending + 1))) {
+      oldest.dropUnassociated(`closed for a newer connection: more than ${this.maxPending} connections without A-ASSOCIATE-RQ`);
+    }
+  }
+
   private onConnection(socket: Socket): void {
-    const association = new ScpAssociation(socket, this.policy, () => this.activeAssociations < this.maxAssociations, {
+    this.makeRoomForPending();
+    const association = new ScpAssociation(socket, this.policy, (peer) => this.admit(peer), {
       established: (a) => {
         this.stats.associationsAccepted++;
         this.emit('established', a.info);

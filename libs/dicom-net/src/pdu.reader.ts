@@ -51,6 +51,7 @@ export class PduReader {
   private pdvRemaining = 0;
   private pdv = { presentationContextId: 0, command: false, last: false };
   private readonly maxControl: number;
+  private completed = 0;
 
   constructor(private readonly options: PduReaderOptions) {
     this.maxControl = options.maxControlPduLength ?? 1024 * 1024;
@@ -65,6 +66,11 @@ export class PduReader {
   /** bytes received and not yet handed out */
   get buffered(): number {
     return this.available;
+  }
+
+  /** PDUs read to their last byte so far */
+  get pdusCompleted(): number {
+    return this.completed;
   }
 
   /** true between PDUs: no PDU is partly read */
@@ -99,11 +105,13 @@ export class PduReader {
           if (this.available < this.controlLength) return undefined;
           const body = this.take(this.controlLength);
           this.state = 'pdu-header';
+          this.completed++;
           return { kind: 'pdu', type: this.controlType, body };
         }
         case 'pdv-header': {
           if (this.pduRemaining === 0) {
             this.state = 'pdu-header';
+            this.completed++;
             continue;
           }
           if (this.pduRemaining < 6)

@@ -32,12 +32,14 @@ export interface ScpPolicy {
   artimTimeoutMs: number;
   /** how long an association may stay silent before we abort it */
   idleTimeoutMs: number;
+  /** from a PDU's first byte to its last, at most this long: bytes that trickle in cannot hold a slot */
+  pduTimeoutMs: number;
   storeHandler: StoreHandler;
   logger: DimseLogger;
 }
 
-/** Asked once per A-ASSOCIATE-RQ, after the AE checks: may one more association start? */
-export type AdmissionGate = () => boolean;
+/** Asked once per A-ASSOCIATE-RQ, after the AE checks: undefined if one more association may start, else the rejection. */
+export type AdmissionGate = (peer: { callingAETitle: string; remoteAddress: string }) => AssociateRj | undefined;
 
 export interface AssociationInfo {
   callingAETitle: string;
@@ -104,6 +106,8 @@ export class ScpAssociation {
   private busy = false;
   private artimTimer?: NodeJS.Timeout;
   private idleTimer?: NodeJS.Timeout;
+  private pduTimer?: NodeJS.Timeout;
+  private pduTimerFor = -1;
   private cleanup?: Promise<void>;
   private closeReason: 'released' | 'aborted' | 'dropped' | 'rejected' | 'timeout' = 'dropped';
   private notifiedClosed = false;
@@ -128,6 +132,7 @@ export class ScpAssociation {
       this.touch();
       this.reader.push(chunk);
       this.pump();
+      this.watchPdu();
     });
     socket.on('error', (error) => this.policy.logger.debug({ remoteAddress: this.remoteAddress, error: error.message }, 'DIMSE connection error'));
     socket.on('close', () => {
@@ -143,6 +148,16 @@ export class ScpAssociation {
 
   get established(): boolean {
     return this.state === 'established';
+  }
+
+  /** connected, and no A-ASSOCIATE-RQ yet */
+  get awaitingRequest(): boolean {
+    return this.state === 'awaiting-rq';
+  }
+
+  /** Closes a connection that has not asked to associate (to make room for a newer one). */
+  dropUnassociated(why: string): void {
+    if (this.state === 'awaiting-rq') this.timeout(why);
   }
 
   get info(): AssociationInfo {
@@ -181,6 +196,7 @@ export class ScpAssociation {
             () => {
               this.busy = false;
               this.pump();
+              this.watchPdu();
             },
             (error: unknown) => {
               this.busy = false;
@@ -266,7 +282,7 @@ export class ScpAssociation {
 
   /** PS3.8 9.3.4: the checks that end in A-ASSOCIATE-RJ, in order. */
   private check(rq: AssociateRq): AssociateRj | undefined {
-    const { User, Acse, Presentation } = RejectReason;
+    const { User, Acse } = RejectReason;
     if ((rq.protocolVersion & 0x0001) === 0)
       return { result: RejectResult.Permanent, source: RejectSource.ServiceProviderAcse, reason: Acse.ProtocolVersionNotSupported };
     if (rq.applicationContext !== DICOM_APPLICATION_CONTEXT)
@@ -283,8 +299,7 @@ export class ScpAssociation {
     const hosts = this.policy.allowedHosts;
     if (hosts.length > 0 && !hosts.map(normalizeAddress).includes(this.remoteAddress))
       return { result: RejectResult.Permanent, source: RejectSource.ServiceUser, reason: User.NoReasonGiven };
-    if (!this.admit()) return { result: RejectResult.Transient, source: RejectSource.ServiceProviderPresentation, reason: Presentation.LocalLimitExceeded };
-    return undefined;
+    return this.admit({ callingAETitle: rq.callingAETitle, remoteAddress: this.remoteAddress });
   }
 
   private onReleaseRq(): Promise<void> | void {
@@ -494,6 +509,26 @@ export class ScpAssociation {
     }, this.policy.idleTimeoutMs);
   }
 
+  /** Starts the clock when a PDU begins, stops it when the PDU is complete. */
+  private watchPdu(): void {
+    if (this.state === 'closed') return;
+    if (this.reader.atPduBoundary) {
+      clearTimeout(this.pduTimer);
+      this.pduTimer = undefined;
+      return;
+    }
+    if (this.pduTimer && this.pduTimerFor === this.reader.pdusCompleted) return;
+    clearTimeout(this.pduTimer);
+    this.pduTimerFor = this.reader.pdusCompleted;
+    this.pduTimer = setTimeout(() => this.onPduTimeout(), this.policy.pduTimeoutMs);
+  }
+
+  private onPduTimeout(): void {
+    // while we wait on the disk we read nothing: the PDU is late on our side
+    if (this.busy) this.pduTimer = setTimeout(() => this.onPduTimeout(), this.policy.pduTimeoutMs);
+    else this.timeout(`a PDU did not arrive whole within ${this.policy.pduTimeoutMs} ms`);
+  }
+
   private timeout(why: string): void {
     this.policy.logger.warn({ ...this.info }, `DIMSE association timed out: ${why}`);
     if (this.state === 'established') this.sendAbort(AbortSource.ServiceProvider, AbortReason.NotSpecified);
@@ -524,8 +559,8 @@ export class ScpAssociation {
     if (this.socket.destroyed || this.socket.writableEnded) return;
     this.state = 'closing';
     this.socket.end(encodeAbort({ source, reason }));
-    // PS3.8 9.2: after A-ABORT the connection closes; do not wait on the peer for long
-    setTimeout(() => this.socket.destroy(), 1000).unref();
+    // PS3.8 9.2 (AA-1): after A-ABORT the connection closes; the wait is bounded by ARTIM, and by 1 s
+    setTimeout(() => this.socket.destroy(), Math.min(this.policy.artimTimeoutMs, 1000)).unref();
   }
 
   private terminate(reason: Error): void {
@@ -533,6 +568,7 @@ export class ScpAssociation {
     this.state = 'closed';
     clearTimeout(this.artimTimer);
     clearTimeout(this.idleTimer);
+    clearTimeout(this.pduTimer);
     const message = this.message;
     this.message = undefined;
     const sink = message?.sink;

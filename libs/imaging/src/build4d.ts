@@ -1,7 +1,7 @@
-import type { DicomDataset } from '@nidus/dicom';
+import { DicomError, ThrownValueError, type DicomDataset } from '@nidus/dicom';
 import { decodeFrameInto } from './decode-into';
 import { prepareDecoders, pixelModuleOf } from './decode';
-import { Inconsistent4DSeriesError, InconsistentVolumeError } from './imaging.errors';
+import { CodecLoadError, DecoderNotLoadedError, Inconsistent4DSeriesError, InconsistentVolumeError } from './imaging.errors';
 import { modalityLutOf, type PixelPadding } from './modality-lut';
 import { sameOrientation, sliceGeometryOf, sliceNormal, slicePosition, type Orientation, type SliceGeometry, type Vec3 } from './slice-geometry';
 import { TIME_SOURCES, unwrapMidnight, type TimeSource } from './temporal';
@@ -24,7 +24,20 @@ export interface Plan4D {
   timeSource: string;
 }
 
+/** An image of the plan that could not be read or decoded (a DicomError of its own bytes, not of this machine). */
+export interface UnreadableImage {
+  t: number;
+  z: number;
+  SOPInstanceUID: string;
+  error: Error;
+}
+
 export interface Build4DOptions {
+  /**
+   * called for an image whose bytes cannot be read or decoded; its slot is left at 0 and the fill goes on
+   * (absent: the error is thrown). Codecs that failed to load are this machine's failure and always thrown.
+   */
+  onUnreadable?: (image: UnreadableImage) => void;
   /** slices closer than this along the normal are one position (mm); default 0.01 */
   positionToleranceMm?: number;
   /** output for padding pixels (PS3.3 C.7.5.1.1.2); default -1024 for CT (air), else the lowest modality value */
@@ -203,13 +216,24 @@ export function fill4D(plan: Plan4D, image: (index: number) => DicomDataset, opt
   const data = new Float32Array(plan.timePoints * plan.slices * frame);
   for (let t = 0; t < plan.timePoints; t++) {
     for (let z = 0; z < plan.slices; z++) {
-      const ds = image(plan.source[t][z]);
-      const m = pixelModuleOf(ds);
-      if (m.Rows !== plan.rows || m.Columns !== plan.columns)
-        throw new InconsistentVolumeError(`image at time point ${t + 1}, slice ${z + 1} is ${m.Columns}x${m.Rows}`);
-      if (m.NumberOfFrames !== 1)
-        throw new Inconsistent4DSeriesError(`${plan.SOPInstanceUIDs[t][z]} has ${m.NumberOfFrames} frames; the 4D builder takes single-frame images`);
-      decodeFrameInto(ds, 0, data, (t * plan.slices + z) * frame, modalityLutOf(ds), paddingOf(ds, options));
+      try {
+        const ds = image(plan.source[t][z]);
+        const m = pixelModuleOf(ds);
+        if (m.Rows !== plan.rows || m.Columns !== plan.columns)
+          throw new InconsistentVolumeError(`image at time point ${t + 1}, slice ${z + 1} is ${m.Columns}x${m.Rows}`);
+        if (m.NumberOfFrames !== 1)
+          throw new Inconsistent4DSeriesError(`${plan.SOPInstanceUIDs[t][z]} has ${m.NumberOfFrames} frames; the 4D builder takes single-frame images`);
+        decodeFrameInto(ds, 0, data, (t * plan.slices + z) * frame, modalityLutOf(ds), paddingOf(ds, options));
+      } catch (error) {
+        const own =
+          error instanceof DicomError &&
+          !(error instanceof CodecLoadError) &&
+          !(error instanceof DecoderNotLoadedError) &&
+          !(error instanceof ThrownValueError);
+        if (!options.onUnreadable || !own) throw error;
+        data.fill(0, (t * plan.slices + z) * frame, (t * plan.slices + z + 1) * frame);
+        options.onUnreadable({ t, z, SOPInstanceUID: plan.SOPInstanceUIDs[t][z], error });
+      }
     }
   }
   return {

@@ -12,6 +12,7 @@ export * from './window-presets';
 export * from './slice-geometry';
 export * from './temporal';
 export * from './build4d';
+export * from './drop-time-points';
 export * from './build4d-files';
 export * from './color';
 export * from './volume';

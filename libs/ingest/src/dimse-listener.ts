@@ -34,8 +34,15 @@ export class DimseListener {
       allowedHosts: d.allowedHosts,
       callingAETitleAddresses: d.callingAETitleAddresses,
       maxAssociations: d.maxAssociations,
+      maxAssociationsPerCallingAETitle: d.maxAssociationsPerCallingAETitle,
+      maxAssociationsPerAddress: d.maxAssociationsPerAddress,
+      reservedAssociations: d.reservedAssociations,
+      reservedCallingAETitles: d.reservedCallingAETitles ?? [...new Set([...Object.keys(d.callingAETitleAddresses), ...d.allowedCallingAETitles])],
+      maxPendingConnections: d.maxPendingConnections,
       maxPduLength: d.maxPduLength,
+      artimTimeoutMs: d.artimTimeoutSeconds * 1000,
       idleTimeoutMs: d.idleTimeoutSeconds * 1000,
+      pduTimeoutMs: d.pduTimeoutSeconds * 1000,
       logger,
     };
     if (d.plain) this.plainServer = new DimseServer(options);

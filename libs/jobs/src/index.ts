@@ -6,3 +6,4 @@ export * from './job-runner';
 export * from './bull-queues';
 export * from './queue.errors';
 export * from './redis-probe';
+export * from './lock-keeper';

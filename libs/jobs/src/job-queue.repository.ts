@@ -1,6 +1,7 @@
 import type { Job, JobOptions, Queue } from 'bull';
 import { jobId } from './job-identity';
 import { JOB_QUEUE, JobName, JobPayloads, Priority, PRIORITY, QueueKey, QUEUES } from './job-names';
+import type { LockKeeper } from './lock-keeper';
 
 export interface EnqueueOptions {
   priority?: Priority;
@@ -19,7 +20,11 @@ export const DEFAULT_JOB_OPTIONS: JobOptions = {
 
 /** The Bull queues, behind one small class. */
 export class JobQueue {
-  constructor(readonly queues: Record<QueueKey, Queue>) {}
+  constructor(
+    readonly queues: Record<QueueKey, Queue>,
+    /** renews running jobs' locks off the event loop (absent: Bull's own timer alone) */
+    readonly lockKeeper?: LockKeeper,
+  ) {}
 
   queueOf(name: JobName): Queue {
     return this.queues[JOB_QUEUE[name]];
@@ -63,6 +68,7 @@ export class JobQueue {
 
   async close(): Promise<void> {
     await Promise.all(Object.values(this.queues).map((q) => q.close()));
+    await this.lockKeeper?.close();
   }
 }
 

@@ -53,6 +53,7 @@ export class JobRunner {
 
   start(handlers: JobHandlers, concurrency: Partial<Record<QueueKey, number>> = {}): void {
     JobRunner.check(handlers);
+    void this.queue.lockKeeper?.start();
     const perQueue = new Map<QueueKey, JobName[]>();
     for (const name of JOB_NAMES) {
       const key = this.queueKey(name);
@@ -78,6 +79,8 @@ export class JobRunner {
       await this.queue.enqueue(next, f.payload, { priority: f.priority, delayMs: f.delayMs, jobId: f.jobId });
     };
     const context: JobContext = { attempt: job.attemptsMade + 1, jobId: String(job.id), followUp: enqueue as JobContext['followUp'] };
+    // the lock is kept from another thread while the handler runs, however busy it keeps this one
+    const release = this.queue.lockKeeper?.hold(this.queue.queueOf(name), job);
     try {
       const followUps = (await handler(job.data, context)) ?? {};
       for (const [next, list] of Object.entries(followUps) as [JobName, FollowUp<JobName>[]][]) {
@@ -91,6 +94,8 @@ export class JobRunner {
         'job failed',
       );
       throw error;
+    } finally {
+      release?.();
     }
   }
 }

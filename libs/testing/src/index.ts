@@ -18,6 +18,7 @@ export * from './e2e/redis-database';
 export * from './e2e/private-redis';
 export * from './e2e/segmentation-reader';
 export * from './e2e/storescu';
+export * from './e2e/storescu-answered';
 export * from './net/webhook-receiver';
 export * from './imaging/dcmj2pnm';
 export * from './imaging/dump2dcm';

@@ -17,6 +17,7 @@ describe('bounded requests', () => {
   let context: AppContext;
   let gateway: RunningGateway;
   let reader: string;
+  let store: string;
   const StudyInstanceUID = generateUid();
   const SeriesInstanceUID = generateUid();
   const rows = 32;
@@ -35,7 +36,7 @@ describe('bounded requests', () => {
     });
     context = await openAppContext(config, { queuePrefix: `nidus-bounded-${randomBytes(4).toString('hex')}` });
     gateway = await startGateway(context);
-    const store = (await context.security.tokens.create({ name: 'pacs', role: 'integration', createdBy: 'test' })).token;
+    store = (await context.security.tokens.create({ name: 'pacs', role: 'integration', createdBy: 'test' })).token;
     reader = (await context.security.tokens.create({ name: 'reader', role: 'viewer', createdBy: 'test' })).token;
     const elements = syntheticCtElements(0, { rows, columns, StudyInstanceUID, SeriesInstanceUID });
     SOPInstanceUID = elements.SOPInstanceUID as string;
@@ -91,4 +92,26 @@ describe('bounded requests', () => {
       expect(ok.status).toBe(200);
     },
   );
+
+  it('refuses STOW-RS part headers past their bounds (size, count) with 413 and the reason, and stores nothing of it', async () => {
+    const boundary = 'hdr';
+    const stow = (fields: string[]) =>
+      fetch(`${gateway.url}/dicomweb/studies`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${store}`, 'Content-Type': `multipart/related; type="application/dicom"; boundary=${boundary}` },
+        body: Buffer.concat([
+          Buffer.from(`--${boundary}\r\n${fields.join('\r\n')}\r\n\r\n`),
+          writePart10(syntheticCtElements(1, { rows, columns, StudyInstanceUID, SeriesInstanceUID })),
+          Buffer.from(`\r\n--${boundary}--\r\n`),
+        ]),
+      });
+    const long = await stow(['Content-Type: application/dicom', `X-Filler: ${'a'.repeat(64 * 1024)}`]);
+    expect(long.status).toBe(413);
+    expect(await long.text()).toMatch(/part 1 has headers longer than 16384 bytes/);
+    const many = await stow(['Content-Type: application/dicom', ...Array.from({ length: 200 }, (_, i) => `X-${i}: v`)]);
+    expect(many.status).toBe(413);
+    expect(await many.text()).toMatch(/part 1 has 201 header fields; at most 32/);
+    const instances = await get(`/dicomweb/studies/${StudyInstanceUID}/instances`, 'application/dicom+json');
+    expect(((await instances.json()) as unknown[]).length).toBe(1);
+  });
 });

@@ -1,9 +1,10 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ModelRegistry, OnnxDeconvolver, OnnxSessionRepository } from '@nidus/inference';
 import { NotPerfusionSeriesError } from '@nidus/perfusion';
-import { generateHeadPhantom, nonUniformSamplingTimes, SeededRandom, writePhantomSeries } from '@nidus/testing';
+import { TruncatedDicomError } from '@nidus/dicom';
+import { generateHeadPhantom, nonUniformSamplingTimes, SeededRandom, uniformSamplingTimes, writePhantomSeries } from '@nidus/testing';
 import { analyzeCtpFiles } from './analyze-ctp-files';
 
 const ROOT = resolve(__dirname, '../../../..');
@@ -53,6 +54,49 @@ describe(analyzeCtpFiles.name, () => {
       expect(series.instances).toBe(52);
       expect(result.arterialInputFunction.timesSeconds.map((t) => Math.round(t * 1000) / 1000)).toEqual(times.map((t) => Math.round(t * 1000) / 1000));
       expect(result.summary.affectedHemisphere).toBe('right');
+    });
+
+    it('leaves out a time point whose image cannot be read, says which and why, and keeps the numbers; refuses past 10 %', async () => {
+      const times = uniformSamplingTimes(30, 1.5);
+      const phantom = generateHeadPhantom({ seed: 9304, columns: 64, slices: 3, timesSeconds: times, noiseHu: 5, lesion: { side: 'left' } });
+      const files = writePhantomSeries(phantom.volume, join(dir, 'd'));
+      const intact = await analyzeCtpFiles(files.paths, { deconvolver });
+      // files are written time point after time point: cut one image of time point 12 (slice 2) in its Pixel Data
+      const cutPath = files.paths[11 * 3 + 1];
+      const whole = readFileSync(cutPath);
+      writeFileSync(cutPath, whole.subarray(0, whole.length - 3000));
+      const cutUid = intact.series.SOPInstanceUIDs[11][1];
+      const { result, series, warnings } = await analyzeCtpFiles(files.paths, { deconvolver });
+      expect(series.SOPInstanceUIDs).toHaveLength(29);
+      expect(series.SOPInstanceUIDs.flat()).not.toContain(cutUid);
+      expect(series.instances).toBe(87);
+      expect(warnings).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(new RegExp(`^time point 12 \\(16\\.5 s\\) left out: image ${cutUid.replace(/\./g, '\\.')} \\(slice 2\\) unusable`)),
+        ]),
+      );
+      expect(result.arterialInputFunction.timesSeconds).toHaveLength(29);
+      const a = intact.result.summary;
+      const b = result.summary;
+      expect(Math.abs(b.hypoperfusionVolumeMl - a.hypoperfusionVolumeMl)).toBeLessThanOrEqual(Math.max(1, 0.1 * a.hypoperfusionVolumeMl));
+      expect(Math.abs(b.coreVolumeMl - a.coreVolumeMl)).toBeLessThanOrEqual(Math.max(1, 0.15 * a.coreVolumeMl));
+      expect(b.affectedHemisphere).toBe(a.affectedHemisphere);
+      expect(b.eligibility).toEqual(a.eligibility);
+      // the first time point too: the times count from the next one
+      const firstPath = files.paths[0];
+      const first = readFileSync(firstPath);
+      writeFileSync(firstPath, first.subarray(0, first.length - 100));
+      const later = await analyzeCtpFiles(files.paths, { deconvolver });
+      expect(later.series.SOPInstanceUIDs).toHaveLength(28);
+      expect(later.result.arterialInputFunction.timesSeconds[0]).toBe(0);
+      expect(later.warnings.filter((w) => w.includes('left out'))).toHaveLength(2);
+      // four time points of 30 unreadable (more than 10 %): refused with the image's own error, as before
+      for (const t of [20, 25]) {
+        const path = files.paths[t * 3];
+        const bytes = readFileSync(path);
+        writeFileSync(path, bytes.subarray(0, bytes.length - 100));
+      }
+      await expect(analyzeCtpFiles(files.paths, { deconvolver })).rejects.toBeInstanceOf(TruncatedDicomError);
     });
 
     it('refuses a series of one time point as not a perfusion series', async () => {

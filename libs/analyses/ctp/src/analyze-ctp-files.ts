@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { readPart10, type DicomDataset } from '@nidus/dicom';
-import { fill4D, plan4D, prepareDecoders, readHeader, type Volume4D } from '@nidus/imaging';
+import { dropTimePoints, fill4D, plan4D, prepareDecoders, readHeader, type UnreadableImage, type Volume4D } from '@nidus/imaging';
 import {
   analyzePerfusion,
   NotPerfusionSeriesError,
@@ -92,12 +92,18 @@ export async function analyzeCtpFiles(paths: string[], options: AnalyzeCtpFilesO
   options.onProgress?.('decode', 0.05);
   let readSeconds = 0;
   clock = performance.now();
-  const volume = fill4D(plan, (k) => {
-    const start = performance.now();
-    const ds: DicomDataset = readPart10(readFileSync(paths[indices[k]]));
-    readSeconds += (performance.now() - start) / 1000;
-    return ds;
-  });
+  const unreadable: UnreadableImage[] = [];
+  const filled = fill4D(
+    plan,
+    (k) => {
+      const start = performance.now();
+      const ds: DicomDataset = readPart10(readFileSync(paths[indices[k]]));
+      readSeconds += (performance.now() - start) / 1000;
+      return ds;
+    },
+    { onUnreadable: (image) => unreadable.push(image) },
+  );
+  const volume = leaveOutUnreadable(filled, unreadable, warnings);
   const fillSeconds = (performance.now() - clock) / 1000;
   timings.load = timings.loadHeaders + readSeconds;
   timings.decode = fillSeconds - readSeconds;
@@ -119,11 +125,34 @@ export async function analyzeCtpFiles(paths: string[], options: AnalyzeCtpFilesO
       StudyDescription: first.string('StudyDescription'),
       SeriesDescription: first.string('SeriesDescription'),
       Modality: modality,
-      instances: indices.length,
+      instances: volume.timePoints * volume.slices,
       SOPInstanceUIDs: volume.SOPInstanceUIDs,
     },
     timings,
     warnings: [...warnings, ...result.summary.warnings],
     volume: options.keepVolume ? volume : undefined,
   };
+}
+
+/** At most this share of the time points may be left out for unreadable images (at least one). */
+export const MAX_TIME_POINTS_LEFT_OUT = 0.1;
+
+/**
+ * A time point with an image that cannot be read is left out, and said so: the deconvolution takes non-uniform
+ * sampling, so the curve keeps its shape with one sample fewer. More than MAX_TIME_POINTS_LEFT_OUT of them, and
+ * the series is refused with the first image's error, as before.
+ */
+function leaveOutUnreadable(volume: Volume4D, unreadable: UnreadableImage[], warnings: string[]): Volume4D {
+  if (unreadable.length === 0) return volume;
+  const times = new Set(unreadable.map((u) => u.t));
+  const allowed = Math.max(1, Math.floor(volume.timePoints * MAX_TIME_POINTS_LEFT_OUT));
+  if (times.size > allowed || volume.timePoints - times.size < 2) throw unreadable[0].error;
+  for (const t of [...times].sort((a, b) => a - b)) {
+    const images = unreadable.filter((u) => u.t === t);
+    warnings.push(
+      `time point ${t + 1} (${volume.timesSeconds[t].toFixed(1)} s) left out: ` +
+        images.map((u) => `image ${u.SOPInstanceUID} (slice ${u.z + 1}) unusable: ${u.error.message}`).join('; '),
+    );
+  }
+  return dropTimePoints(volume, times);
 }

@@ -33,7 +33,22 @@ export const dicomSectionSchema = z
     allowedHosts: z.array(z.string().min(1)).default([]),
     /** calling AE title -> the addresses or CIDR blocks it may call from (others using that title are rejected) */
     callingAETitleAddresses: z.record(z.string().min(1).max(16), z.array(addressOrBlock).min(1)).default({}),
+    /** associations at once, the reserve included (PS3.8 9.3.4: more are rejected transient, local limit exceeded) */
     maxAssociations: z.number().int().min(1).max(1000).default(32),
+    /** associations at once per calling AE title; 0: no limit of its own */
+    maxAssociationsPerCallingAETitle: z.number().int().min(0).max(1000).default(16),
+    /** associations at once per remote address, the reserved AEs exempt; 0: no limit of its own */
+    maxAssociationsPerAddress: z.number().int().min(0).max(1000).default(16),
+    /** of maxAssociations, the slots only the reserved AEs may take */
+    reservedAssociations: z.number().int().min(0).max(1000).default(8),
+    /** the AEs the reserve is for; absent: the titles of callingAETitleAddresses and allowedCallingAETitles */
+    reservedCallingAETitles: z.array(z.string().min(1).max(16)).optional(),
+    /** connections without A-ASSOCIATE-RQ yet; one more closes the oldest of them */
+    maxPendingConnections: z.number().int().min(1).max(10_000).default(64),
+    /** ARTIM (PS3.8 9.1.5): the A-ASSOCIATE-RQ (and TLS handshake) within this after connecting; release and reject waits */
+    artimTimeoutSeconds: z.number().positive().max(600).default(10),
+    /** from a PDU's first byte to its last */
+    pduTimeoutSeconds: z.number().positive().max(3600).default(30),
     /** our maximum PDU length (PS3.8 D.1) */
     maxPduLength: z
       .number()
@@ -48,6 +63,10 @@ export const dicomSectionSchema = z
     plain: z.boolean().default(true),
   })
   .strict()
+  .refine((d) => d.reservedAssociations <= d.maxAssociations, {
+    message: 'reservedAssociations cannot exceed maxAssociations',
+    path: ['reservedAssociations'],
+  })
   .refine((d) => d.plain || d.tls, { message: 'plain: false needs dicom.tls (no listener would be left)', path: ['plain'] });
 
 export type DicomSection = z.output<typeof dicomSectionSchema>;

@@ -115,6 +115,31 @@ describe(MultipartRelatedParser.name, () => {
     });
   });
 
+  it("bounds the size and the number of a part's header fields, however the bytes come", async () => {
+    const withHeaders = (fields: string[]) => Buffer.from(`--${boundary}\r\n${fields.join('\r\n')}\r\n\r\nx\r\n--${boundary}--`);
+    const long = withHeaders(['Content-Type: application/dicom', `X-Filler: ${'a'.repeat(20_000)}`]);
+    // whole in one chunk (the end of the headers is in sight) and a byte at a time
+    await expect(pipeline(Readable.from([long]), collector().parser(boundary))).rejects.toMatchObject({
+      kind: 'too-large',
+      message: /longer than 16384 bytes/,
+    });
+    await expect(
+      pipeline(
+        chunked(long, () => 1),
+        collector().parser(boundary),
+      ),
+    ).rejects.toMatchObject({ kind: 'too-large' });
+    const many = withHeaders(Array.from({ length: 33 }, (_, i) => `X-${i}: v`));
+    await expect(pipeline(Readable.from([many]), collector().parser(boundary))).rejects.toMatchObject({
+      kind: 'too-large',
+      message: /33 header fields; at most 32/,
+    });
+    // at the bounds: accepted
+    const c = collector();
+    await pipeline(Readable.from([withHeaders(Array.from({ length: 32 }, (_, i) => `X-${i}: ${'v'.repeat(400)}`))]), c.parser(boundary));
+    expect(Object.keys(c.parts[0].headers)).toHaveLength(32);
+  });
+
   it('holds the request back while a part sink is slow (backpressure), in bounded memory', async () => {
     const source = new PassThrough();
     let written = 0;

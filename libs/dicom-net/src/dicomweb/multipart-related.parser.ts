@@ -33,6 +33,8 @@ export interface PartSink {
 export interface MultipartLimits {
   /** bytes of one part's headers; default 16 kB */
   maxHeaderBytes?: number;
+  /** header fields of one part; default 32 (a STOW-RS part needs two or three) */
+  maxHeaderCount?: number;
   /** bytes of one part's body */
   maxPartBytes?: number;
   maxParts?: number;
@@ -87,6 +89,7 @@ export class MultipartRelatedParser extends Writable {
     this.delimiter = Buffer.from(`\r\n--${boundary}`, 'latin1');
     this.limits = {
       maxHeaderBytes: limits.maxHeaderBytes ?? 16 * 1024,
+      maxHeaderCount: limits.maxHeaderCount ?? 32,
       maxPartBytes: limits.maxPartBytes ?? Number.MAX_SAFE_INTEGER,
       maxParts: limits.maxParts ?? 100_000,
       concurrency: limits.concurrency ?? 2,
@@ -228,14 +231,23 @@ export class MultipartRelatedParser extends Writable {
       end = 0; // no headers at all: the body starts after one CRLF
       skip = 2;
     }
+    const tooLong = () => new MultipartError(`part ${this.parts} has headers longer than ${this.limits.maxHeaderBytes} bytes`, 'too-large');
     if (end < 0) {
-      if (this.headerLength > this.limits.maxHeaderBytes) throw new MultipartError(`part headers longer than ${this.limits.maxHeaderBytes} bytes`, 'too-large');
+      if (this.headerLength > this.limits.maxHeaderBytes) throw tooLong();
       this.headerBytes = [all];
       return Buffer.alloc(0);
     }
+    // the bound holds however the bytes were chunked
+    if (end > this.limits.maxHeaderBytes) throw tooLong();
     const headers: PartHeaders = {};
-    for (const line of all.subarray(0, end).toString('latin1').split('\r\n')) {
-      if (!line) continue;
+    const lines = all
+      .subarray(0, end)
+      .toString('latin1')
+      .split('\r\n')
+      .filter((line) => line);
+    if (lines.length > this.limits.maxHeaderCount)
+      throw new MultipartError(`part ${this.parts} has ${lines.length} header fields; at most ${this.limits.maxHeaderCount}`, 'too-large');
+    for (const line of lines) {
       const colon = line.indexOf(':');
       if (colon <= 0) throw new MultipartError(`malformed part header '${line.slice(0, 60)}'`, 'malformed');
       headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();

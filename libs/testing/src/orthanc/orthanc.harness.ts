@@ -30,6 +30,9 @@ export interface StartOrthancOptions {
   auth?: { username: string; password: string };
   /** extra configuration keys merged over the defaults */
   config?: Record<string, unknown>;
+  /** fixed ports (e.g. to bring the same PACS back after an outage); default free ones */
+  httpPort?: number;
+  dicomPort?: number;
   /** how long to wait for /system; default 20 s */
   startTimeoutMs?: number;
   /**
@@ -162,9 +165,9 @@ function terminate(child: ChildProcess, graceMs: number): Promise<void> {
 async function startOnce(options: StartOrthancOptions): Promise<OrthancHandle> {
   const aet = options.aet ?? 'ORTHANC';
   const directory = mkdtempSync(join(tmpdir(), 'nidus-orthanc-'));
-  const httpPort = await freePort();
-  let dicomPort = await freePort();
-  while (dicomPort === httpPort) dicomPort = await freePort();
+  const httpPort = options.httpPort ?? (await freePort());
+  let dicomPort = options.dicomPort ?? (await freePort());
+  while (dicomPort === httpPort && options.dicomPort === undefined) dicomPort = await freePort();
   const configPath = join(directory, 'orthanc.json');
   writeFileSync(configPath, JSON.stringify(orthancConfig(directory, httpPort, dicomPort, aet, options), null, 2));
 
