@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { generateUid, writePart10 } from '@nidus/dicom';
 import { InstanceFileStore } from './instance-file-store';
 import { instanceRelativePath } from './instance-path';
@@ -40,7 +40,7 @@ describe(InstanceFileStore.name, () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('writes header then data to a temp file and links it to instances/<study>/<series>/<sop>.dcm', async () => {
+  it('writes header then data to a temp file and puts it at instances/<study>/<series>/<sop>.dcm', async () => {
     const k = key();
     const header = Buffer.from('HEADER--');
     const data = [Buffer.alloc(70_000, 1), Buffer.alloc(300_000, 2), Buffer.from('end!')];
@@ -54,6 +54,45 @@ describe(InstanceFileStore.name, () => {
     expect(await store.strayTempFiles()).toEqual([]);
     // the head kept in memory is the start of the file
     expect(temp.head().equals(Buffer.concat([header, ...data]).subarray(0, 64 * 1024))).toBe(true);
+  });
+
+  it('writes a small instance straight under its final name, and links a large one (over a megabyte) into place', async () => {
+    for (const [size, linked] of [
+      [200_000, false],
+      [3 * 1024 * 1024, true],
+    ] as const) {
+      for (const directoryFsync of ['auto', 'always'] as const) {
+        const s = new InstanceFileStore({ dataDir, reserveBytes: 0, directoryFsync });
+        await s.init();
+        const k = key();
+        const data = Buffer.alloc(size, size % 251);
+        const temp = s.createTemp({ header: Buffer.from('HEADER--') });
+        const tempInode = statSync(temp.path).ino;
+        await finish(temp, data);
+        expect(temp.wholeFile() !== undefined).toBe(!linked);
+        const stored = await s.commit(temp, k);
+        const target = join(dataDir, stored.relativePath);
+        expect(stored.outcome).toBe('stored');
+        expect(statSync(target).ino === tempInode).toBe(linked);
+        expect(statSync(target).nlink).toBe(1);
+        expect(readFileSync(target).equals(Buffer.concat([Buffer.from('HEADER--'), data]))).toBe(true);
+        expect(await s.strayTempFiles()).toEqual([]);
+        await s.close();
+      }
+    }
+  });
+
+  it('replaces a half-written file that no index row knew (a crash while writing in place) with the copy sent again', async () => {
+    const k = key();
+    const target = join(dataDir, instanceRelativePath(k));
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, 'HEADER--half of it');
+    const temp = store.createTemp({ header: Buffer.from('HEADER--') });
+    await finish(temp, Buffer.from('the whole data set'));
+    const stored = await store.commit(temp, k, { whenDurable: async () => 'first' });
+    expect(stored).toMatchObject({ outcome: 'stored', sha256: sha(Buffer.from('the whole data set')) });
+    expect(readFileSync(target, 'latin1')).toBe('HEADER--the whole data set');
+    expect(await store.strayTempFiles()).toEqual([]);
   });
 
   it('keeps no second file for the same SOPInstanceUID with the same data set, and keeps the first on a conflict', async () => {

@@ -1,8 +1,23 @@
-import { closeSync, createReadStream, mkdirSync, open as openCallback, openSync, ReadStream, statfsSync as statfsRaw } from 'node:fs';
-import { FileHandle, link, mkdir, open, readdir, readFile, rename, rm, stat, statfs, unlink } from 'node:fs/promises';
+import {
+  close as closeCallback,
+  closeSync,
+  createReadStream,
+  fsync as fsyncCallback,
+  fsyncSync,
+  linkSync,
+  mkdirSync,
+  open as openCallback,
+  openSync,
+  ReadStream,
+  statfsSync as statfsRaw,
+  unlinkSync,
+  writevSync,
+} from 'node:fs';
+import { mkdir, open, readdir, readFile, rename, rm, stat, statfs } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { createHash, randomUUID } from 'node:crypto';
 import { InstanceKey, instanceRelativePath } from './instance-path';
+import { fsyncCoversNewEntry } from './new-entry-durability';
 import { OutOfResourcesError, StorageError, TempFileStateError } from './storage.errors';
 import { TempInstanceFile } from './temp-instance-file';
 
@@ -14,6 +29,12 @@ export interface InstanceFileStoreOptions {
   /** empty temp files kept open ahead of need (default 4); 0 opens each when asked */
   spareTempFiles?: number;
   onConflict?: (event: { key: InstanceKey; relativePath: string; existingSha256: string; incomingSha256: string }) => void;
+  /**
+   * 'auto' (default): a file created under its final name is made durable by its own fsync alone where the file
+   * system writes the new directory entry with it (ext4, xfs: new-entry-durability.ts); 'always' fsyncs the
+   * directory too, everywhere.
+   */
+  directoryFsync?: 'auto' | 'always';
 }
 
 /** replaced: the stored copy was unreadable and the one sent again took its place (CommitOptions.replaceIf) */
@@ -51,15 +72,20 @@ export class InvalidStoragePathError extends StorageError {}
 
 /**
  * Instance files under DATA_DIR/instances/<StudyInstanceUID>/<SeriesInstanceUID>/<SOPInstanceUID>.dcm.
- * Each is written to DATA_DIR/tmp, fdatasynced, linked into place (never over an existing file), and its
- * directory fsynced: once commit() resolves, the instance survives a crash.
+ * Each is received into DATA_DIR/tmp. A small one (under a megabyte, in memory whole) is then written straight under
+ * its final name and fsynced, which on ext4 and xfs also makes its new entry durable (else its directory is fsynced
+ * too); a larger one is linked into place and fsynced with its directory. Never over an existing file: once
+ * commit() resolves, the instance survives a crash.
  */
 export class InstanceFileStore {
   readonly tempDir: string;
   readonly instancesDir: string;
   private readonly knownDirs = new Set<string>();
   private free?: { bytes: number; at: number };
-  private readonly dirHandles = new Map<string, Promise<FileHandle>>();
+  /** directory descriptors kept open for their fsync, most recent last */
+  private readonly dirFds = new Map<string, { fd: number; syncing: number }>();
+  /** temp files created and not yet closed: instances being received or committed now */
+  private active = 0;
   private refreshing?: Promise<void>;
   private readonly spare: { path: string; fd: number }[] = [];
   private readonly spareTarget: number;
@@ -80,7 +106,11 @@ export class InstanceFileStore {
     const spares = this.spareNames();
     for (const name of await readdir(this.tempDir)) if (name.endsWith('.part') && !spares.has(name)) await rm(join(this.tempDir, name), { force: true });
     await this.refreshFree();
+    this.entrySyncedWithFile = this.options.directoryFsync !== 'always' && fsyncCoversNewEntry(this.options.dataDir);
   }
+
+  /** the file system's fsync of a newly created file also makes its directory entry durable */
+  private entrySyncedWithFile = false;
 
   /** Free bytes on the data volume (fs.statfs), at most 500 ms old. */
   async freeBytes(): Promise<number> {
@@ -109,7 +139,10 @@ export class InstanceFileStore {
     // instances fsync, and that wait would sit between the C-STORE command and its data
     const { path, fd } = this.spare.shift() ?? this.openTempSync();
     this.refill();
-    return new TempInstanceFile(path, fd, { header: options.header, freeBytes: free, reserveBytes: this.options.reserveBytes });
+    const temp = new TempInstanceFile(path, fd, { header: options.header, freeBytes: free, reserveBytes: this.options.reserveBytes });
+    this.active++;
+    temp.once('close', () => this.active--);
+    return temp;
   }
 
   private openTempSync(): { path: string; fd: number } {
@@ -154,8 +187,10 @@ export class InstanceFileStore {
     try {
       const written: StoredInstanceFile = { outcome: 'stored', relativePath, sizeBytes: temp.size, sha256: temp.sha256 };
       const placed = await this.place(temp, key, relativePath);
-      // the temp name goes beside the index write: dropped before the fsyncs, it would change the inode they commit
-      const [recorded] = await Promise.all([options.whenDurable?.(written), placed.outcome === 'stored' ? this.dropTemp(temp) : undefined]);
+      // the temp name goes once the fsyncs are done (before them it would change the inode they commit); a crash
+      // that loses its removal leaves a name in tmp/, which init() clears
+      if (placed.outcome === 'stored') this.dropTemp(temp);
+      const recorded = await options.whenDurable?.(written);
       if (placed.outcome !== 'stored' && recorded === 'first') {
         // A file was here that no index row knew: left by a crash before it was indexed (perhaps before it was
         // whole), so never acknowledged. The row just written describes this copy: make the file agree with it.
@@ -178,36 +213,90 @@ export class InstanceFileStore {
       if ((error as NodeJS.ErrnoException).code === 'ENOSPC') throw new OutOfResourcesError(0, this.options.reserveBytes, 'ENOSPC while committing');
       throw error;
     } finally {
-      await this.dropTemp(temp);
+      this.dropTemp(temp);
     }
   }
 
   /**
-   * Links into place (never over an existing file), then makes the data, the inode and the new name durable: the
-   * file's fsync commits all three in one journal transaction (ext4, xfs), the directory's fsync beside it says
-   * the same to any POSIX file system. One disk flush per instance where data-then-name costs two.
+   * Writes a small instance in place (writeInPlace), or links a large one into place (never over an existing file),
+   * then makes the data, the inode and the new name durable: the file's fsync and, beside it, the directory's (the
+   * file has two names then, and ext4 without a journal writes only one parent with the file).
    */
   private async place(temp: TempInstanceFile, key: InstanceKey, relativePath: string): Promise<StoredInstanceFile> {
     const target = join(this.options.dataDir, relativePath);
     const dir = dirname(target);
     await this.ensureDir(dir);
+    const whole = temp.wholeFile();
+    if (whole && (await this.writeInPlace(target, whole))) return { outcome: 'stored', relativePath, sizeBytes: temp.size, sha256: temp.sha256 };
     try {
-      await link(temp.path, target); // EEXIST when the instance is already here
+      // EEXIST when the instance is already here. Synchronous: a name added in the page cache takes tens of
+      // microseconds, less than a round trip through the thread pool, which sits on every instance's path.
+      linkSync(temp.path, target);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const existing = await this.dataSetSha256(target);
       const size = (await stat(target)).size;
       return { outcome: existing === temp.sha256 ? 'duplicate' : 'conflict', relativePath, sizeBytes: size, sha256: existing };
     }
-    // data and entry made durable together
+    // data and entry made durable together, in the thread pool (a large file's writeback must not hold the event loop)
     await Promise.all([temp.sync({ metadata: true }), this.fsyncDir(dir)]);
     return { outcome: 'stored', relativePath, sizeBytes: temp.size, sha256: temp.sha256 };
   }
 
-  private dropTemp(temp: TempInstanceFile): Promise<void> {
-    if (temp.removed) return Promise.resolve();
+  /**
+   * A small instance (all its bytes in memory) written straight under its final name, created exclusively, and
+   * fsynced: one disk flush, where link + directory fsync cost two. False, with nothing written, when the name exists
+   * (the caller then compares with the copy there). On a failure the half-written file is removed: a name under
+   * instances/ is only ever a whole file or one being written now. A crash while writing leaves one that no index row
+   * knows, which the sender's resend replaces (commit's 'first' case).
+   */
+  private async writeInPlace(target: string, bytes: readonly Buffer[]): Promise<boolean> {
+    let fd: number;
+    try {
+      fd = openSync(target, 'wx', 0o644);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw error;
+    }
+    try {
+      writeFully(fd, bytes);
+      const dirSynced = this.entrySyncedWithFile ? undefined : this.fsyncDir(dirname(target));
+      if (this.active === 1) {
+        // The only instance in flight (one sender, one at a time): nothing else waits on the event loop, so the fsync
+        // runs here, as a C server's would, and the path loses two thread wake-ups, which on a busy machine cost more
+        // than the fsync. With several in flight it goes to the thread pool, and the disk flushes them together.
+        try {
+          fsyncSync(fd);
+        } finally {
+          await dirSynced;
+        }
+      } else await Promise.all([new Promise<void>((resolve, reject) => fsyncCallback(fd, (e) => (e ? reject(e) : resolve()))), dirSynced]);
+      closeSync(fd);
+      return true;
+    } catch (error) {
+      try {
+        closeSync(fd);
+      } catch {
+        // already closed
+      }
+      try {
+        unlinkSync(target);
+      } catch {
+        // not there
+      }
+      throw error;
+    }
+  }
+
+  /** Removes the temp name (synchronously, as linkSync: no thread-pool round trip before the answer). */
+  private dropTemp(temp: TempInstanceFile): void {
+    if (temp.removed) return;
     temp.markRemoved();
-    return unlink(temp.path).catch(() => undefined);
+    try {
+      unlinkSync(temp.path);
+    } catch {
+      // gone already: nothing to remove
+    }
   }
 
   /** Absolute path of a stored instance; refuses paths that leave the store. */
@@ -280,23 +369,37 @@ export class InstanceFileStore {
     this.knownDirs.add(dir);
   }
 
-  /** fsync of a directory, its handle kept open for the next instance of the same series */
-  private async fsyncDir(dir: string): Promise<void> {
-    let handle = this.dirHandles.get(dir);
-    if (!handle) {
-      handle = open(dir, 'r');
-      this.dirHandles.set(dir, handle);
-      if (this.dirHandles.size > 32) {
-        const [oldest, old] = this.dirHandles.entries().next().value as [string, Promise<FileHandle>];
-        this.dirHandles.delete(oldest);
-        void old.then((h) => h.close()).catch(() => undefined);
+  /** fsync of a directory, its descriptor kept open for the next instance of the same series */
+  private fsyncDir(dir: string): Promise<void> {
+    let entry = this.dirFds.get(dir);
+    if (!entry) {
+      try {
+        entry = { fd: openSync(dir, 'r'), syncing: 0 };
+      } catch (error) {
+        return Promise.reject(error as Error);
       }
+      this.dirFds.set(dir, entry);
+      this.closeIdleDirs();
     }
-    try {
-      await (await handle).sync();
-    } catch (error) {
-      this.dirHandles.delete(dir);
-      throw error;
+    const used = entry;
+    used.syncing++;
+    return new Promise<void>((resolve, reject) =>
+      fsyncCallback(used.fd, (error) => {
+        used.syncing--;
+        if (error && this.dirFds.get(dir) === used) this.dirFds.delete(dir);
+        if (this.dirFds.get(dir) !== used && used.syncing === 0) closeCallback(used.fd, () => undefined);
+        if (error) reject(error);
+        else resolve();
+      }),
+    );
+  }
+
+  /** beyond 32 directories, the oldest are closed (once no fsync of theirs is running) */
+  private closeIdleDirs(): void {
+    for (const [dir, entry] of this.dirFds) {
+      if (this.dirFds.size <= 32) return;
+      this.dirFds.delete(dir);
+      if (entry.syncing === 0) closeCallback(entry.fd, () => undefined);
     }
   }
 
@@ -318,8 +421,17 @@ export class InstanceFileStore {
       closeSync(fd);
       await rm(path, { force: true });
     }
-    const handles = [...this.dirHandles.values()];
-    this.dirHandles.clear();
-    await Promise.all(handles.map((h) => h.then((x) => x.close()).catch(() => undefined)));
+    for (const { fd } of this.dirFds.values()) closeSync(fd);
+    this.dirFds.clear();
+  }
+}
+
+/** writev until every byte is in (the page cache: microseconds) */
+function writeFully(fd: number, buffers: readonly Buffer[]): void {
+  const rest = [...buffers];
+  while (rest.length) {
+    let written = writevSync(fd, rest);
+    while (rest.length && written >= rest[0].length) written -= rest.shift()!.length;
+    if (written > 0) rest[0] = rest[0].subarray(written);
   }
 }

@@ -87,7 +87,19 @@ export class TempInstanceFile extends Writable {
   }
 
   override _final(callback: (error?: Error | null) => void): void {
+    // nothing written yet: the whole file is in `pending`, and stays at hand for the store (wholeFile())
+    if (this.size === this.pendingBytes) this.whole = this.pending;
     this.flush((error) => (error ? callback(error) : this.finished(callback)));
+  }
+
+  private whole?: Buffer[];
+
+  /**
+   * Every byte of the file, when it was small enough to be written in one piece at the end (under a megabyte): the
+   * store can then write it straight under its final name. The temp file holds the same bytes.
+   */
+  wholeFile(): readonly Buffer[] | undefined {
+    return this.written ? this.whole : undefined;
   }
 
   /**
