@@ -27,7 +27,19 @@ export interface TipsOptions {
 }
 
 export function tipsFilter(concentration: Float32Array, T: number, mask: Uint8Array, options: TipsOptions): Float32Array {
-  const { columns: C, rows: R, slices: S } = options;
+  const filter = tipsSliceFilter(concentration, T, mask, options);
+  filter.run(0, options.slices);
+  return filter.out;
+}
+
+/** A TIPS filter set up once and run over slices [from, to) in turn (the filter is in-plane), writing into `out`. */
+export interface TipsSliceFilter {
+  out: Float32Array;
+  run(from: number, to: number): void;
+}
+
+export function tipsSliceFilter(concentration: Float32Array, T: number, mask: Uint8Array, options: TipsOptions): TipsSliceFilter {
+  const { columns: C, rows: R } = options;
   const sigma = options.spatialSigmaMm ?? 3;
   const radius = Math.max(1, Math.ceil((2 * sigma) / options.pixelMm));
   const first = options.firstFrame ?? 0;
@@ -67,57 +79,59 @@ export function tipsFilter(concentration: Float32Array, T: number, mask: Uint8Ar
   const plane = R * C;
   const acc = new Float64Array(plane * T);
   const wsum = new Float64Array(plane);
-  for (let z = 0; z < S; z++) {
-    acc.fill(0);
-    wsum.fill(0);
-    const zOffset = z * plane;
-    for (let y = 0; y < R; y++) {
-      for (let x = 0; x < C; x++) {
-        const p = y * C + x;
-        const i = zOffset + p;
-        if (!mask[i]) continue;
-        const oi = i * T;
-        const ai = p * T;
-        // the voxel itself: distance 0, weight 1
-        wsum[p] += 1;
-        for (let t = 0; t < T; t++) acc[ai + t] += concentration[oi + t];
-        for (let n = 0; n < count; n++) {
-          const yy = y + aheadY[n];
-          const xx = x + aheadX[n];
-          if (yy >= R || xx < 0 || xx >= C) continue;
-          const q = yy * C + xx;
-          const j = zOffset + q;
-          if (!mask[j]) continue;
-          const oj = j * T;
-          let d = 0;
-          let t = first;
-          const cutoff = aheadCutoff[n];
-          for (; t < T && d <= cutoff; t++) {
-            const diff = profiles[oi + t] - profiles[oj + t];
-            d += diff * diff;
-          }
-          if (t < T) continue;
-          // mean squared difference beyond what two noisy samples of one profile show (2 sigma^2)
-          const excess = Math.max(0, d / frames / (2 * profileNoiseVar) - 1);
-          const w = aheadSpatial[n] * Math.exp(-excess / rangeScale);
-          if (w < 1e-4) continue;
-          wsum[p] += w;
-          wsum[q] += w;
-          const aj = q * T;
-          for (let t = 0; t < T; t++) {
-            acc[ai + t] += w * concentration[oj + t];
-            acc[aj + t] += w * concentration[oi + t];
+  const run = (from: number, to: number) => {
+    for (let z = from; z < to; z++) {
+      acc.fill(0);
+      wsum.fill(0);
+      const zOffset = z * plane;
+      for (let y = 0; y < R; y++) {
+        for (let x = 0; x < C; x++) {
+          const p = y * C + x;
+          const i = zOffset + p;
+          if (!mask[i]) continue;
+          const oi = i * T;
+          const ai = p * T;
+          // the voxel itself: distance 0, weight 1
+          wsum[p] += 1;
+          for (let t = 0; t < T; t++) acc[ai + t] += concentration[oi + t];
+          for (let n = 0; n < count; n++) {
+            const yy = y + aheadY[n];
+            const xx = x + aheadX[n];
+            if (yy >= R || xx < 0 || xx >= C) continue;
+            const q = yy * C + xx;
+            const j = zOffset + q;
+            if (!mask[j]) continue;
+            const oj = j * T;
+            let d = 0;
+            let t = first;
+            const cutoff = aheadCutoff[n];
+            for (; t < T && d <= cutoff; t++) {
+              const diff = profiles[oi + t] - profiles[oj + t];
+              d += diff * diff;
+            }
+            if (t < T) continue;
+            // mean squared difference beyond what two noisy samples of one profile show (2 sigma^2)
+            const excess = Math.max(0, d / frames / (2 * profileNoiseVar) - 1);
+            const w = aheadSpatial[n] * Math.exp(-excess / rangeScale);
+            if (w < 1e-4) continue;
+            wsum[p] += w;
+            wsum[q] += w;
+            const aj = q * T;
+            for (let t = 0; t < T; t++) {
+              acc[ai + t] += w * concentration[oj + t];
+              acc[aj + t] += w * concentration[oi + t];
+            }
           }
         }
       }
+      for (let p = 0; p < plane; p++) {
+        if (!mask[zOffset + p]) continue;
+        const o = (zOffset + p) * T;
+        for (let t = 0; t < T; t++) out[o + t] = acc[p * T + t] / wsum[p];
+      }
     }
-    for (let p = 0; p < plane; p++) {
-      if (!mask[zOffset + p]) continue;
-      const o = (zOffset + p) * T;
-      for (let t = 0; t < T; t++) out[o + t] = acc[p * T + t] / wsum[p];
-    }
-  }
-  return out;
+  };
+  return { out, run };
 }
 
 /** Noise left in filtered curves, measured on the pre-contrast frames (pure noise before arrival). */
