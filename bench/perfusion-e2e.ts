@@ -3,6 +3,7 @@
 // Each run is a fresh child process, so its peak RSS is the analysis's alone; reports the median wall
 // time, the stage times and the volumes against the phantom's truth.
 // Run: npm run build && node dist/bench/perfusion-e2e.js [--runs 5] [--keep]
+// NIDUS_ORT_SPINNING=0 in the environment: onnxruntime's intra-op threads do not spin while they wait (OnnxSessionOptions.intraOpSpinning).
 import './register-aliases';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,7 +24,7 @@ async function child(directory: string): Promise<void> {
   const paths = readdirSync(directory)
     .filter((n) => n.endsWith('.dcm'))
     .map((n) => join(directory, n));
-  const sessions = new OnnxSessionRepository();
+  const sessions = new OnnxSessionRepository({ intraOpSpinning: process.env.NIDUS_ORT_SPINNING !== '0' });
   const deconvolver = new OnnxDeconvolver(new ModelRegistry(join(__dirname, '..', '..', 'models')), sessions);
   const start = performance.now();
   const { result, timings } = await analyzeCtpFiles(paths, { deconvolver });

@@ -31,11 +31,18 @@ export class OnnxDeconvolver implements Deconvolver {
     const limit = new Float32Array([request.oscillationLimit]);
     for (let start = 0; start < N; start += this.batchSize) {
       const count = Math.min(this.batchSize, N - start);
-      const outputs = await this.sessions.run(CTP_DECONVOLUTION_MODEL, this.bytes, {
-        curves: { type: 'float32', data: curves.subarray(start * L, (start + count) * L), dims: [count, L] },
-        pseudo_inverses: { type: 'float32', data: pseudoInverses, dims: [K, L, L] },
-        oscillation_limit: { type: 'float32', data: limit, dims: [1] },
-      });
+      // Each batch gets buffers of its own, handed over rather than cloned: structured cloning a view
+      // copies its whole ArrayBuffer, which for a subarray of the curves is every voxel's curve.
+      const outputs = await this.sessions.run(
+        CTP_DECONVOLUTION_MODEL,
+        this.bytes,
+        {
+          curves: { type: 'float32', data: curves.slice(start * L, (start + count) * L), dims: [count, L] },
+          pseudo_inverses: { type: 'float32', data: pseudoInverses.slice(), dims: [K, L, L] },
+          oscillation_limit: { type: 'float32', data: limit.slice(), dims: [1] },
+        },
+        { transferInputs: true },
+      );
       const residue = outputs.residues;
       const level = outputs.level;
       if (!residue || residue.data.length !== count * L || !level || level.data.length !== count) {

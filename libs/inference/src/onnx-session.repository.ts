@@ -13,6 +13,11 @@ export type OnnxTensorOutput = TensorValue;
 export interface OnnxSessionOptions {
   /** threads of one operator (0: onnxruntime's default, one per core) */
   intraOpNumThreads?: number;
+  /**
+   * whether those threads spin while waiting for work (onnxruntime's session.intra_op.allow_spinning;
+   * default true). Off, an idle session's threads leave the cores to other work of the process.
+   */
+  intraOpSpinning?: boolean;
   /** onnxruntime execution providers in order of preference; default ['cpu'] (e.g. ['cuda', 'cpu'] with a CUDA build) */
   executionProviders?: string[];
   /** runs under way at once, over all models; default 1 */
@@ -57,6 +62,7 @@ parentPort.on('message', async (message) => {
         executionProviders: workerData.executionProviders,
         graphOptimizationLevel: 'all',
         intraOpNumThreads: workerData.intraOpNumThreads,
+        extra: { session: { intra_op: { allow_spinning: workerData.intraOpSpinning ? '1' : '0' } } },
       });
       parentPort.postMessage({ id: message.id });
     } else if (message.op === 'describe') {
@@ -175,6 +181,7 @@ export class OnnxSessionRepository {
       workerData: {
         runtimePath: require.resolve('onnxruntime-node'),
         intraOpNumThreads: this.options.intraOpNumThreads ?? 0,
+        intraOpSpinning: this.options.intraOpSpinning !== false,
         executionProviders: this.options.executionProviders ?? ['cpu'],
       },
     });

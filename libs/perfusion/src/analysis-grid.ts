@@ -41,6 +41,7 @@ export function buildAnalysisGrid(volume: Volume4D, factor: number): AnalysisGri
   const rows = Math.ceil(R / factor);
   const voxels = columns * rows * S;
   const hu = new Float32Array(voxels * T);
+  const data = volume.data;
   const sums = new Float64Array(columns);
   const counts = new Float64Array(columns);
   for (let t = 0; t < T; t++) {
@@ -50,12 +51,15 @@ export function buildAnalysisGrid(volume: Volume4D, factor: number): AnalysisGri
         sums.fill(0);
         counts.fill(0);
         const yEnd = Math.min(R, (by + 1) * factor);
+        // per block: rows top to bottom, each left to right (the order of the sum is part of the answer)
         for (let y = by * factor; y < yEnd; y++) {
           const rowOffset = sliceOffset + y * C;
-          for (let x = 0; x < C; x++) {
-            const bx = (x / factor) | 0;
-            sums[bx] += volume.data[rowOffset + x];
-            counts[bx]++;
+          for (let bx = 0, x0 = 0; bx < columns; bx++, x0 += factor) {
+            const x1 = Math.min(C, x0 + factor);
+            let sum = sums[bx];
+            for (let x = x0; x < x1; x++) sum += data[rowOffset + x];
+            sums[bx] = sum;
+            counts[bx] += x1 - x0;
           }
         }
         const base = (z * rows + by) * columns;
@@ -82,13 +86,17 @@ export function buildAnalysisGrid(volume: Volume4D, factor: number): AnalysisGri
 export function toSourceGrid<T extends Float32Array | Uint8Array>(grid: AnalysisGrid, map: T, make: (n: number) => T): T {
   const { columns: C, rows: R, slices: S } = grid.source;
   if (grid.factor === 1) return map;
+  const f = grid.factor;
   const out = make(C * R * S);
   for (let z = 0; z < S; z++) {
     for (let y = 0; y < R; y++) {
-      const by = (y / grid.factor) | 0;
-      const from = (z * grid.rows + by) * grid.columns;
+      const from = (z * grid.rows + ((y / f) | 0)) * grid.columns;
       const to = (z * R + y) * C;
-      for (let x = 0; x < C; x++) out[to + x] = map[from + ((x / grid.factor) | 0)];
+      for (let bx = 0, x0 = 0; x0 < C; bx++, x0 += f) {
+        const value = map[from + bx];
+        const x1 = Math.min(C, x0 + f);
+        for (let x = x0; x < x1; x++) out[to + x] = value;
+      }
     }
   }
   return out;

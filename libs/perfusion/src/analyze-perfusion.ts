@@ -1,9 +1,9 @@
 import type { Volume4D } from '@nidus/imaging';
 import type { AnalysisGrid } from './analysis-grid';
 import { biasTables } from './bias-tables.stage';
-import { deconvolveTissue } from './deconvolution.stage';
+import { startDeconvolution } from './deconvolution.stage';
 import type { Deconvolver } from './deconvolver';
-import { denoiseCurves } from './denoise.stage';
+import { denoiseCurvesBySlice } from './denoise.stage';
 import { prepareGrid } from './grid.stage';
 import { haemodynamicMaps } from './haemodynamic-maps.stage';
 import { measureLesions } from './lesions.stage';
@@ -58,20 +58,19 @@ async function perfusionMaps(
   const { vascular, brain } = findVesselsAndBrain(grid, head, baseline, curves, skullEdge, modelParenchyma);
   lap('mask/aif');
 
+  // The deconvolution is fed slice by slice as the denoising finishes each one, so that the deconvolver
+  // (onnxruntime, on threads of its own) works while the next slices are filtered; 'deconvolution' is
+  // the wait that is left once the denoising is done.
   start('denoise', 0.35);
-  const denoised = denoiseCurves(curves, grid.timePoints, grid, brain.mask, arrival, noiseHu, settings.denoise);
+  const job = startDeconvolution(grid.timesSeconds, arrival.arrivalIndex, vascular.arterial, brain.mask, deconvolver, settings.deconvolution);
+  const plane = grid.columns * grid.rows;
+  const denoised = await denoiseCurvesBySlice(curves, grid.timePoints, grid, brain.mask, arrival, noiseHu, settings.denoise, (done, final) =>
+    job.add(final, done * plane),
+  );
   lap('denoise');
 
   start('deconvolution', 0.5);
-  const deconvolution = await deconvolveTissue(
-    grid.timesSeconds,
-    arrival.arrivalIndex,
-    vascular.arterial,
-    denoised.curves,
-    brain.mask,
-    deconvolver,
-    settings.deconvolution,
-  );
+  const deconvolution = await job.finish();
   lap('deconvolution');
 
   start('maps', 0.8);

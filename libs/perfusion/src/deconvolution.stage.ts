@@ -49,6 +49,27 @@ export async function deconvolveTissue(
   deconvolver: Deconvolver,
   options: DeconvolutionOptions,
 ): Promise<TissueDeconvolution> {
+  const job = startDeconvolution(times, arrivalIndex, arterialCurve, mask, deconvolver, options);
+  job.add(tissueCurves, mask.length);
+  return job.finish();
+}
+
+/** A deconvolution fed in pieces: the voxels of the mask below `upTo` (in map order) as their curves become final. */
+export interface DeconvolutionJob {
+  /** hands the deconvolver the voxels not yet given whose map index is below upTo (their curves in `tissueCurves` are final) */
+  add(tissueCurves: Float32Array, upTo: number): void;
+  finish(): Promise<TissueDeconvolution>;
+}
+
+/** deconvolveTissue in pieces (see DeconvolutionJob), so that the deconvolver can run while later curves are still being made. */
+export function startDeconvolution(
+  times: Float64Array,
+  arrivalIndex: number,
+  arterialCurve: Float64Array,
+  mask: Uint8Array,
+  deconvolver: Deconvolver,
+  options: DeconvolutionOptions,
+): DeconvolutionJob {
   const T = times.length;
   const grid = deconvolutionGrid(times, arrivalIndex, options.intervalSeconds);
   const N = grid.count;
@@ -62,17 +83,42 @@ export async function deconvolveTissue(
   const voxels = new Int32Array(V);
   for (let i = 0, k = 0; i < mask.length; i++) if (mask[i]) voxels[k++] = i;
   const curves = new Float32Array(V * L);
-  voxels.forEach((voxel, k) => resampleCurve(tissueCurves, voxel * T, times, grid, curves, k * L));
-  const result = await deconvolver.deconvolve({
-    curves,
-    voxelCount: V,
-    length: L,
-    pseudoInverses: matrices,
-    levels: thresholds.length,
-    oscillationLimit: options.oscillationLimit,
-  });
-  if (result.residues.length !== V * L || result.levels.length !== V) {
-    throw new DeconvolutionError(`the deconvolver returned ${result.residues.length} residue values for ${V} voxels of ${L} samples`);
-  }
-  return { grid, length: L, arterial, thresholds, pseudoInverses: matrices, voxels, curves, residues: result.residues, levels: result.levels };
+  const residues = new Float32Array(V * L);
+  const levels = new Uint8Array(V);
+  const pieces: Promise<void>[] = [];
+  let given = 0;
+  return {
+    add(tissueCurves, upTo) {
+      const from = given;
+      while (given < V && voxels[given] < upTo) {
+        resampleCurve(tissueCurves, voxels[given] * T, times, grid, curves, given * L);
+        given++;
+      }
+      const count = given - from;
+      if (count === 0) return;
+      const piece = deconvolver
+        .deconvolve({
+          curves: curves.subarray(from * L, given * L),
+          voxelCount: count,
+          length: L,
+          pseudoInverses: matrices,
+          levels: thresholds.length,
+          oscillationLimit: options.oscillationLimit,
+        })
+        .then((result) => {
+          if (result.residues.length !== count * L || result.levels.length !== count) {
+            throw new DeconvolutionError(`the deconvolver returned ${result.residues.length} residue values for ${count} voxels of ${L} samples`);
+          }
+          residues.set(result.residues, from * L);
+          levels.set(result.levels, from);
+        });
+      piece.catch(() => undefined); // awaited (and its error thrown) in finish
+      pieces.push(piece);
+    },
+    async finish() {
+      if (given < V) throw new DeconvolutionError(`${V - given} of ${V} voxels were never given to the deconvolver`);
+      await Promise.all(pieces);
+      return { grid, length: L, arterial, thresholds, pseudoInverses: matrices, voxels, curves, residues, levels };
+    },
+  };
 }

@@ -99,7 +99,8 @@ export function correctMotion(grid: AnalysisGrid, options: MotionOptions): Motio
 
   const frame = new Float32Array(voxels);
   const aligned = new Float32Array(voxels);
-  const hu = options.enabled ? new Float32Array(grid.hu) : grid.hu;
+  // the curves are copied only when a first frame is resampled (a still series needs no copy)
+  let hu = grid.hu;
   const report: TimePointMotion[] = [];
   let previous: RigidTransform2D = IDENTITY_TRANSFORM;
   let resampled = 0;
@@ -130,6 +131,7 @@ export function correctMotion(grid: AnalysisGrid, options: MotionOptions): Motio
     if (aligns) previous = transform;
     if (corrected) {
       resampleStack(stack(frame), transform, registration.pivotMm, aligned);
+      if (hu === grid.hu) hu = new Float32Array(grid.hu);
       for (let v = 0; v < voxels; v++) hu[v * T + t] = aligned[v];
       resampled++;
     }

@@ -27,7 +27,19 @@ export interface TipsOptions {
 }
 
 export function tipsFilter(concentration: Float32Array, T: number, mask: Uint8Array, options: TipsOptions): Float32Array {
-  const { columns: C, rows: R, slices: S } = options;
+  const filter = tipsSliceFilter(concentration, T, mask, options);
+  filter.run(0, options.slices);
+  return filter.out;
+}
+
+/** A TIPS filter set up once and run over slices [from, to) in turn (the filter is in-plane), writing into `out`. */
+export interface TipsSliceFilter {
+  out: Float32Array;
+  run(from: number, to: number): void;
+}
+
+export function tipsSliceFilter(concentration: Float32Array, T: number, mask: Uint8Array, options: TipsOptions): TipsSliceFilter {
+  const { columns: C, rows: R } = options;
   const sigma = options.spatialSigmaMm ?? 3;
   const radius = Math.max(1, Math.ceil((2 * sigma) / options.pixelMm));
   const first = options.firstFrame ?? 0;
@@ -47,45 +59,79 @@ export function tipsFilter(concentration: Float32Array, T: number, mask: Uint8Ar
     }
   }
   const profileNoiseVar = options.guide ? Math.max(options.guide.noiseHu, 1e-3) ** 2 : smooth ? (noiseVar * 6) / 16 : noiseVar;
-  const spatial: number[] = [];
-  for (let dy = -radius; dy <= radius; dy++)
-    for (let dx = -radius; dx <= radius; dx++) spatial.push(Math.exp(-((dx * dx + dy * dy) * options.pixelMm ** 2) / (2 * sigma * sigma)));
-  const acc = new Float64Array(T);
-  for (let z = 0; z < S; z++) {
-    for (let y = 0; y < R; y++) {
-      for (let x = 0; x < C; x++) {
-        const i = (z * R + y) * C + x;
-        if (!mask[i]) continue;
-        acc.fill(0);
-        let wsum = 0;
-        const oi = i * T;
-        let k = 0;
-        for (let dy = -radius; dy <= radius; dy++) {
-          const yy = y + dy;
-          for (let dx = -radius; dx <= radius; dx++, k++) {
-            const xx = x + dx;
-            if (yy < 0 || yy >= R || xx < 0 || xx >= C) continue;
-            const j = (z * R + yy) * C + xx;
+  // The weight of a pair is symmetric (the spatial term depends on |dx|, |dy|; the profile distance on
+  // the difference squared), so each pair of voxels is weighed once, from the half window ahead of the
+  // centre, and adds to both voxels' sums.
+  const count = radius * (2 * radius + 1) + radius;
+  const aheadX = new Int32Array(count);
+  const aheadY = new Int32Array(count);
+  const aheadSpatial = new Float64Array(count);
+  const aheadCutoff = new Float64Array(count);
+  for (let dy = 0, n = 0; dy <= radius; dy++)
+    for (let dx = dy === 0 ? 1 : -radius; dx <= radius; dx++, n++) {
+      const spatial = Math.exp(-((dx * dx + dy * dy) * options.pixelMm ** 2) / (2 * sigma * sigma));
+      aheadX[n] = dx;
+      aheadY[n] = dy;
+      aheadSpatial[n] = spatial;
+      // a distance beyond which the weight is surely under 1e-4 (the exact test follows the distance)
+      aheadCutoff[n] = (rangeScale * Math.log(spatial / 1e-4) + 1) * frames * 2 * profileNoiseVar * (1 + 1e-6) + 1e-9;
+    }
+  const plane = R * C;
+  const acc = new Float64Array(plane * T);
+  const wsum = new Float64Array(plane);
+  const run = (from: number, to: number) => {
+    for (let z = from; z < to; z++) {
+      acc.fill(0);
+      wsum.fill(0);
+      const zOffset = z * plane;
+      for (let y = 0; y < R; y++) {
+        for (let x = 0; x < C; x++) {
+          const p = y * C + x;
+          const i = zOffset + p;
+          if (!mask[i]) continue;
+          const oi = i * T;
+          const ai = p * T;
+          // the voxel itself: distance 0, weight 1
+          wsum[p] += 1;
+          for (let t = 0; t < T; t++) acc[ai + t] += concentration[oi + t];
+          for (let n = 0; n < count; n++) {
+            const yy = y + aheadY[n];
+            const xx = x + aheadX[n];
+            if (yy >= R || xx < 0 || xx >= C) continue;
+            const q = yy * C + xx;
+            const j = zOffset + q;
             if (!mask[j]) continue;
             const oj = j * T;
             let d = 0;
-            for (let t = first; t < T; t++) {
+            let t = first;
+            const cutoff = aheadCutoff[n];
+            for (; t < T && d <= cutoff; t++) {
               const diff = profiles[oi + t] - profiles[oj + t];
               d += diff * diff;
             }
+            if (t < T) continue;
             // mean squared difference beyond what two noisy samples of one profile show (2 sigma^2)
             const excess = Math.max(0, d / frames / (2 * profileNoiseVar) - 1);
-            const w = spatial[k] * Math.exp(-excess / rangeScale);
+            const w = aheadSpatial[n] * Math.exp(-excess / rangeScale);
             if (w < 1e-4) continue;
-            wsum += w;
-            for (let t = 0; t < T; t++) acc[t] += w * concentration[oj + t];
+            wsum[p] += w;
+            wsum[q] += w;
+            const aj = q * T;
+            for (let t = 0; t < T; t++) {
+              acc[ai + t] += w * concentration[oj + t];
+              acc[aj + t] += w * concentration[oi + t];
+            }
           }
         }
-        for (let t = 0; t < T; t++) out[oi + t] = acc[t] / wsum;
+      }
+      for (let p = 0; p < plane; p++) {
+        if (!mask[zOffset + p]) continue;
+        const o = (zOffset + p) * T;
+        for (let t = 0; t < T; t++) out[o + t] = acc[p * T + t] / wsum[p];
       }
     }
-  }
-  return out;
+  };
+  return { out, run };
 }
 
 /** Noise left in filtered curves, measured on the pre-contrast frames (pure noise before arrival). */
