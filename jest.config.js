@@ -8,7 +8,8 @@
 // @nidus/<lib> is libs/<lib>/src (@nidus/analyses/ctp is libs/analyses/ctp/src), as in tsconfig.json's paths.
 const common = {
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, tsconfig: 'tsconfig.json' }] },
+  // ts-jest with the hot globals bound per module (libs/testing/src/jest/context-globals.transformer.js says why)
+  transform: { '^.+\\.ts$': ['<rootDir>/libs/testing/src/jest/context-globals.transformer.js', { isolatedModules: true, tsconfig: 'tsconfig.json' }] },
   moduleNameMapper: { '^@nidus/(.+)$': '<rootDir>/libs/$1/src' },
 };
 

@@ -12,6 +12,7 @@ import {
   NidusServer,
   redisUrlForDatabase,
   startNidus,
+  startPrivateRedis,
   storescu,
   storescuAnswered,
   syntheticCtFiles,
@@ -20,8 +21,8 @@ import {
 } from '@nidus/testing';
 
 // Issue 12, the short cases of the fault suite, against real processes (bin/nidus.js): SIGKILL of the gateway in
-// the middle of a C-STORE association, and SIGKILL of the worker in the middle of an analysis. The long cases are
-// bench/fault-suite.ts.
+// the middle of a C-STORE association, SIGKILL of the worker in the middle of an analysis, and Redis away while a
+// study comes in. The long cases are bench/fault-suite.ts.
 
 const REDIS_DB = 12;
 
@@ -152,4 +153,51 @@ describe('fault suite (short cases)', () => {
       await pg.drop();
     }
   }, 240_000);
+  it('Redis away while a perfusion study comes in: every instance answered Success, and analysed once Redis is back empty', async () => {
+    const redis = await startPrivateRedis();
+    try {
+      const phantom = generateHeadPhantom({
+        seed: 1213,
+        columns: 96,
+        rows: 96,
+        slices: 4,
+        timesSeconds: Array.from({ length: 30 }, (_, i) => i * 2),
+        noiseHu: 5,
+        lesion: { side: 'right' },
+      });
+      const series = writePhantomSeries(phantom.volume, join(dir, 'ctp'));
+      const env = { DATA_DIR: join(dir, 'data'), REDIS_URL: redis.url, DISK_RESERVE_MB: '0', STABLE_AFTER_SECONDS: '1', RECONCILE_INTERVAL_SECONDS: '1' };
+      const nidus = await startNidus(env);
+      running.push(nidus);
+      const token = await nidus.token('viewer');
+
+      await redis.kill();
+      const { answered } = await storescuAnswered({ port: nidus.dicomPort, calledAETitle: 'NIDUS', callingAETitle: 'CT_SCANNER', files: series.paths });
+      expect(answered).toHaveLength(series.paths.length); // ingest does not need the queue to store and answer
+      const health = await fetch(`${nidus.url}/health/ready`);
+      expect(health.status).toBe(503); // and says what it is missing
+
+      await redis.restartEmpty(); // nothing of the checks queued meanwhile survives
+      const study = async () => {
+        const res = await fetch(`${nidus.url}/api/studies/${series.StudyInstanceUID}`, { headers: { Authorization: `Bearer ${token}` } });
+        return res.status === 200
+          ? ((await res.json()) as { instanceCount: number; series: { analyses: { status: string; result: unknown }[] }[] })
+          : undefined;
+      };
+      const done = await waitUntil(
+        'the analysis after Redis came back',
+        async () => {
+          const s = await study();
+          const analyses = s?.series.flatMap((x) => x.analyses) ?? [];
+          return analyses.length && analyses.every((a) => a.status === 'succeeded' || a.status === 'failed') ? { s, analyses } : undefined;
+        },
+        60_000,
+        200,
+      );
+      expect(done.s!.instanceCount).toBe(series.paths.length);
+      expect(done.analyses.map((a) => a.status)).toEqual(['succeeded']);
+    } finally {
+      await redis.kill();
+    }
+  }, 120_000);
 });

@@ -39,6 +39,7 @@ export class IngestLifecycle implements OnApplicationBootstrap, OnApplicationShu
     private readonly assembly: StudyAssembly,
     private readonly store: InstanceFileStore,
     @Inject(NIDUS_LOGGER) private readonly logger: Logger,
+    @Inject(NIDUS_CONFIG) private readonly config: NidusConfig,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -47,9 +48,13 @@ export class IngestLifecycle implements OnApplicationBootstrap, OnApplicationShu
     this.logger.info({ port, tlsPort }, 'DIMSE listener started');
     const recover = () => this.assembly.recover().catch((error) => this.logger.error({ err: { message: (error as Error).message } }, 'series recovery failed'));
     await recover();
-    // and now and then, for a check lost between an instance and its queue entry
-    this.sweeper = setInterval(() => void recover(), 60_000);
-    this.sweeper.unref();
+    // and as often as the workers reconcile, for a check lost between an instance and its queue entry (Redis away or
+    // restarted empty while a series came in)
+    const seconds = this.config.reconcileIntervalSeconds;
+    if (seconds > 0) {
+      this.sweeper = setInterval(() => void recover(), seconds * 1000);
+      this.sweeper.unref();
+    }
   }
 
   private sweeper?: NodeJS.Timeout;
