@@ -106,9 +106,12 @@ describe(analyzeCtpFiles.name, () => {
       const files = writePhantomSeries(phantom.volume, join(dir, 'e'));
       const same = async () => {
         const whole = await analyzeCtpFiles(files.paths, { deconvolver, keepVolume: true });
-        const streamed = await analyzeCtpFiles(files.paths, { deconvolver });
+        const streamed = await analyzeCtpFiles(files.paths, { deconvolver, keepAnatomy: true });
         expect(whole.volume).toBeDefined();
         expect(streamed.volume).toBeUndefined();
+        // the anatomy is the first time point kept, at full resolution
+        const { data, ...geometry } = whole.volume!;
+        expect(streamed.anatomy).toEqual({ ...geometry, data: data.slice(0, 3 * 256 * 256) });
         expect(streamed.result.maps.columns).toBe(256);
         expect({ ...streamed.result, timings: {} }).toEqual({ ...whole.result, timings: {} });
         expect(streamed.series).toEqual(whole.series);
@@ -121,6 +124,13 @@ describe(analyzeCtpFiles.name, () => {
       writeFileSync(cutPath, bytes.subarray(0, bytes.length - 2000));
       const cut = await same();
       expect(cut.series.SOPInstanceUIDs).toHaveLength(29);
+      // and with the first time point left out, the anatomy is the second one's
+      const firstPath = files.paths[2];
+      const first = readFileSync(firstPath);
+      writeFileSync(firstPath, first.subarray(0, first.length - 2000));
+      const later = await same();
+      expect(later.series.SOPInstanceUIDs).toHaveLength(28);
+      expect(later.anatomy!.SOPInstanceUIDs[0]).toEqual(cut.series.SOPInstanceUIDs[1]);
     });
 
     it('refuses a series of one time point as not a perfusion series', async () => {

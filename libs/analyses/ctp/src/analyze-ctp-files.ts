@@ -48,7 +48,12 @@ export interface AnalyzeCtpFilesOptions {
   onProgress?: (stage: 'load' | 'decode' | PerfusionStage, fraction: number) => void;
   /** keep the 4D volume in the answer (for rendering); default false */
   keepVolume?: boolean;
+  /** keep the full-resolution images of the first time point analysed, as `anatomy` (the results draw them under the maps) */
+  keepAnatomy?: boolean;
 }
+
+/** A series' geometry with the pixels of its first time point only: index (z * rows + y) * columns + x. */
+export type CtpAnatomy = Geometry4D & { data: Float32Array };
 
 export interface AnalyzeCtpFilesResult {
   result: PerfusionResult;
@@ -57,6 +62,7 @@ export interface AnalyzeCtpFilesResult {
   timings: Record<string, number>;
   warnings: string[];
   volume?: Volume4D;
+  anatomy?: CtpAnatomy;
 }
 
 /**
@@ -120,13 +126,30 @@ export async function analyzeCtpFiles(paths: string[], options: AnalyzeCtpFilesO
   // is the only reader of the full-resolution pixels), so the 4D volume is never whole in memory.
   let input: Volume4D | AnalysisGrid;
   let volume: Volume4D | undefined;
+  let anatomy: CtpAnatomy | undefined;
   if (options.keepVolume) {
     volume = leaveOutUnreadable(fill4D(plan, read, { onUnreadable }), unreadable, warnings, dropTimePoints);
     input = volume;
   } else {
     const builder = startGrid(planGeometry(plan), resolvePerfusionOptions(options.perfusion).grid);
-    stream4D(plan, read, (t, z, pixels) => builder.addFrame(t, z, pixels), { onUnreadable });
-    input = leaveOutUnreadable(builder.grid(), unreadable, warnings, dropGridTimePoints);
+    // the anatomy is the first time point without an unreadable image: the first one kept
+    const frame = plan.rows * plan.columns;
+    const anatomyData = options.keepAnatomy ? new Float32Array(plan.slices * frame) : undefined;
+    let anatomyT = 0;
+    const onFrame = (t: number, z: number, pixels: Float32Array) => {
+      builder.addFrame(t, z, pixels);
+      if (anatomyData && t === anatomyT) anatomyData.set(pixels, z * frame);
+    };
+    stream4D(plan, read, onFrame, {
+      onUnreadable: (image) => {
+        onUnreadable(image);
+        if (image.t === anatomyT) anatomyT++;
+      },
+    });
+    const grid = leaveOutUnreadable(builder.grid(), unreadable, warnings, dropGridTimePoints);
+    // (a series with every time point unreadable was refused just above)
+    if (anatomyData) anatomy = { ...grid.source, data: anatomyData };
+    input = grid;
   }
   const layout: Geometry4D = 'hu' in input ? input.source : input;
   const fillSeconds = (performance.now() - clock) / 1000;
@@ -156,6 +179,7 @@ export async function analyzeCtpFiles(paths: string[], options: AnalyzeCtpFilesO
     timings,
     warnings: [...warnings, ...result.summary.warnings],
     volume,
+    anatomy,
   };
 }
 
