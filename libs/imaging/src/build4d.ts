@@ -5,7 +5,7 @@ import { CodecLoadError, DecoderNotLoadedError, Inconsistent4DSeriesError, Incon
 import { modalityLutOf, type PixelPadding } from './modality-lut';
 import { sameOrientation, sliceGeometryOf, sliceNormal, slicePosition, type Orientation, type SliceGeometry, type Vec3 } from './slice-geometry';
 import { TIME_SOURCES, unwrapMidnight, type TimeSource } from './temporal';
-import type { Volume4D } from './volume4d';
+import type { Geometry4D, Volume4D } from './volume4d';
 
 /** How a 4D series is laid out: which source image fills each (time point, slice) slot, and at what time. */
 export interface Plan4D {
@@ -207,37 +207,36 @@ function paddingOf(ds: DicomDataset, options: Build4DOptions): PixelPadding | un
   return { PixelPaddingValue: m.PixelPaddingValue, PixelPaddingRangeLimit: m.PixelPaddingRangeLimit, output };
 }
 
-/**
- * Fills the Float32 volume of a plan: one allocation, each image decoded straight into its slot after the
- * Modality LUT. `image(i)` gives the dataset with pixels of input i (the same list, or a file read on demand).
- */
-export function fill4D(plan: Plan4D, image: (index: number) => DicomDataset, options: Build4DOptions = {}): Volume4D {
-  const frame = plan.rows * plan.columns;
-  const data = new Float32Array(plan.timePoints * plan.slices * frame);
-  for (let t = 0; t < plan.timePoints; t++) {
-    for (let z = 0; z < plan.slices; z++) {
-      try {
-        const ds = image(plan.source[t][z]);
-        const m = pixelModuleOf(ds);
-        if (m.Rows !== plan.rows || m.Columns !== plan.columns)
-          throw new InconsistentVolumeError(`image at time point ${t + 1}, slice ${z + 1} is ${m.Columns}x${m.Rows}`);
-        if (m.NumberOfFrames !== 1)
-          throw new Inconsistent4DSeriesError(`${plan.SOPInstanceUIDs[t][z]} has ${m.NumberOfFrames} frames; the 4D builder takes single-frame images`);
-        decodeFrameInto(ds, 0, data, (t * plan.slices + z) * frame, modalityLutOf(ds), paddingOf(ds, options));
-      } catch (error) {
-        const own =
-          error instanceof DicomError &&
-          !(error instanceof CodecLoadError) &&
-          !(error instanceof DecoderNotLoadedError) &&
-          !(error instanceof ThrownValueError);
-        if (!options.onUnreadable || !own) throw error;
-        data.fill(0, (t * plan.slices + z) * frame, (t * plan.slices + z + 1) * frame);
-        options.onUnreadable({ t, z, SOPInstanceUID: plan.SOPInstanceUIDs[t][z], error });
-      }
-    }
+/** Decodes the image of slot (t, z) into target at offset; an unreadable image leaves zeros there and is reported. */
+function decodeSlot(
+  plan: Plan4D,
+  t: number,
+  z: number,
+  image: (index: number) => DicomDataset,
+  target: Float32Array,
+  offset: number,
+  options: Build4DOptions,
+): void {
+  try {
+    const ds = image(plan.source[t][z]);
+    const m = pixelModuleOf(ds);
+    if (m.Rows !== plan.rows || m.Columns !== plan.columns)
+      throw new InconsistentVolumeError(`image at time point ${t + 1}, slice ${z + 1} is ${m.Columns}x${m.Rows}`);
+    if (m.NumberOfFrames !== 1)
+      throw new Inconsistent4DSeriesError(`${plan.SOPInstanceUIDs[t][z]} has ${m.NumberOfFrames} frames; the 4D builder takes single-frame images`);
+    decodeFrameInto(ds, 0, target, offset, modalityLutOf(ds), paddingOf(ds, options));
+  } catch (error) {
+    const own =
+      error instanceof DicomError && !(error instanceof CodecLoadError) && !(error instanceof DecoderNotLoadedError) && !(error instanceof ThrownValueError);
+    if (!options.onUnreadable || !own) throw error;
+    target.fill(0, offset, offset + plan.rows * plan.columns);
+    options.onUnreadable({ t, z, SOPInstanceUID: plan.SOPInstanceUIDs[t][z], error });
   }
+}
+
+/** The layout a plan gives its volume, without pixels. */
+export function planGeometry(plan: Plan4D): Geometry4D {
   return {
-    data,
     columns: plan.columns,
     rows: plan.rows,
     slices: plan.slices,
@@ -248,6 +247,40 @@ export function fill4D(plan: Plan4D, image: (index: number) => DicomDataset, opt
     ImagePositionPatient: plan.ImagePositionPatient,
     SOPInstanceUIDs: plan.SOPInstanceUIDs,
   };
+}
+
+/**
+ * Fills the Float32 volume of a plan: one allocation, each image decoded straight into its slot after the
+ * Modality LUT. `image(i)` gives the dataset with pixels of input i (the same list, or a file read on demand).
+ */
+export function fill4D(plan: Plan4D, image: (index: number) => DicomDataset, options: Build4DOptions = {}): Volume4D {
+  const frame = plan.rows * plan.columns;
+  const data = new Float32Array(plan.timePoints * plan.slices * frame);
+  for (let t = 0; t < plan.timePoints; t++) {
+    for (let z = 0; z < plan.slices; z++) decodeSlot(plan, t, z, image, data, (t * plan.slices + z) * frame, options);
+  }
+  return { data, ...planGeometry(plan) };
+}
+
+/**
+ * The images of a plan one at a time, in slot order (t, then z): each decoded (as fill4D does) into one
+ * reused frame handed to `onFrame`, so the whole volume is never in memory. The frame is overwritten by
+ * the next image: copy or reduce it before returning.
+ */
+export function stream4D(
+  plan: Plan4D,
+  image: (index: number) => DicomDataset,
+  onFrame: (t: number, z: number, pixels: Float32Array) => void,
+  options: Build4DOptions = {},
+): Geometry4D {
+  const pixels = new Float32Array(plan.rows * plan.columns);
+  for (let t = 0; t < plan.timePoints; t++) {
+    for (let z = 0; z < plan.slices; z++) {
+      decodeSlot(plan, t, z, image, pixels, 0, options);
+      onFrame(t, z, pixels);
+    }
+  }
+  return planGeometry(plan);
 }
 
 /**

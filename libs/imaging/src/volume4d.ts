@@ -20,3 +20,6 @@ export interface Volume4D {
   /** SOPInstanceUID of the source image at [t][z], for references from results */
   SOPInstanceUIDs: string[][];
 }
+
+/** A 4D series' layout without its pixels: what stages working on a reduced copy keep of the source. */
+export type Geometry4D = Omit<Volume4D, 'data'>;

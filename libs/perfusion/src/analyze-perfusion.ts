@@ -4,7 +4,7 @@ import { biasTables } from './bias-tables.stage';
 import { startDeconvolution } from './deconvolution.stage';
 import type { Deconvolver } from './deconvolver';
 import { denoiseCurvesBySlice } from './denoise.stage';
-import { prepareGrid } from './grid.stage';
+import { prepareGrid, validatePerfusionGeometry } from './grid.stage';
 import { haemodynamicMaps } from './haemodynamic-maps.stage';
 import { measureLesions } from './lesions.stage';
 import { correctMotion } from './motion.stage';
@@ -91,17 +91,28 @@ async function perfusionMaps(
   return { head, vascular, maps, parenchyma, warnings: [...warnings, ...vascular.warnings] };
 }
 
+/** A grid built frame by frame (startGrid), checked again: time points may have been left out since. */
+function checkedGrid(grid: AnalysisGrid): AnalysisGrid {
+  validatePerfusionGeometry(grid.source);
+  return grid;
+}
+
 /**
  * Perfusion analysis of one 4D series (CT, or MR DSC with options.signalModel) (DESIGN.md "Stroke CT perfusion: the contract"), as a sequence
  * of stages, each a pure function of its own file. Fails with a typed PerfusionError, stating its reason,
- * when the series cannot support numbers.
+ * when the series cannot support numbers. The input is the whole volume, or its grid built frame by frame
+ * (startGrid with the same maxPixelMm), which spares holding the full-resolution volume.
  */
-export async function analyzePerfusion(volume: Volume4D, deconvolver: Deconvolver, options: AnalyzePerfusionOptions = {}): Promise<PerfusionResult> {
+export async function analyzePerfusion(
+  input: Volume4D | AnalysisGrid,
+  deconvolver: Deconvolver,
+  options: AnalyzePerfusionOptions = {},
+): Promise<PerfusionResult> {
   const settings = resolvePerfusionOptions(options);
   const clock = stageClock(options.onProgress);
 
   clock.start('prepare', 0);
-  const prepared = prepareGrid(volume, settings.grid);
+  const prepared = 'hu' in input ? checkedGrid(input) : prepareGrid(input, settings.grid);
   clock.lap('prepare');
 
   const signalModel = options.signalModel ?? CT_SIGNAL_MODEL;

@@ -99,6 +99,40 @@ describe(analyzeCtpFiles.name, () => {
       await expect(analyzeCtpFiles(files.paths, { deconvolver })).rejects.toBeInstanceOf(TruncatedDicomError);
     });
 
+    it('bins each frame as it is decoded: the same answer as from the whole volume, also with a time point left out', async () => {
+      const times = uniformSamplingTimes(30, 1.5);
+      // 256 pixels of about 0.9 mm: the grid is a 2 x 2 block average, as 512-pixel series are 4 x 4
+      const phantom = generateHeadPhantom({ seed: 9305, columns: 256, slices: 3, timesSeconds: times, noiseHu: 5, lesion: { side: 'left' } });
+      const files = writePhantomSeries(phantom.volume, join(dir, 'e'));
+      const same = async () => {
+        const whole = await analyzeCtpFiles(files.paths, { deconvolver, keepVolume: true });
+        const streamed = await analyzeCtpFiles(files.paths, { deconvolver, keepAnatomy: true });
+        expect(whole.volume).toBeDefined();
+        expect(streamed.volume).toBeUndefined();
+        // the anatomy is the first time point kept, at full resolution
+        const { data, ...geometry } = whole.volume!;
+        expect(streamed.anatomy).toEqual({ ...geometry, data: data.slice(0, 3 * 256 * 256) });
+        expect(streamed.result.maps.columns).toBe(256);
+        expect({ ...streamed.result, timings: {} }).toEqual({ ...whole.result, timings: {} });
+        expect(streamed.series).toEqual(whole.series);
+        expect(streamed.warnings).toEqual(whole.warnings);
+        return streamed;
+      };
+      await same();
+      const cutPath = files.paths[7 * 3 + 1];
+      const bytes = readFileSync(cutPath);
+      writeFileSync(cutPath, bytes.subarray(0, bytes.length - 2000));
+      const cut = await same();
+      expect(cut.series.SOPInstanceUIDs).toHaveLength(29);
+      // and with the first time point left out, the anatomy is the second one's
+      const firstPath = files.paths[2];
+      const first = readFileSync(firstPath);
+      writeFileSync(firstPath, first.subarray(0, first.length - 2000));
+      const later = await same();
+      expect(later.series.SOPInstanceUIDs).toHaveLength(28);
+      expect(later.anatomy!.SOPInstanceUIDs[0]).toEqual(cut.series.SOPInstanceUIDs[1]);
+    });
+
     it('refuses a series of one time point as not a perfusion series', async () => {
       const c = generateHeadPhantom({ seed: 9303, columns: 32, slices: 3, timesSeconds: [0], noiseHu: 6 });
       const files = writePhantomSeries(c.volume, join(dir, 'c'));

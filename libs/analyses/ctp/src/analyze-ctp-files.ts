@@ -1,9 +1,24 @@
 import { readFileSync } from 'node:fs';
 import { readPart10, type DicomDataset } from '@nidus/dicom';
-import { dropTimePoints, fill4D, plan4D, prepareDecoders, readHeader, type UnreadableImage, type Volume4D } from '@nidus/imaging';
+import {
+  dropTimePoints,
+  fill4D,
+  plan4D,
+  planGeometry,
+  prepareDecoders,
+  readHeader,
+  stream4D,
+  type Geometry4D,
+  type UnreadableImage,
+  type Volume4D,
+} from '@nidus/imaging';
 import {
   analyzePerfusion,
+  dropGridTimePoints,
   NotPerfusionSeriesError,
+  resolvePerfusionOptions,
+  startGrid,
+  type AnalysisGrid,
   type AnalyzePerfusionOptions,
   type Deconvolver,
   type PerfusionResult,
@@ -33,7 +48,12 @@ export interface AnalyzeCtpFilesOptions {
   onProgress?: (stage: 'load' | 'decode' | PerfusionStage, fraction: number) => void;
   /** keep the 4D volume in the answer (for rendering); default false */
   keepVolume?: boolean;
+  /** keep the full-resolution images of the first time point analysed, as `anatomy` (the results draw them under the maps) */
+  keepAnatomy?: boolean;
 }
+
+/** A series' geometry with the pixels of its first time point only: index (z * rows + y) * columns + x. */
+export type CtpAnatomy = Geometry4D & { data: Float32Array };
 
 export interface AnalyzeCtpFilesResult {
   result: PerfusionResult;
@@ -42,12 +62,14 @@ export interface AnalyzeCtpFilesResult {
   timings: Record<string, number>;
   warnings: string[];
   volume?: Volume4D;
+  anatomy?: CtpAnatomy;
 }
 
 /**
  * Reads a CT perfusion series from Part 10 files, builds the 4D volume (slices by ImagePositionPatient,
  * time points by acquisition time) and runs the perfusion analysis. Headers are read first; each file is
- * then read, decoded into its slot of the volume and dropped, so only one file's bytes are held at a time.
+ * then read, decoded and dropped, so only one file's bytes are held at a time. Its pixels go into their slot
+ * of the 4D volume (keepVolume), or else straight into the block average of the analysis grid.
  */
 export async function analyzeCtpFiles(paths: string[], options: AnalyzeCtpFilesOptions): Promise<AnalyzeCtpFilesResult> {
   const timings: Record<string, number> = {};
@@ -93,23 +115,49 @@ export async function analyzeCtpFiles(paths: string[], options: AnalyzeCtpFilesO
   let readSeconds = 0;
   clock = performance.now();
   const unreadable: UnreadableImage[] = [];
-  const filled = fill4D(
-    plan,
-    (k) => {
-      const start = performance.now();
-      const ds: DicomDataset = readPart10(readFileSync(paths[indices[k]]));
-      readSeconds += (performance.now() - start) / 1000;
-      return ds;
-    },
-    { onUnreadable: (image) => unreadable.push(image) },
-  );
-  const volume = leaveOutUnreadable(filled, unreadable, warnings);
+  const read = (k: number) => {
+    const start = performance.now();
+    const ds: DicomDataset = readPart10(readFileSync(paths[indices[k]]));
+    readSeconds += (performance.now() - start) / 1000;
+    return ds;
+  };
+  const onUnreadable = (image: UnreadableImage) => unreadable.push(image);
+  // Without keepVolume each frame is block-averaged into the analysis grid as it is decoded (the binning
+  // is the only reader of the full-resolution pixels), so the 4D volume is never whole in memory.
+  let input: Volume4D | AnalysisGrid;
+  let volume: Volume4D | undefined;
+  let anatomy: CtpAnatomy | undefined;
+  if (options.keepVolume) {
+    volume = leaveOutUnreadable(fill4D(plan, read, { onUnreadable }), unreadable, warnings, dropTimePoints);
+    input = volume;
+  } else {
+    const builder = startGrid(planGeometry(plan), resolvePerfusionOptions(options.perfusion).grid);
+    // the anatomy is the first time point without an unreadable image: the first one kept
+    const frame = plan.rows * plan.columns;
+    const anatomyData = options.keepAnatomy ? new Float32Array(plan.slices * frame) : undefined;
+    let anatomyT = 0;
+    const onFrame = (t: number, z: number, pixels: Float32Array) => {
+      builder.addFrame(t, z, pixels);
+      if (anatomyData && t === anatomyT) anatomyData.set(pixels, z * frame);
+    };
+    stream4D(plan, read, onFrame, {
+      onUnreadable: (image) => {
+        onUnreadable(image);
+        if (image.t === anatomyT) anatomyT++;
+      },
+    });
+    const grid = leaveOutUnreadable(builder.grid(), unreadable, warnings, dropGridTimePoints);
+    // (a series with every time point unreadable was refused just above)
+    if (anatomyData) anatomy = { ...grid.source, data: anatomyData };
+    input = grid;
+  }
+  const layout: Geometry4D = 'hu' in input ? input.source : input;
   const fillSeconds = (performance.now() - clock) / 1000;
   timings.load = timings.loadHeaders + readSeconds;
   timings.decode = fillSeconds - readSeconds;
   delete timings.loadHeaders;
 
-  const result = await analyzePerfusion(volume, options.deconvolver, {
+  const result = await analyzePerfusion(input, options.deconvolver, {
     ...options.perfusion,
     onProgress: (stage, fraction) => options.onProgress?.(stage, 0.1 + 0.9 * fraction),
   });
@@ -125,12 +173,13 @@ export async function analyzeCtpFiles(paths: string[], options: AnalyzeCtpFilesO
       StudyDescription: first.string('StudyDescription'),
       SeriesDescription: first.string('SeriesDescription'),
       Modality: modality,
-      instances: volume.timePoints * volume.slices,
-      SOPInstanceUIDs: volume.SOPInstanceUIDs,
+      instances: layout.timePoints * layout.slices,
+      SOPInstanceUIDs: layout.SOPInstanceUIDs,
     },
     timings,
     warnings: [...warnings, ...result.summary.warnings],
-    volume: options.keepVolume ? volume : undefined,
+    volume,
+    anatomy,
   };
 }
 
@@ -142,7 +191,12 @@ export const MAX_TIME_POINTS_LEFT_OUT = 0.1;
  * sampling, so the curve keeps its shape with one sample fewer. More than MAX_TIME_POINTS_LEFT_OUT of them, and
  * the series is refused with the first image's error, as before.
  */
-function leaveOutUnreadable(volume: Volume4D, unreadable: UnreadableImage[], warnings: string[]): Volume4D {
+function leaveOutUnreadable<V extends { timePoints: number; timesSeconds: Float64Array }>(
+  volume: V,
+  unreadable: UnreadableImage[],
+  warnings: string[],
+  drop: (volume: V, times: ReadonlySet<number>) => V,
+): V {
   if (unreadable.length === 0) return volume;
   const times = new Set(unreadable.map((u) => u.t));
   const allowed = Math.max(1, Math.floor(volume.timePoints * MAX_TIME_POINTS_LEFT_OUT));
@@ -154,5 +208,5 @@ function leaveOutUnreadable(volume: Volume4D, unreadable: UnreadableImage[], war
         images.map((u) => `image ${u.SOPInstanceUID} (slice ${u.z + 1}) unusable: ${u.error.message}`).join('; '),
     );
   }
-  return dropTimePoints(volume, times);
+  return drop(volume, times);
 }

@@ -68,11 +68,12 @@ export class CtpAnalysis implements Analysis<CtpResult> {
     const SeriesInstanceUID = input.series.length === 1 ? input.series[0].SeriesInstanceUID : undefined;
     let analysed;
     try {
-      analysed = await analyzeCtpFiles(paths, { deconvolver: this.deconvolver, SeriesInstanceUID, keepVolume: true, onProgress: input.onProgress });
+      analysed = await analyzeCtpFiles(paths, { deconvolver: this.deconvolver, SeriesInstanceUID, keepAnatomy: true, onProgress: input.onProgress });
     } catch (error) {
       throw asInputError(error);
     }
-    const volume = analysed.volume!;
+    // the source's geometry, and its first time point's images for the anatomy under the maps
+    const volume = analysed.anatomy!;
     const result = ctpResult({
       summary: analysed.result.summary,
       quality: analysed.result,
