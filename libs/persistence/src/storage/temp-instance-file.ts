@@ -79,7 +79,13 @@ export class TempInstanceFile extends Writable {
   private ensureFile(): void {
     if (this.filePath !== undefined) return;
     if (this.removed) throw new TempFileStateError('the temp file was already discarded');
-    const { path, fd } = this.openFile();
+    let opened: { path: string; fd: number };
+    try {
+      opened = this.openFile();
+    } catch (error) {
+      throw this.mapError(error as NodeJS.ErrnoException);
+    }
+    const { path, fd } = opened;
     this.filePath = path;
     this.fd = fd;
     this.fdOpen = true;
