@@ -85,6 +85,26 @@ describe(InstanceFileStore.name, () => {
     }
   });
 
+  it('opens a temp file at the first megabyte received, not before', async () => {
+    const temp = store.createTemp({ header: Buffer.from('HEADER--') });
+    const write = (b: Buffer) => new Promise<void>((resolve, reject) => temp.write(b, (e) => (e ? reject(e) : resolve())));
+    await write(Buffer.alloc(900 * 1024, 3));
+    expect(temp.hasFile).toBe(false);
+    expect(await store.strayTempFiles()).toEqual([]);
+    await write(Buffer.alloc(200 * 1024, 4));
+    expect(temp.hasFile).toBe(true);
+    expect(await store.strayTempFiles()).toHaveLength(1);
+    await finish(temp);
+    expect(temp.wholeFile()).toBeUndefined();
+    const stored = await store.commit(temp, key());
+    expect(
+      readFileSync(join(dataDir, stored.relativePath)).equals(
+        Buffer.concat([Buffer.from('HEADER--'), Buffer.alloc(900 * 1024, 3), Buffer.alloc(200 * 1024, 4)]),
+      ),
+    ).toBe(true);
+    expect(await store.strayTempFiles()).toEqual([]);
+  });
+
   it('makes the temp file when its path is asked for, holding every byte so far, and keeps writing to it', async () => {
     for (const readAt of ['while receiving', 'once finished'] as const) {
       const header = Buffer.from('HEADER--');
