@@ -73,11 +73,11 @@ export class IngestService {
     try {
       if (source.protocol === 'stow-rs' && !isPart10(temp.head()))
         throw new NotPart10Error('not a DICOM Part 10 file: no DICM prefix and File Meta Information (PS3.10 7.1)');
-      const dataset = await readInstanceHeader(temp.head(), temp.complete, temp.path);
+      const dataset = await readInstanceHeader(temp.head(), temp.complete, () => temp.path);
       named = { SOPInstanceUID: text(dataset, 'SOPInstanceUID'), SOPClassUID: text(dataset, 'SOPClassUID') };
       header = instanceHeaderOf(dataset);
       this.check(header, source);
-      checkPixelDataComplete(dataset, temp.size, temp.path); // a cut-off image is refused, never stored
+      checkPixelDataComplete(dataset, temp.size, () => temp.path); // a cut-off image is refused, never stored
       const h = header;
       const stored = await this.oneAtATime(h.SOPInstanceUID, () =>
         this.store.commit(temp, h, {

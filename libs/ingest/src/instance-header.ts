@@ -7,9 +7,10 @@ const UNTIL_PIXEL_DATA = 'x7fe00010';
 
 /**
  * Reads the header of a stored (or temp) Part 10 file: from the bytes kept in memory when they suffice,
- * else from the whole file (a header longer than the head, or a deflated data set).
+ * else from the whole file (a header longer than the head, or a deflated data set). `path` may be a function, asked
+ * only then (a temp file held in memory is written to disk only when read).
  */
-export async function readInstanceHeader(head: Buffer, complete: boolean, path: string): Promise<DicomDataset> {
+export async function readInstanceHeader(head: Buffer, complete: boolean, path: string | (() => string)): Promise<DicomDataset> {
   try {
     const ds = readPart10(head, { untilTag: UNTIL_PIXEL_DATA });
     // a head that ends between two elements parses; without Pixel Data it may have missed some
@@ -17,7 +18,7 @@ export async function readInstanceHeader(head: Buffer, complete: boolean, path: 
   } catch (error) {
     if (complete) throw error;
   }
-  return readPart10(await readFile(path), { untilTag: UNTIL_PIXEL_DATA });
+  return readPart10(await readFile(typeof path === 'string' ? path : path()), { untilTag: UNTIL_PIXEL_DATA });
 }
 
 /** Ingest's view of one instance: the UIDs that place it, and the attributes the index and routing use. */

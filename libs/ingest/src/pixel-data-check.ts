@@ -32,11 +32,12 @@ export function nativePixelDataBytes(ds: DicomDataset): number | undefined {
 
 /**
  * Refuses an instance whose Pixel Data did not all arrive, or holds less than its image needs, before it is
- * stored: `dataset` is its header parsed up to Pixel Data (offsets into the file at `path`, `fileBytes` long).
+ * stored: `dataset` is its header parsed up to Pixel Data (offsets into the file at `path`, `fileBytes` long; a function
+ * is asked for the path only when the file is read, for encapsulated data).
  * Native Pixel Data: its declared length must be there and cover Rows x Columns x frames x samples x bits. Encapsulated
  * (PS3.5 A.4): its items must run to the sequence delimiter within the file.
  */
-export function checkPixelDataComplete(dataset: DicomDataset, fileBytes: number, path: string): void {
+export function checkPixelDataComplete(dataset: DicomDataset, fileBytes: number, path: string | (() => string)): void {
   const e = dataset.element('PixelData');
   if (!e || dataset.transferSyntaxUID === DEFLATED) return;
   const undefinedLength = (e as { hadUndefinedLength?: boolean }).hadUndefinedLength || e.length === 0xffffffff;
@@ -49,7 +50,7 @@ export function checkPixelDataComplete(dataset: DicomDataset, fileBytes: number,
     return;
   }
   if (dataset.transferSyntaxUID === BIG_ENDIAN) return;
-  walkFragments(path, e.dataOffset, fileBytes);
+  walkFragments(typeof path === 'string' ? path : path(), e.dataOffset, fileBytes);
 }
 
 /** Follows the items of encapsulated Pixel Data by their headers alone; throws when one runs past the end of the file. */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { generateUid, writePart10 } from '@nidus/dicom';
 import { InstanceFileStore } from './instance-file-store';
 import { instanceRelativePath } from './instance-path';
@@ -40,13 +40,14 @@ describe(InstanceFileStore.name, () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('writes header then data to a temp file and puts it at instances/<study>/<series>/<sop>.dcm', async () => {
+  it('receives a small instance in memory, no temp file made, and puts it at instances/<study>/<series>/<sop>.dcm', async () => {
     const k = key();
     const header = Buffer.from('HEADER--');
     const data = [Buffer.alloc(70_000, 1), Buffer.alloc(300_000, 2), Buffer.from('end!')];
     const temp = await store.createTemp({ header });
-    expect(await store.strayTempFiles()).toHaveLength(1);
     await finish(temp, ...data);
+    expect(temp.hasFile).toBe(false);
+    expect(await store.strayTempFiles()).toEqual([]);
     const stored = await store.commit(temp, k);
     expect(stored).toEqual({ outcome: 'stored', relativePath: instanceRelativePath(k), sizeBytes: 370_012, sha256: sha(Buffer.concat(data)) });
     expect(stored.relativePath).toBe(join('instances', k.StudyInstanceUID, k.SeriesInstanceUID, `${k.SOPInstanceUID}.dcm`));
@@ -67,9 +68,11 @@ describe(InstanceFileStore.name, () => {
         const k = key();
         const data = Buffer.alloc(size, size % 251);
         const temp = s.createTemp({ header: Buffer.from('HEADER--') });
-        const tempInode = statSync(temp.path).ino;
         await finish(temp, data);
         expect(temp.wholeFile() !== undefined).toBe(!linked);
+        // a temp file only for the large one (made at its first megabyte)
+        expect(temp.hasFile).toBe(linked);
+        const tempInode = linked ? statSync(temp.path).ino : undefined;
         const stored = await s.commit(temp, k);
         const target = join(dataDir, stored.relativePath);
         expect(stored.outcome).toBe('stored');
@@ -79,6 +82,48 @@ describe(InstanceFileStore.name, () => {
         expect(await s.strayTempFiles()).toEqual([]);
         await s.close();
       }
+    }
+  });
+
+  it('opens a temp file at the first megabyte received, not before', async () => {
+    const temp = store.createTemp({ header: Buffer.from('HEADER--') });
+    const write = (b: Buffer) => new Promise<void>((resolve, reject) => temp.write(b, (e) => (e ? reject(e) : resolve())));
+    await write(Buffer.alloc(900 * 1024, 3));
+    expect(temp.hasFile).toBe(false);
+    expect(await store.strayTempFiles()).toEqual([]);
+    await write(Buffer.alloc(200 * 1024, 4));
+    expect(temp.hasFile).toBe(true);
+    expect(await store.strayTempFiles()).toHaveLength(1);
+    await finish(temp);
+    expect(temp.wholeFile()).toBeUndefined();
+    const stored = await store.commit(temp, key());
+    expect(
+      readFileSync(join(dataDir, stored.relativePath)).equals(
+        Buffer.concat([Buffer.from('HEADER--'), Buffer.alloc(900 * 1024, 3), Buffer.alloc(200 * 1024, 4)]),
+      ),
+    ).toBe(true);
+    expect(await store.strayTempFiles()).toEqual([]);
+  });
+
+  it('makes the temp file when its path is asked for, holding every byte so far, and keeps writing to it', async () => {
+    for (const readAt of ['while receiving', 'once finished'] as const) {
+      const header = Buffer.from('HEADER--');
+      const data = [Buffer.alloc(5000, 7), Buffer.from('the rest')];
+      const temp = store.createTemp({ header });
+      if (readAt === 'while receiving') {
+        await new Promise<void>((resolve) => temp.write(data[0], () => resolve()));
+        expect(readFileSync(temp.path).equals(Buffer.concat([header, data[0]]))).toBe(true);
+        await finish(temp, data[1]);
+      } else {
+        await finish(temp, ...data);
+        expect(readFileSync(temp.path).equals(Buffer.concat([header, ...data]))).toBe(true);
+      }
+      expect(await store.strayTempFiles()).toEqual([basename(temp.path)]);
+      await temp.sync();
+      expect(readFileSync(temp.path).equals(Buffer.concat([header, ...data]))).toBe(true);
+      const stored = await store.commit(temp, key());
+      expect(readFileSync(join(dataDir, stored.relativePath)).equals(Buffer.concat([header, ...data]))).toBe(true);
+      expect(await store.strayTempFiles()).toEqual([]);
     }
   });
 

@@ -25,9 +25,9 @@ export interface InstanceFileStoreOptions {
   dataDir: string;
   /** free bytes to keep: a write that would go below is refused (OutOfResourcesError) */
   reserveBytes: number;
-  /** told when a SOPInstanceUID comes again with other bytes (the first copy is kept) */
-  /** empty temp files kept open ahead of need (default 4); 0 opens each when asked */
+  /** empty temp files kept open ahead of need, for instances over a megabyte (default 4); 0 opens each when asked */
   spareTempFiles?: number;
+  /** told when a SOPInstanceUID comes again with other bytes (the first copy is kept) */
   onConflict?: (event: { key: InstanceKey; relativePath: string; existingSha256: string; incomingSha256: string }) => void;
   /**
    * 'auto' (default): a file created under its final name is made durable by its own fsync alone where the file
@@ -72,9 +72,9 @@ export class InvalidStoragePathError extends StorageError {}
 
 /**
  * Instance files under DATA_DIR/instances/<StudyInstanceUID>/<SeriesInstanceUID>/<SOPInstanceUID>.dcm.
- * Each is received into DATA_DIR/tmp. A small one (under a megabyte, in memory whole) is then written straight under
- * its final name and fsynced, which on ext4 and xfs also makes its new entry durable (else its directory is fsynced
- * too); a larger one is linked into place and fsynced with its directory. Never over an existing file: once
+ * A small one (under a megabyte) is received in memory, no temp file made, then written straight under its final name
+ * and fsynced, which on ext4 and xfs also makes its new entry durable (else its directory is fsynced
+ * too); a larger one is received into DATA_DIR/tmp and linked into place and fsynced with its directory. Never over an existing file: once
  * commit() resolves, the instance survives a crash.
  */
 export class InstanceFileStore {
@@ -135,14 +135,21 @@ export class InstanceFileStore {
     }
     const free = this.free.bytes;
     if (free - (options.expectedBytes ?? 0) < this.options.reserveBytes) throw new OutOfResourcesError(free, this.options.reserveBytes);
-    // a file opened ahead of time: creating one can wait on the journal for a millisecond while other
-    // instances fsync, and that wait would sit between the C-STORE command and its data
-    const { path, fd } = this.spare.shift() ?? this.openTempSync();
-    this.refill();
-    const temp = new TempInstanceFile(path, fd, { header: options.header, freeBytes: free, reserveBytes: this.options.reserveBytes });
+    const temp = new TempInstanceFile(() => this.takeTempFile(), { header: options.header, freeBytes: free, reserveBytes: this.options.reserveBytes });
     this.active++;
     temp.once('close', () => this.active--);
     return temp;
+  }
+
+  /**
+   * A file for an instance that needs one (over a megabyte, or read from disk): one opened ahead of time if there is
+   * one, since creating one can wait on the journal for a millisecond while other instances fsync, and that wait would
+   * sit in the middle of the data.
+   */
+  private takeTempFile(): { path: string; fd: number } {
+    const file = this.spare.shift() ?? this.openTempSync();
+    this.refill();
+    return file;
   }
 
   private openTempSync(): { path: string; fd: number } {
@@ -228,19 +235,25 @@ export class InstanceFileStore {
     await this.ensureDir(dir);
     const whole = temp.wholeFile();
     if (whole && (await this.writeInPlace(target, whole))) return { outcome: 'stored', relativePath, sizeBytes: temp.size, sha256: temp.sha256 };
+    if (whole) return this.compareWithStored(target, relativePath, temp.sha256);
     try {
       // EEXIST when the instance is already here. Synchronous: a name added in the page cache takes tens of
       // microseconds, less than a round trip through the thread pool, which sits on every instance's path.
       linkSync(temp.path, target);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const existing = await this.dataSetSha256(target);
-      const size = (await stat(target)).size;
-      return { outcome: existing === temp.sha256 ? 'duplicate' : 'conflict', relativePath, sizeBytes: size, sha256: existing };
+      return this.compareWithStored(target, relativePath, temp.sha256);
     }
     // data and entry made durable together, in the thread pool (a large file's writeback must not hold the event loop)
     await Promise.all([temp.sync({ metadata: true }), this.fsyncDir(dir)]);
     return { outcome: 'stored', relativePath, sizeBytes: temp.size, sha256: temp.sha256 };
+  }
+
+  /** The instance is stored already: the same data set ('duplicate') or another ('conflict'), told by its sha256. */
+  private async compareWithStored(target: string, relativePath: string, sha256: string): Promise<StoredInstanceFile> {
+    const existing = await this.dataSetSha256(target);
+    const size = (await stat(target)).size;
+    return { outcome: existing === sha256 ? 'duplicate' : 'conflict', relativePath, sizeBytes: size, sha256: existing };
   }
 
   /**
@@ -291,7 +304,9 @@ export class InstanceFileStore {
   /** Removes the temp name (synchronously, as linkSync: no thread-pool round trip before the answer). */
   private dropTemp(temp: TempInstanceFile): void {
     if (temp.removed) return;
+    const hadFile = temp.hasFile;
     temp.markRemoved();
+    if (!hadFile) return; // held in memory only: no temp file was ever made
     try {
       unlinkSync(temp.path);
     } catch {

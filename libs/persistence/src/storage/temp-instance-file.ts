@@ -19,10 +19,14 @@ export interface TempInstanceFileOptions {
   reserveBytes: number;
 }
 
+/** Where a temp file's bytes go once it needs one: a path in DATA_DIR/tmp and its descriptor, opened for writing. */
+export type TempFileOpener = () => { path: string; fd: number };
+
 /**
- * One instance being received: a Writable over a file in DATA_DIR/tmp. Every byte is written as it comes
- * (no gathering in memory beyond the stream's buffer), hashed, and the first `headBytes` of the file are also kept for the header
- * parse. After `end()` (the 'finish' event) the store commits it, fdatasyncing it first (`sync()`).
+ * One instance being received: a Writable gathering chunks to a megabyte, hashed, the first `headBytes` also kept
+ * for the header parse. The file in DATA_DIR/tmp is opened only when needed: at the first megabyte written, or when
+ * something asks for `path`. A small instance (under a megabyte) usually never has one: the store writes it from
+ * memory straight under its final name (wholeFile()). After `end()` (the 'finish' event) the store commits it.
  *
  * The sha256 covers the data set only, after the File Meta: the same instance hashes the same whether it
  * came by C-STORE (our meta) or STOW-RS (the sender's).
@@ -37,15 +41,16 @@ export class TempInstanceFile extends Writable {
   /** where the data set starts: after the header, or after the File Meta read from the first bytes */
   private dataOffset: number | undefined;
   private undecided: { start: number; b: Buffer }[] = [];
-  private fdOpen = true;
+  private fd: number | undefined;
+  private filePath: string | undefined;
+  private fdOpen = false;
   private digest?: string;
   private state: 'writing' | 'written' | 'durable' | 'closed' = 'writing';
   /** the file is gone (committed elsewhere, or discarded) */
   removed = false;
 
   constructor(
-    readonly path: string,
-    private readonly fd: number,
+    private readonly openFile: TempFileOpener,
     private readonly options: TempInstanceFileOptions,
   ) {
     // not destroyed at 'finish': the descriptor stays open for sync()
@@ -55,6 +60,44 @@ export class TempInstanceFile extends Writable {
       this.dataOffset = options.header.length;
       this.write(options.header);
     }
+  }
+
+  /**
+   * The temp file's path, holding every byte received so far: opened and written now if it was not yet (a reader of
+   * the file, or a commit that renames it). Throws what the open or write throws (OutOfResourcesError on a full disk).
+   */
+  get path(): string {
+    this.ensureFile();
+    return this.filePath!;
+  }
+
+  /** a file in DATA_DIR/tmp exists for this instance (it may have none: held in memory) */
+  get hasFile(): boolean {
+    return this.filePath !== undefined;
+  }
+
+  private ensureFile(): void {
+    if (this.filePath !== undefined) return;
+    if (this.removed) throw new TempFileStateError('the temp file was already discarded');
+    let opened: { path: string; fd: number };
+    try {
+      opened = this.openFile();
+    } catch (error) {
+      throw this.mapError(error as NodeJS.ErrnoException);
+    }
+    const { path, fd } = opened;
+    this.filePath = path;
+    this.fd = fd;
+    this.fdOpen = true;
+    // what is in memory goes to the file: the whole file once finished, else the chunks not yet flushed
+    const bytes = this.whole ?? this.pending;
+    if (!this.whole) {
+      this.pending = [];
+      this.pendingBytes = 0;
+    }
+    let failure: Error | null | undefined;
+    if (bytes.length) this.writeAll(bytes, (error) => (failure = error));
+    if (failure) throw failure;
   }
 
   /** The first bytes of the file (all of it when small), for parsing the header. */
@@ -87,16 +130,22 @@ export class TempInstanceFile extends Writable {
   }
 
   override _final(callback: (error?: Error | null) => void): void {
-    // nothing written yet: the whole file is in `pending`, and stays at hand for the store (wholeFile())
-    if (this.size === this.pendingBytes) this.whole = this.pending;
+    // no file yet: the whole file is in `pending`, and stays in memory for the store (wholeFile())
+    if (!this.hasFile) {
+      this.whole = this.pending;
+      this.pending = [];
+      this.pendingBytes = 0;
+      return this.finished(callback);
+    }
     this.flush((error) => (error ? callback(error) : this.finished(callback)));
   }
 
   private whole?: Buffer[];
 
   /**
-   * Every byte of the file, when it was small enough to be written in one piece at the end (under a megabyte): the
-   * store can then write it straight under its final name. The temp file holds the same bytes.
+   * Every byte of the file, when it was small enough to stay in memory until the end (under a megabyte, and no one
+   * asked for `path` before): the store can then write it straight under its final name. A temp file, if one is made
+   * later, holds the same bytes.
    */
   wholeFile(): readonly Buffer[] | undefined {
     return this.written ? this.whole : undefined;
@@ -111,6 +160,17 @@ export class TempInstanceFile extends Writable {
     this.pending = [];
     this.pendingBytes = 0;
     if (buffers.length === 0) return callback();
+    if (!this.hasFile) {
+      // the first megabyte: now the instance needs a file (ensureFile writes what is pending)
+      this.pending = buffers;
+      this.pendingBytes = buffers.reduce((n, b) => n + b.length, 0);
+      try {
+        this.ensureFile();
+      } catch (error) {
+        return callback(error as Error);
+      }
+      return callback();
+    }
     this.writeAll(buffers, callback);
   }
 
@@ -131,8 +191,13 @@ export class TempInstanceFile extends Writable {
   sync(options: { metadata?: boolean } = {}): Promise<void> {
     if (this.state !== 'written' && this.state !== 'durable')
       return Promise.reject(new TempFileStateError('sync of a temp file that is not completely written'));
+    try {
+      this.ensureFile();
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
     this.syncing ??= new Promise<void>((resolve, reject) =>
-      (options.metadata ? fsync : fdatasync)(this.fd, (error) => {
+      (options.metadata ? fsync : fdatasync)(this.fd!, (error) => {
         if (error) return reject(this.mapError(error));
         this.closeFd((closeError) => {
           if (closeError) return reject(closeError);
@@ -162,7 +227,7 @@ export class TempInstanceFile extends Writable {
     this.removed = true;
     this.state = 'closed';
     await new Promise<void>((resolve) => (this.fdOpen ? this.once('close', () => resolve()) : resolve()));
-    await rm(this.path, { force: true });
+    if (this.filePath !== undefined) await rm(this.filePath, { force: true });
   }
 
   /** every byte written (the stream finished) */
@@ -217,7 +282,7 @@ export class TempInstanceFile extends Writable {
     try {
       let rest = buffers;
       while (rest.length) {
-        const written = writevSync(this.fd, rest);
+        const written = writevSync(this.fd!, rest);
         let skip = written;
         const next: Buffer[] = [];
         for (const b of rest) {
@@ -240,7 +305,7 @@ export class TempInstanceFile extends Writable {
     if (!this.fdOpen) return callback();
     this.fdOpen = false;
     try {
-      closeSync(this.fd);
+      closeSync(this.fd!);
     } catch (error) {
       return callback(error as Error);
     }
