@@ -394,6 +394,34 @@ export function cubic(
 }
 
 /**
+ * `cubic` where all 16 taps lie inside the image (`first` is the top-left tap): the same products summed in the same
+ * order, so the same value, without the clamping and the weight arrays (most of a resampled frame).
+ */
+function interiorCubic(data: Float32Array, columns: number, first: number, fx: number, fy: number): number {
+  const fx2 = fx * fx;
+  const fx3 = fx2 * fx;
+  const w0 = -0.5 * fx3 + fx2 - 0.5 * fx;
+  const w1 = 1.5 * fx3 - 2.5 * fx2 + 1;
+  const w2 = -1.5 * fx3 + 2 * fx2 + 0.5 * fx;
+  const w3 = 0.5 * fx3 - 0.5 * fx2;
+  const fy2 = fy * fy;
+  const fy3 = fy2 * fy;
+  const v0 = -0.5 * fy3 + fy2 - 0.5 * fy;
+  const v1 = 1.5 * fy3 - 2.5 * fy2 + 1;
+  const v2 = -1.5 * fy3 + 2 * fy2 + 0.5 * fy;
+  const v3 = 0.5 * fy3 - 0.5 * fy2;
+  let r = first;
+  let sum = v0 * (w0 * data[r] + w1 * data[r + 1] + w2 * data[r + 2] + w3 * data[r + 3]);
+  r += columns;
+  sum += v1 * (w0 * data[r] + w1 * data[r + 1] + w2 * data[r + 2] + w3 * data[r + 3]);
+  r += columns;
+  sum += v2 * (w0 * data[r] + w1 * data[r + 1] + w2 * data[r + 2] + w3 * data[r + 3]);
+  r += columns;
+  sum += v3 * (w0 * data[r] + w1 * data[r + 1] + w2 * data[r + 2] + w3 * data[r + 3]);
+  return sum;
+}
+
+/**
  * The moving stack brought onto the reference grid: each reference pixel takes the Catmull-Rom value of the
  * moving stack where the transform puts it (edge pixels continue outwards). Cubic rather than bilinear: a
  * bilinear resampling blurs every moved image by up to half a pixel, which shrank small cores on the moving
@@ -420,7 +448,10 @@ export function resampleStack(moving: ImageStack, t: RigidTransform2D, pivotMm: 
       let my = ayy * y + by;
       const row = off + y * C;
       for (let x = 0; x < C; x++) {
-        out[row + x] = cubic(data, C, R, off, mx, my, wx, wy);
+        const x0 = Math.floor(mx);
+        const y0 = Math.floor(my);
+        if (x0 < 1 || y0 < 1 || x0 + 2 >= C || y0 + 2 >= R) out[row + x] = cubic(data, C, R, off, mx, my, wx, wy);
+        else out[row + x] = interiorCubic(data, C, off + (y0 - 1) * C + x0 - 1, mx - x0, my - y0);
         mx += axx;
         my += ayx;
       }
