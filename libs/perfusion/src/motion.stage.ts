@@ -54,6 +54,23 @@ function frameOf(grid: AnalysisGrid, t: number, out: Float32Array): Float32Array
   return out;
 }
 
+const TRANSPOSE_BLOCK = 64;
+
+/**
+ * Voxel-major curves (hu[v * T + t]) to time-major frames (frames[t * V + v]) or back, a block of voxels at a time:
+ * reading one frame at a time strides through all the curves (most of the motion stage's memory traffic).
+ */
+function transposeCurves(curves: Float32Array, frames: Float32Array, voxels: number, T: number, toFrames: boolean): void {
+  for (let v0 = 0; v0 < voxels; v0 += TRANSPOSE_BLOCK) {
+    const v1 = Math.min(voxels, v0 + TRANSPOSE_BLOCK);
+    for (let t = 0; t < T; t++) {
+      const o = t * voxels;
+      if (toFrames) for (let v = v0; v < v1; v++) frames[o + v] = curves[v * T + t];
+      else for (let v = v0; v < v1; v++) curves[v * T + t] = frames[o + v];
+    }
+  }
+}
+
 /** Voxels within one in-plane voxel of bone (> 150 HU) in the reference, bone itself included. */
 function skullEdgeOf(grid: AnalysisGrid, reference: Float32Array): Uint8Array {
   const { columns: C, rows: R, slices: S } = grid;
@@ -97,9 +114,10 @@ export function correctMotion(grid: AnalysisGrid, options: MotionOptions): Motio
   const down = py + half * grid.source.spacingMm[1];
   const centreMm = [0, 1, 2].map((k) => ipp[k] + iop[k] * along + iop[3 + k] * down) as [number, number, number];
 
-  const frame = new Float32Array(voxels);
   const aligned = new Float32Array(voxels);
-  // the curves are copied only when a first frame is resampled (a still series needs no copy)
+  // every time point as a frame, made at the first registration; resampled frames are written back into it, and the
+  // curves are rebuilt from it only when a frame was resampled (a still series needs no copy)
+  let frames: Float32Array | undefined;
   let hu = grid.hu;
   const report: TimePointMotion[] = [];
   let previous: RigidTransform2D = IDENTITY_TRANSFORM;
@@ -119,7 +137,11 @@ export function correctMotion(grid: AnalysisGrid, options: MotionOptions): Motio
       });
       continue;
     }
-    frameOf(grid, t, frame);
+    if (!frames) {
+      frames = new Float32Array(voxels * T);
+      transposeCurves(grid.hu, frames, voxels, T, true);
+    }
+    const frame = frames.subarray(t * voxels, (t + 1) * voxels);
     const { transform, mismatch } = registration.register(stack(frame), [previous, IDENTITY_TRANSFORM]);
     const [sx, sy] = transform.shiftMm;
     const shiftMm = Math.hypot(sx, sy);
@@ -131,8 +153,7 @@ export function correctMotion(grid: AnalysisGrid, options: MotionOptions): Motio
     if (aligns) previous = transform;
     if (corrected) {
       resampleStack(stack(frame), transform, registration.pivotMm, aligned);
-      if (hu === grid.hu) hu = new Float32Array(grid.hu);
-      for (let v = 0; v < voxels; v++) hu[v * T + t] = aligned[v];
+      frame.set(aligned);
       resampled++;
     }
     const round = (v: number) => Math.round(v * 1000) / 1000;
@@ -146,6 +167,11 @@ export function correctMotion(grid: AnalysisGrid, options: MotionOptions): Motio
       corrected,
       included,
     });
+  }
+
+  if (resampled > 0 && frames) {
+    hu = new Float32Array(voxels * T);
+    transposeCurves(hu, frames, voxels, T, false);
   }
 
   const excluded = report.filter((m) => !m.included);
