@@ -5,7 +5,8 @@
 // CPU time (Linux) is the fairer peer when other work shares the cores.
 // The reference build, e.g. of commit REV: git archive REV | tar -x -C /tmp/ref && ln -s "$PWD/node_modules" /tmp/ref/
 // && (cd /tmp/ref && npx tsc -p tsconfig.build.json). Both builds' perfusion-e2e must take `--child <dir>`.
-// Run: npm run build && node dist/bench/perfusion-ab.js --a /tmp/ref/dist [--b dist] [--runs 5]
+// Run: npm run build && node dist/bench/perfusion-ab.js --a /tmp/ref/dist [--b dist] [--runs 5] [--no-spinning]
+// --no-spinning is handed to both builds' children (a build that does not know it ignores it).
 import './register-aliases';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -44,6 +45,7 @@ function main() {
   if (!a) throw new Error('--a <dist directory of the reference build> is required');
   const builds = { A: resolve(a), B: resolve(option('--b', join(__dirname, '..'))!) };
   const runs = Number(option('--runs', '5'));
+  const spinning = args.includes('--no-spinning') ? ['--no-spinning'] : [];
   const directory = mkdtempSync(join(tmpdir(), 'nidus-ctp-ab-'));
   const phantom = e2ePhantom();
   writePhantomSeries(phantom.volume, directory);
@@ -51,7 +53,7 @@ function main() {
   for (let r = 0; r < runs; r++) {
     for (const name of ['A', 'B'] as const) {
       const before = childrenCpuSeconds();
-      const out = execFileSync(process.execPath, [join(builds[name], 'bench', 'perfusion-e2e.js'), '--child', directory], {
+      const out = execFileSync(process.execPath, [join(builds[name], 'bench', 'perfusion-e2e.js'), '--child', directory, ...spinning], {
         encoding: 'utf8',
         maxBuffer: 1 << 26,
       });

@@ -2,8 +2,8 @@
 // (640 Part 10 files written to a temp directory, read back from disk), ONNX deconvolution on onnxruntime.
 // Each run is a fresh child process, so its peak RSS is the analysis's alone; reports the median wall
 // time, the stage times and the volumes against the phantom's truth.
-// Run: npm run build && node dist/bench/perfusion-e2e.js [--runs 5] [--keep]
-// NIDUS_ORT_SPINNING=0 in the environment: onnxruntime's intra-op threads do not spin while they wait (OnnxSessionOptions.intraOpSpinning).
+// Run: npm run build && node dist/bench/perfusion-e2e.js [--runs 5] [--keep] [--no-spinning]
+// --no-spinning: onnxruntime's intra-op threads do not spin while they wait (OnnxSessionOptions.intraOpSpinning).
 import './register-aliases';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,11 +20,11 @@ const option = (name: string, fallback: number) => {
   return i >= 0 ? Number(args[i + 1]) : fallback;
 };
 
-async function child(directory: string): Promise<void> {
+async function child(directory: string, spinning: boolean): Promise<void> {
   const paths = readdirSync(directory)
     .filter((n) => n.endsWith('.dcm'))
     .map((n) => join(directory, n));
-  const sessions = new OnnxSessionRepository({ intraOpSpinning: process.env.NIDUS_ORT_SPINNING !== '0' });
+  const sessions = new OnnxSessionRepository({ intraOpSpinning: spinning });
   const deconvolver = new OnnxDeconvolver(new ModelRegistry(join(__dirname, '..', '..', 'models')), sessions);
   const start = performance.now();
   const { result, timings } = await analyzeCtpFiles(paths, { deconvolver });
@@ -34,7 +34,8 @@ async function child(directory: string): Promise<void> {
 }
 
 async function main() {
-  if (args[0] === '--child') return child(args[1]);
+  const spinning = !args.includes('--no-spinning');
+  if (args[0] === '--child') return child(args[1], spinning);
   const runs = option('--runs', 5);
   const directory = mkdtempSync(join(tmpdir(), 'nidus-ctp-e2e-'));
   process.stderr.write('generating the 512 x 512 x 16 x 40 phantom...\n');
@@ -45,7 +46,10 @@ async function main() {
   process.stderr.write(`wrote ${files.paths.length} files to ${directory}\n`);
   const results: { wall: number; timings: Record<string, number>; summary: Record<string, unknown>; maxRssMb: number }[] = [];
   for (let r = 0; r < runs; r++) {
-    const out = execFileSync(process.execPath, [__filename, '--child', directory], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    const out = execFileSync(process.execPath, [__filename, '--child', directory, ...(spinning ? [] : ['--no-spinning'])], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 26,
+    });
     results.push(JSON.parse(out.trim().split('\n').pop()!));
     process.stderr.write(`run ${r + 1}: ${results[r].wall.toFixed(2)} s, peak RSS ${results[r].maxRssMb.toFixed(0)} MB\n`);
   }
