@@ -2,6 +2,7 @@ import { SopClass } from '../sop-class';
 import { InvalidAttributeError } from '../dicom.errors';
 import { DicomElements, writePart10 } from '../part10-writer';
 import { CodedConcept, codeSequence, code, Codes, NIDUS_CODING_SCHEME } from './coded-concept';
+import { derivationImageSequence } from './derivation-image';
 import { nidusCodingSchemeIdentification, resultObjectElements, ResultObjectOptions, resultUid } from './result-object';
 import { frameOfReferenceModule, patientStudyModules, SourceHeader, sourceString } from './source-header';
 import { SourceSlices, sliceSpacing, validateSourceSlices } from './source-slices';
@@ -79,18 +80,7 @@ export function buildParametricMap(input: ParametricMapInput, options: ResultObj
   const perFrame: DicomElements[] = geometry.slices.map((slice, z) => ({
     FrameContentSequence: [{ DimensionIndexValues: [z + 1] }],
     PlanePositionSequence: [{ ImagePositionPatient: [...slice.ImagePositionPatient] }],
-    DerivationImageSequence: [
-      {
-        DerivationCodeSequence: codeSequence(code('113107', 'DCM', 'Perfusion analysis')),
-        SourceImageSequence: [
-          {
-            ReferencedSOPClassUID: slice.SOPClassUID,
-            ReferencedSOPInstanceUID: slice.SOPInstanceUID,
-            PurposeOfReferenceCodeSequence: codeSequence(Codes.SourceImageForImageProcessingOperation),
-          },
-        ],
-      },
-    ],
+    DerivationImageSequence: derivationImageSequence(slice, code('113107', 'DCM', 'Perfusion analysis')),
   }));
 
   const elements: DicomElements = {

@@ -4,6 +4,7 @@ import { DicomElements, writePart10 } from '../part10-writer';
 import { packBitFrames } from './bit-packing';
 import { rgbToDicomLab } from './cielab';
 import { CodedConcept, codeSequence, Codes, NIDUS_CODING_SCHEME } from './coded-concept';
+import { derivationImageSequence } from './derivation-image';
 import { nidusCodingSchemeIdentification, resultObjectElements, ResultObjectOptions, resultUid } from './result-object';
 import { frameOfReferenceModule, patientStudyModules, SourceHeader } from './source-header';
 import { SourceSlices, sliceSpacing, validateSourceSlices } from './source-slices';
@@ -157,18 +158,7 @@ export function buildSegmentation(input: SegmentationInput, options: ResultObjec
       PlanePositionSequence: [{ ImagePositionPatient: [...slice.ImagePositionPatient] }],
       SegmentIdentificationSequence: [{ ReferencedSegmentNumber: segmentNumber }],
       // PS3.3 C.7.6.16.2.6 Derivation Image: the source slice this frame segments
-      DerivationImageSequence: [
-        {
-          DerivationCodeSequence: codeSequence(Codes.Segmentation),
-          SourceImageSequence: [
-            {
-              ReferencedSOPClassUID: slice.SOPClassUID,
-              ReferencedSOPInstanceUID: slice.SOPInstanceUID,
-              PurposeOfReferenceCodeSequence: codeSequence(Codes.SourceImageForImageProcessingOperation),
-            },
-          ],
-        },
-      ],
+      DerivationImageSequence: derivationImageSequence(slice, Codes.Segmentation),
     };
   });
 
